@@ -1,0 +1,76 @@
+"""Plain data types shared by the knowledge base, the engine and every front end.
+
+Nothing here imports ``discord``: the console, the Discord bot and the tests all
+speak in these types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["answer", "compare", "refusal", "help", "smalltalk"]
+KINDS: tuple[Kind, ...] = ("answer", "compare", "refusal", "help", "smalltalk")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One self-contained piece of the article."""
+
+    id: str
+    section: str
+    title: str
+    text: str
+    topic: str = "general"  # "ml", "genai" or "general"
+    questions: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of the article's side-by-side comparison table."""
+
+    id: str
+    aspect: str
+    ml: str
+    genai: str
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Where the knowledge comes from, and which version of it this is."""
+
+    title: str
+    date: str
+    version: str
+    url: str = ""
+    publisher: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A passage an answer was taken from, with its retrieval score."""
+
+    passage_id: str
+    section: str
+    title: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the engine says back: a kind, the text, and where it came from.
+
+    ``rows`` carries the comparison-table rows of a ``compare`` reply, so that
+    front ends can lay them out their own way (one embed field per row on
+    Discord, a plain table in the terminal). ``suggestions`` are questions the
+    knowledge base answers, offered with refusals and help.
+    """
+
+    kind: Kind
+    text: str
+    sources: tuple[Source, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    rows: tuple[TableRow, ...] = field(default=())
+    question: str = ""
