@@ -22,8 +22,10 @@ class Passage:
     title: str
     text: str
     topic: str = "general"  # "ml", "genai" or "general"
+    facet: str = ""  # what it is about: "definition", "examples", "how-it-works", ...
     questions: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
+    is_list: bool = False  # the text is a list, one item a line
 
 
 @dataclass(frozen=True)
