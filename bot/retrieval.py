@@ -1,0 +1,89 @@
+"""BM25 retrieval over the knowledge base, behind a small interface of our own.
+
+rank-bm25 does the scoring. The variant is BM25Plus (k1=1.2, b=0.5,
+delta=0.5), chosen by measurement (``benchmarks/choose_bm25.py``): on a corpus
+of sixteen short documents BM25Okapi gives an idf of zero, or less, to any term
+found in half the documents or more ("machine learning", "generative ai"), so a
+question that names one of the two subjects could not tell their passages
+apart. BM25Plus keeps every idf positive, but adds a baseline to every
+document, so a non-zero score does not mean a match: :meth:`Retriever.search`
+only returns documents that share at least one term with the query, and scores
+are reported relative to that baseline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rank_bm25 import BM25L, BM25Okapi, BM25Plus
+
+VARIANTS = {"okapi": BM25Okapi, "plus": BM25Plus, "l": BM25L}
+DEFAULT_VARIANT = "plus"
+DEFAULT_PARAMS: dict[str, float] = {"k1": 1.2, "b": 0.5, "delta": 0.5}
+
+
+@dataclass(frozen=True)
+class Document:
+    """A unit of retrieval: a passage or a comparison-table row."""
+
+    id: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A document that matched, with its score above the no-match baseline."""
+
+    id: str
+    score: float
+    matched: frozenset[str]
+
+
+class Retriever:
+    """Ranks documents for a list of query terms."""
+
+    def __init__(
+        self,
+        documents: Sequence[Document],
+        variant: str = DEFAULT_VARIANT,
+        params: dict[str, float] | None = None,
+    ) -> None:
+        if not documents:
+            raise ValueError("a retriever needs at least one document")
+        self.documents = tuple(documents)
+        self._sets = [frozenset(d.terms) for d in self.documents]
+        options = dict(DEFAULT_PARAMS if params is None else params)
+        if variant == "okapi":
+            options.pop("delta", None)
+        self._bm25 = VARIANTS[variant]([list(d.terms) for d in self.documents], **options)
+        # What a query term adds to a document that lacks it: BM25L and BM25Plus
+        # give every document this floor, BM25Okapi none.
+        k1, delta = self._bm25.k1, getattr(self._bm25, "delta", 0.0)
+        if variant == "plus":
+            self._floor_factor = delta
+        elif variant == "l":
+            self._floor_factor = (k1 + 1) * delta / (k1 + delta)
+        else:
+            self._floor_factor = 0.0
+        self.vocabulary = frozenset().union(*self._sets)
+
+    def idf(self, term: str) -> float:
+        """The inverse document frequency the scorer uses for ``term`` (0 when unknown)."""
+        return float(self._bm25.idf.get(term, 0.0))
+
+    def search(self, terms: Sequence[str], k: int = 5) -> list[Hit]:
+        """The ``k`` best documents sharing at least one term with ``terms``, best first."""
+        query = [t for t in terms if t in self.vocabulary]
+        if not query or k <= 0:
+            return []
+        scores = self._bm25.get_scores(query)
+        floor = self._floor_factor * sum(self.idf(t) for t in query)
+        hits = []
+        wanted = set(query)
+        for i, doc_terms in enumerate(self._sets):
+            matched = doc_terms & wanted
+            if matched:
+                hits.append(Hit(self.documents[i].id, float(scores[i]) - floor, frozenset(matched)))
+        hits.sort(key=lambda h: (-h.score, h.id))
+        return hits[:k]
