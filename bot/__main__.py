@@ -1,0 +1,69 @@
+"""``python -m bot``: the console mode and the Discord bot's commands.
+
+``main(argv, stdin, stdout, stderr) -> int`` is the one entry point; the
+console script ``mlgenai-bot`` calls it through :func:`run_main`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from bot import __version__, cli
+from bot.discordbot import cli as discord_cli
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Answers questions about Machine Learning vs Generative AI, grounded in one "
+        "article. Try: python -m bot chat",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    cli.add_subcommands(sub)
+    discord_cli.add_subcommands(sub)
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run one subcommand and return its exit status."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits on --help, --version and usage errors
+        return int(exc.code or 0)
+    if getattr(args, "console", None) is not None:
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+        try:
+            return int(args.console(args, stdin, stdout, stderr))
+        except KeyboardInterrupt:
+            print(file=stdout)
+            return 130
+        except BrokenPipeError:
+            return 0
+    if getattr(args, "handler", None) is not None:
+        return int(args.handler(args, stdout, stderr))
+    parser.print_help(stdout)
+    return 2
+
+
+def run_main() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run_main()
