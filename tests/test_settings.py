@@ -1,0 +1,153 @@
+"""Settings.from_env: the .env parser, precedence, validation and token secrecy."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings, SettingsError, application_id_from_token, parse_env_text
+
+TOKEN = "MTEwMDAwMDAwMDAwMDAwMDAwMQ.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789_-AB"
+
+
+def settings(**env: str) -> Settings:
+    return Settings.from_env(env, env_file=None)
+
+
+def test_defaults() -> None:
+    s = settings()
+    assert s.token is None and s.application_id is None and s.dev_guild_id is None
+    assert s.log_level == "INFO"
+    assert (s.ask_cooldown_rate, s.ask_cooldown_seconds) == (5, 60.0)
+    assert s.knowledge_path is None and s.shard_count is None and s.shard_ids is None
+
+
+def test_every_variable(tmp_path: Path) -> None:
+    s = settings(
+        DISCORD_TOKEN=TOKEN,
+        DISCORD_APPLICATION_ID="1100000000000000001",
+        DEV_GUILD_ID="1200000000000000001",
+        LOG_LEVEL="debug",
+        ASK_COOLDOWN_RATE="3",
+        ASK_COOLDOWN_SECONDS="7.5",
+        KNOWLEDGE_PATH=str(tmp_path),
+        SHARD_COUNT="4",
+        SHARD_IDS="0, 2",
+    )
+    assert s.token == TOKEN
+    assert s.application_id == 1100000000000000001
+    assert s.dev_guild_id == 1200000000000000001
+    assert s.log_level == "DEBUG"
+    assert (s.ask_cooldown_rate, s.ask_cooldown_seconds) == (3, 7.5)
+    assert s.knowledge_path == tmp_path
+    assert (s.shard_count, s.shard_ids) == (4, (0, 2))
+
+
+def test_empty_values_count_as_unset() -> None:
+    s = settings(DISCORD_TOKEN="", DEV_GUILD_ID="", SHARD_COUNT=" ")
+    assert s.token is None and s.dev_guild_id is None and s.shard_count is None
+
+
+def test_env_file_parsing() -> None:
+    text = """
+    # a comment
+    export DISCORD_TOKEN=abc.def.ghi
+    LOG_LEVEL = warning   # trailing comment
+    A='single # not a comment \\n'
+    B="double \\"quoted\\"\\nnext"
+    C=value#not-a-comment
+    EMPTY=
+    """
+    assert parse_env_text(text) == {
+        "DISCORD_TOKEN": "abc.def.ghi",
+        "LOG_LEVEL": "warning",
+        "A": "single # not a comment \\n",
+        "B": 'double "quoted"\nnext',
+        "C": "value#not-a-comment",
+        "EMPTY": "",
+    }
+
+
+@pytest.mark.parametrize("line", ["just words", "=value", "1KEY=x", 'KEY="unterminated'])
+def test_env_file_errors_name_the_line(line: str) -> None:
+    with pytest.raises(SettingsError, match=r"\.env, line 2"):
+        parse_env_text(f"OK=1\n{line}\n")
+
+
+def test_real_environment_wins_over_env_file(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("LOG_LEVEL=DEBUG\nDEV_GUILD_ID=42\n", encoding="utf-8")
+    s = Settings.from_env({"LOG_LEVEL": "ERROR"}, env_file=env_file)
+    assert s.log_level == "ERROR"
+    assert s.dev_guild_id == 42
+
+
+def test_missing_env_file_is_fine(tmp_path: Path) -> None:
+    assert Settings.from_env({}, env_file=tmp_path / "nope").log_level == "INFO"
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"DISCORD_APPLICATION_ID": "abc"}, "DISCORD_APPLICATION_ID"),
+        ({"DEV_GUILD_ID": "-5"}, "DEV_GUILD_ID"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"ASK_COOLDOWN_RATE": "many"}, "ASK_COOLDOWN_RATE"),
+        ({"ASK_COOLDOWN_RATE": "-1"}, "ASK_COOLDOWN_RATE"),
+        ({"ASK_COOLDOWN_SECONDS": "0"}, "ASK_COOLDOWN_SECONDS"),
+        ({"ASK_COOLDOWN_SECONDS": "nan"}, "ASK_COOLDOWN_SECONDS"),
+        ({"KNOWLEDGE_PATH": "/does/not/exist"}, "KNOWLEDGE_PATH"),
+        ({"SHARD_COUNT": "0"}, "SHARD_COUNT"),
+        ({"SHARD_IDS": "0"}, "SHARD_IDS"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "0,2"}, "SHARD_IDS"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "0,x"}, "SHARD_IDS"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "1,1"}, "SHARD_IDS"),
+    ],
+)
+def test_invalid_values_name_the_variable(env: dict[str, str], variable: str) -> None:
+    with pytest.raises(SettingsError, match=variable):
+        settings(**env)
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "Bot " + TOKEN,
+        TOKEN + "\n",
+        TOKEN.replace(".", " ", 1),
+        "only-one-part",
+        "two.parts",
+        "four.parts.are.wrong",
+        "bad!chars.in.token",
+        '"' + TOKEN + '"',
+    ],
+)
+def test_malformed_token_is_rejected_without_echoing_it(token: str) -> None:
+    with pytest.raises(SettingsError, match="DISCORD_TOKEN is malformed") as caught:
+        settings(DISCORD_TOKEN=token)
+    assert TOKEN not in str(caught.value)
+    assert "GaBcDe" not in str(caught.value)
+
+
+def test_token_stays_out_of_repr() -> None:
+    s = settings(DISCORD_TOKEN=TOKEN)
+    assert TOKEN not in repr(s)
+
+
+def test_require_token() -> None:
+    with pytest.raises(SettingsError, match="DISCORD_TOKEN is not set"):
+        settings().require_token()
+    assert settings(DISCORD_TOKEN=TOKEN).require_token() == TOKEN
+
+
+def test_application_id_from_the_token() -> None:
+    assert application_id_from_token(TOKEN) == 1100000000000000001
+    assert application_id_from_token("fake-bot-token.for-tests.only") is None
+    assert settings(DISCORD_TOKEN=TOKEN).require_application_id() == 1100000000000000001
+    assert settings(DISCORD_APPLICATION_ID="7").require_application_id() == 7
+    with pytest.raises(SettingsError, match="DISCORD_APPLICATION_ID is not set"):
+        settings().require_application_id()
+    head = base64.urlsafe_b64encode(b"hello").decode().rstrip("=")
+    assert application_id_from_token(f"{head}.a.b") is None
