@@ -165,7 +165,7 @@ class GatewaySession:
         }
         await self.dispatch("READY", ready)
         for guild in guilds:
-            await self.dispatch("GUILD_CREATE", fake.guild_create(guild.id))
+            await self.dispatch("GUILD_CREATE", fake.guild_create(guild.id, intents))
         self.ready = True
         await fake.session_ready(self)
 
@@ -191,10 +191,9 @@ class GatewaySession:
         guild_ids = data.get("guild_id")
         ids = guild_ids if isinstance(guild_ids, list) else [guild_ids]
         for gid in ids:
-            try:
-                guild_id = int(gid)
-            except (TypeError, ValueError):
+            if not isinstance(gid, (int, str)) or not str(gid).isdigit():
                 continue
+            guild_id = int(gid)
             members = fake.member_payloads(guild_id)
             query = data.get("query")
             if isinstance(query, str) and query:

@@ -21,12 +21,15 @@ import functools
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, relevance
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+from jsonschema.exceptions import (  # type: ignore[import-untyped]
+    ValidationError,
+    relevance,
+)
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -124,6 +127,12 @@ class SpecValidator:
         """Prepare matchers and a ``$ref`` registry for ``spec`` (an OpenAPI 3.1 document)."""
         self.source = source
         self.spec: dict[str, Any] = _relax(copy.deepcopy(dict(spec)))
+        schemas = self.spec.get("components", {}).get("schemas", {})
+        if "SnowflakeType" in schemas:
+            # Discord parses snowflakes from JSON integers too (discord.py sends both).
+            schemas["SnowflakeType"] = {
+                "anyOf": [schemas["SnowflakeType"], {"type": "integer", "minimum": 0}]
+            }
         resource: Resource[Any] = Resource.from_contents(
             self.spec, default_specification=DRAFT202012
         )
@@ -736,7 +745,7 @@ def is_snowflake(value: Any) -> bool:
     return isinstance(value, str) and bool(_SNOWFLAKE_RE.match(value))
 
 
-__all__: Iterable[str] = [
+__all__ = [
     "SPEC_ENV_VAR",
     "SpecValidator",
     "check_callback_limits",

@@ -37,6 +37,7 @@ from .openapi_check import SpecValidator, check_request
 from .payloads import JSON, FakeGuild, FakeUser
 
 API_PREFIX = "/api/v10"
+GUILD_MEMBERS_INTENT = 1 << 1
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 
@@ -289,10 +290,17 @@ class FakeDiscord:
         users = [self.bot, *[m for m in guild.members if m.id != self.bot_id]]
         return [P.member_payload(u.payload()) for u in users]
 
-    def guild_create(self, guild_id: int) -> JSON:
-        """The GUILD_CREATE payload of a configured guild."""
+    def guild_create(self, guild_id: int, intents: int | None = None) -> JSON:
+        """The GUILD_CREATE payload of a configured guild.
+
+        As on Discord, without the GUILD_MEMBERS intent (``1 << 1``) only the bot's own
+        member is included (``member_count`` stays the real count)."""
         guild = self.guilds[guild_id]
-        return P.guild_create_payload(guild, self.member_payloads(guild_id))
+        members = self.member_payloads(guild_id)
+        data = P.guild_create_payload(guild, members)
+        if intents is not None and not intents & GUILD_MEMBERS_INTENT:
+            data["members"] = [m for m in members if m["user"]["id"] == str(self.bot_id)]
+        return data
 
     def dm_channel_id(self, user_id: int) -> int:
         """The DM channel between ``user_id`` and the bot (created on first use)."""
@@ -721,10 +729,10 @@ class FakeDiscord:
             found["value"] = focused_value
             found["focused"] = True
         for option in leaf:
-            otype = option.get("type")
+            kind = option.get("type")
             value = option.get("value")
-            if otype in (6, 9) and value is not None and not option.get("focused"):
-                uid = int(value)
+            if kind in (6, 9) and value is not None and not option.get("focused"):
+                uid = int(str(value))
                 option["value"] = str(uid)
                 user = self.user(uid)
                 resolved.setdefault("users", {})[str(uid)] = user
@@ -732,8 +740,8 @@ class FakeDiscord:
                     resolved.setdefault("members", {})[str(uid)] = P.member_payload(
                         user, with_user=False, permissions=P.ALL_PERMISSIONS
                     )
-            elif otype == 7 and value is not None:
-                cid = int(value)
+            elif kind == 7 and value is not None:
+                cid = int(str(value))
                 option["value"] = str(cid)
                 channel = self.channels.get(cid)
                 if channel is not None:
@@ -1105,6 +1113,7 @@ class FakeDiscord:
         r("GET", rf"/channels/{snow}", self._get_channel)
         r("GET", rf"/guilds/{snow}", self._get_guild)
         r("POST", r"/users/@me/channels", self._open_dm)
+        r("GET", rf"/users/{snow}", self._get_user)
 
     def _route(self, method: str, pattern: str, handler: Handler, *, auth: bool = True) -> None:
         self._routes.append((method, re.compile(pattern), handler, auth))
@@ -1244,6 +1253,12 @@ class FakeDiscord:
         for key in ("members", "channels", "threads", "presences", "voice_states"):
             data.pop(key, None)
         return _json_response(data)
+
+    async def _get_user(self, rec: RecordedRequest, m: re.Match[str]) -> web.Response:
+        user = self.users.get(int(m.group(1)))
+        if user is None:
+            return _error(404, "Unknown User", 10013)
+        return _json_response(user.payload())
 
     async def _open_dm(self, rec: RecordedRequest, m: re.Match[str]) -> web.Response:
         body = rec.json if isinstance(rec.json, Mapping) else {}
