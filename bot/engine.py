@@ -28,6 +28,7 @@ MAX_ANSWER_CHARS = 800
 # about the other side (measured on tests/data/regression.yaml).
 _SAME_TOPIC = 1.3
 _OTHER_TOPIC = 0.5
+_LIST_BOOST = 1.5
 TOPIC_NAMES = {"ml": "Machine Learning", "genai": "Generative AI"}
 
 # Cues in how a question is put (English, not knowledge): they decide the kind
@@ -48,6 +49,7 @@ _HELP_PATTERNS = tuple(
     re.compile(p)
     for p in (
         r"^(help|menu|usage|commands|options|\?+)$",
+        r"\b(list|show|see|give)\b.*\bcommands\b",
         r"\b(what|which) (commands|options)\b",
         r"\bcommands? (do|can) (you|i)\b",
         r"\bwhat (can|do) you (do|know|cover|answer)\b",
@@ -76,6 +78,8 @@ _COMPARE_WORDS = {"compare", "comparison", "comparisons", "compared", "comparing
 _VERSUS = {"vs", "versus"}
 _LIST_CUES = {"examples", "example", "some", "list", "name", "tools", "apps", "products",
               "services", "kinds", "types", "ways", "applications", "uses", "which", "all"}
+_LIST_ASKS = {"list", "name", "examples", "instances", "tools", "apps", "products",
+              "applications", "services"}
 _PERSONAL = {"i", "my", "mine", "myself", "we", "our"}
 _DEFINITION_WORDS = {"what", "whats", "explain", "define", "definition", "meaning", "mean", "means",
                      "describe", "about", "overview", "intro", "introduction", "basics", "simple",
@@ -199,7 +203,7 @@ class Engine:
         chosen = [p for t in topics for p in self.kb.passages if p.topic == t and p.facet == "examples"]
         if not chosen:
             return Reply("refusal", "The knowledge base has no examples for that topic.")
-        return self._passages_reply(chosen, {}, set(), whole=True)
+        return self._passages_reply(chosen, {}, set(), whole=True).reply
 
     def topics(self) -> Reply:
         """What the bot covers, its source article and the knowledge-base version."""
@@ -277,7 +281,7 @@ class Engine:
         if _PERSONAL & set(query.words) or self._names_unknown_entity(query):
             return False
         if _REFERENCES & set(query.words):  # "the house example", "in the article"
-            return matched >= 1 and unknown == 0
+            return unknown == 0 and (matched >= 1 or "article" in query.words)
         return matched >= 2 and matched > unknown
 
     def _names_unknown_entity(self, query: _Query) -> bool:
@@ -508,7 +512,11 @@ class Engine:
 
     def _compose(self, query: _Query, hits: list[Hit]) -> _Composed:
         topics = query.topics
-        ranked = self._rerank(hits, topics)
+        if len(topics) == 2:
+            # Both sides named: the names no longer tell passages apart, the rest does.
+            content = [t for t in query.terms if t not in self._topic_stems]
+            hits = self.retriever.search(content, k=8) or hits
+        ranked = self._rerank(hits, query)
         top = ranked[0]
         rest = [w for unit in query.units if "_".join(unit) not in self._topic_stems
                 for w in unit if w not in STOPWORDS and w not in _DEFINITION_WORDS]
@@ -536,19 +544,22 @@ class Engine:
         return self._passages_reply(chosen, scores, set(query.terms), whole=False, topic=topic,
                                     question=query.text, words_=set(query.words))
 
-    def _rerank(self, hits: list[Hit], topics: set[str]) -> list[Hit]:
-        """Prefer the side a question names: a GenAI question gets GenAI passages."""
-        if len(topics) != 1:
-            return hits
-        topic = next(iter(topics))
+    def _rerank(self, hits: list[Hit], query: _Query) -> list[Hit]:
+        """Prefer the side a question names (a GenAI question gets GenAI passages),
+        and the examples when a question asks for a list of things."""
+        topic = next(iter(query.topics)) if len(query.topics) == 1 else None
+        wants_list = bool(_LIST_ASKS & set(query.words))
 
         def weight(h: Hit) -> float:
             p = self._passages.get(h.id)
+            factor = 1.0
             if p is None:  # a table row speaks for both sides
-                return h.score * _SAME_TOPIC
-            if p.topic not in TOPIC_NAMES:
-                return h.score
-            return h.score * (_SAME_TOPIC if p.topic == topic else _OTHER_TOPIC)
+                return h.score * (_SAME_TOPIC if topic else 1.0)
+            if topic and p.topic in TOPIC_NAMES:
+                factor *= _SAME_TOPIC if p.topic == topic else _OTHER_TOPIC
+            if wants_list and p.facet == "examples":
+                factor *= _LIST_BOOST
+            return h.score * factor
 
         return sorted(hits, key=lambda h: (-weight(h), h.id))
 

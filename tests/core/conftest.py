@@ -1,0 +1,31 @@
+"""Fixtures for the core (no Discord): the shipped engine and scratch knowledge bases."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine
+from bot.knowledge import DEFAULT_PATH
+
+
+@pytest.fixture(scope="session")
+def shipped_engine() -> Engine:
+    """One engine over the shipped knowledge base, for read-only checks."""
+    return Engine.load()
+
+
+@pytest.fixture
+def engine() -> Engine:
+    """A fresh engine (its own conversation memory)."""
+    return Engine.load()
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped knowledge folder."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_PATH, target)
+    return target

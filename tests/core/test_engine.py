@@ -1,0 +1,212 @@
+"""The answer engine as plain functions: kinds, refusals, follow-ups, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.conversation import ConversationStore, Turn
+from bot.engine import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, Engine
+
+
+def test_answer_is_grounded_concise_and_sourced(shipped_engine: Engine) -> None:
+    reply = shipped_engine.ask("What is machine learning?")
+    assert reply.kind == "answer"
+    assert len(reply.text) <= MAX_ANSWER_CHARS
+    assert reply.text in shipped_engine.passage("ml-definition").text
+    source = reply.sources[0]
+    assert (source.passage_id, source.section) == ("ml-definition", "What is Machine Learning?")
+    assert source.score > 0
+
+
+def test_question_spanning_both_sides_draws_on_both(shipped_engine: Engine) -> None:
+    reply = shipped_engine.ask("How do machine learning and generative AI each work?")
+    ids = [s.passage_id for s in reply.sources]
+    assert ids[:2] in (["ml-how", "genai-how"], ["genai-how", "ml-how"])
+    assert len(reply.text) <= MAX_ANSWER_CHARS
+    assert "Machine Learning:" in reply.text and "Generative AI:" in reply.text
+
+
+def test_one_example_is_picked_out_of_a_list(shipped_engine: Engine) -> None:
+    reply = shipped_engine.ask("How do banks catch credit card fraud?")
+    assert "Fraud Detection" in reply.text
+    assert "Netflix" not in reply.text
+    everything = shipped_engine.ask("What are some examples of machine learning?")
+    assert all(x in everything.text for x in ("Netflix", "Fraud", "Forecasting"))
+
+
+def test_one_aspect_gets_its_row(shipped_engine: Engine) -> None:
+    reply = shipped_engine.ask("How is generative AI evaluated?")
+    assert reply.kind == "answer"
+    assert [r.id for r in reply.rows] == ["how-it-evaluates"]
+    assert reply.text.startswith("How it Evaluates, Generative AI: Evaluates the quality")
+
+
+@pytest.mark.parametrize("question", ["compare ML and GenAI", "Show me the comparison table",
+                                      "machine learning vs generative ai", "side by side please"])
+def test_compare_gives_all_rows(shipped_engine: Engine, question: str) -> None:
+    reply = shipped_engine.ask(question)
+    assert reply.kind == "compare"
+    assert [r.aspect for r in reply.rows] == [r.aspect for r in shipped_engine.kb.table]
+    for row in shipped_engine.kb.table:
+        assert row.ml in reply.text and row.genai in reply.text
+    assert len(reply.text) <= 2000
+
+
+def test_compare_one_aspect(shipped_engine: Engine) -> None:
+    reply = shipped_engine.ask("compare the output of ML and GenAI")
+    assert reply.kind == "compare" and [r.id for r in reply.rows] == ["output-type"]
+    assert shipped_engine.compare("user-interaction").rows[0].aspect == "User Interaction"
+    assert shipped_engine.compare("evaluation").rows[0].id == "how-it-evaluates"
+    assert shipped_engine.compare("pizza").kind == "refusal"
+    assert len(shipped_engine.compare().rows) == 4
+
+
+@pytest.mark.parametrize("question", [
+    "What's the weather tomorrow?",  # shares "weather" with predictive analytics
+    "Recommend me a movie",  # shares "recommend" with recommendation engines
+    "What's the forecast for Saturday in Rome?",
+    "Should I buy Tesla stock this year?",
+    "How do I learn to knit?",
+    "What is the price of a flat in Berlin?",
+    "Who won the chess championship?",
+    "What's a good recipe for soup?",
+    "asdfghjkl qwerty",
+])
+def test_refusals_including_near_misses(shipped_engine: Engine, question: str) -> None:
+    reply = shipped_engine.ask(question)
+    assert reply.kind == "refusal", reply.text
+    assert "outside what I know" in reply.text or "couldn't find" in reply.text
+    assert reply.suggestions and not reply.sources
+    assert len(reply.text) <= MAX_ANSWER_CHARS
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("hey", "smalltalk"), ("Hello there!", "smalltalk"), ("thank you", "smalltalk"),
+    ("who are you?", "smalltalk"), ("bye", "smalltalk"), ("help", "help"),
+    ("what can you do?", "help"), ("what commands do you have?", "help"),
+])
+def test_help_and_smalltalk(shipped_engine: Engine, question: str, kind: str) -> None:
+    reply = shipped_engine.ask(question)
+    assert reply.kind == kind
+    assert len(reply.text) <= 1500
+
+
+def test_greeting_with_a_question_answers_the_question(shipped_engine: Engine) -> None:
+    reply = shipped_engine.ask("hi, what is generative AI?")
+    assert reply.kind == "answer" and reply.sources[0].passage_id == "genai-definition"
+
+
+def test_topics_and_help_name_the_source(shipped_engine: Engine) -> None:
+    topics = shipped_engine.topics()
+    assert shipped_engine.kb.source.title in topics.text
+    assert shipped_engine.kb.source.version in topics.text
+    assert "/compare" in shipped_engine.help().text
+
+
+def test_examples_by_topic(shipped_engine: Engine) -> None:
+    assert [s.passage_id for s in shipped_engine.examples("ml").sources] == ["ml-examples"]
+    assert [s.passage_id for s in shipped_engine.examples("genai").sources] == ["genai-examples"]
+    assert len(shipped_engine.examples(None).sources) == 2
+    assert "Midjourney" in shipped_engine.ask("/examples genai").text
+
+
+# -------------------------------------------------------------- follow-ups
+
+
+def test_elliptical_follow_up_takes_the_subject_of_the_last_turn(engine: Engine) -> None:
+    engine.ask("What is generative AI?", "c1")
+    reply = engine.ask("examples?", "c1")
+    assert reply.sources[0].passage_id == "genai-examples"
+
+
+def test_and_ml_asks_the_same_about_the_other_side(engine: Engine) -> None:
+    engine.ask("How does generative AI work?", "c1")
+    assert engine.ask("And ML?", "c1").sources[0].passage_id == "ml-how"
+    engine.ask("How is ML evaluated?", "c2")
+    reply = engine.ask("what about GenAI?", "c2")
+    assert reply.text.startswith("How it Evaluates, Generative AI")
+
+
+def test_pronoun_follow_up(engine: Engine) -> None:
+    engine.ask("What is machine learning?", "c1")
+    reply = engine.ask("how is it evaluated?", "c1")
+    assert "accuracy" in reply.text
+
+
+def test_compare_them(engine: Engine) -> None:
+    engine.ask("What is ML?", "c1")
+    engine.ask("What is GenAI?", "c1")
+    assert engine.ask("compare them", "c1").kind == "compare"
+
+
+def test_tell_me_more_moves_on(engine: Engine) -> None:
+    first = engine.ask("What is machine learning?", "c1")
+    more = engine.ask("tell me more", "c1")
+    assert more.kind == "answer"
+    assert more.sources[0].passage_id != first.sources[0].passage_id
+
+
+def test_conversations_are_kept_apart(engine: Engine) -> None:
+    engine.ask("What is generative AI?", "alice")
+    engine.ask("What is machine learning?", "bob")
+    assert engine.ask("examples?", "alice").sources[0].passage_id == "genai-examples"
+    assert engine.ask("examples?", "bob").sources[0].passage_id == "ml-examples"
+
+
+def test_off_topic_follow_up_is_still_refused(engine: Engine) -> None:
+    engine.ask("What is generative AI?", "c1")
+    assert engine.ask("What's the weather tomorrow?", "c1").kind == "refusal"
+
+
+def test_no_conversation_means_no_memory(engine: Engine) -> None:
+    engine.ask("What is generative AI?")
+    assert engine.ask("examples?").kind == "refusal"
+    assert len(engine.conversations) == 0
+
+
+def test_conversation_store_bounds() -> None:
+    now = [0.0]
+    store = ConversationStore(max_turns=2, max_age=60, max_conversations=2, clock=lambda: now[0])
+    for i in range(3):
+        store.add("a", Turn(f"q{i}", "answer"))
+    assert [t.question for t in store.turns("a")] == ["q1", "q2"]
+    store.add("b", Turn("x", "answer"))
+    store.add("c", Turn("y", "answer"))
+    assert store.turns("a") == () and len(store) == 2  # least recently used dropped
+    now[0] = 61
+    assert store.turns("b") == ()  # expired
+    with pytest.raises(ValueError, match="positive"):
+        ConversationStore(max_turns=0)
+
+
+# -------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n\t", "\u200b\u200b", "\x00\x07"])
+def test_empty_input(shipped_engine: Engine, question: str) -> None:
+    reply = shipped_engine.ask(question)
+    assert reply.kind == "help" and "Ask me a question" in reply.text
+
+
+def test_overlong_input(shipped_engine: Engine) -> None:
+    reply = shipped_engine.ask("what is machine learning " * 200)
+    assert reply.kind == "refusal"
+    assert f"{MAX_QUESTION_CHARS:,}" in reply.text
+    assert shipped_engine.ask("x" * MAX_QUESTION_CHARS).kind == "refusal"  # at the limit: judged
+
+
+@pytest.mark.parametrize("question", [
+    "WHAT    IS   GENAI???", "what is generativ ai", "Ｗｈａｔ ｉｓ ＭＬ？", "what is ML 🤖🤖",
+    "¿Qué es machine learning?", "@everyone what is machine learning?",
+    "<@&123456> <@!42> what is generative AI?", "what is ml\u202e\u200d",
+])
+def test_odd_but_answerable_input(shipped_engine: Engine, question: str) -> None:
+    reply = shipped_engine.ask(question)
+    assert reply.kind == "answer", (question, reply.text)
+
+
+@pytest.mark.parametrize("question", ["🤖🤖🤖", "‮‮", "ℵ₀ ∑ ∫", "中文问题是什么", "@everyone", "/unknown"])
+def test_odd_unanswerable_input_never_raises(shipped_engine: Engine, question: str) -> None:
+    reply = shipped_engine.ask(question)
+    assert reply.kind in {"refusal", "help", "smalltalk"}
+    assert reply.text

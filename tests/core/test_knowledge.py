@@ -1,0 +1,161 @@
+"""The knowledge base: its content, and the loader's errors."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.knowledge import DEFAULT_PATH, KnowledgeError, load
+
+ARTICLE = Path(__file__).resolve().parents[3] / "shared" / "seed" / "article.txt"
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower().replace("’", "'"))
+
+
+def test_shipped_knowledge_base_loads() -> None:
+    kb = load()
+    assert kb.source.title == "Generative AI vs. Machine Learning: Key Differences Explained"
+    assert kb.source.date == "2026-06-11"
+    assert kb.source.version
+    assert len(kb.passages) >= 10
+    assert [r.aspect for r in kb.table] == [
+        "Primary Goal", "Output Type", "How it Evaluates", "User Interaction"]
+
+
+def test_every_passage_is_the_articles_own_text() -> None:
+    """Passage text is faithful: each passage occurs in the article, word for word."""
+    if not ARTICLE.exists():
+        pytest.skip("the seed article is not beside the project")
+    article = " ".join(_words(ARTICLE.read_text(encoding="utf-8")))
+    kb = load()
+    for passage in kb.passages:
+        for line in passage.text.splitlines():
+            assert " ".join(_words(line)) in article, passage.id
+    for row in kb.table:
+        for cell in (row.aspect, row.ml, row.genai):
+            assert " ".join(_words(cell)) in article, row.id
+
+
+def test_whole_article_is_covered() -> None:
+    """Every content sentence of the article is in some passage or table row (no chrome)."""
+    if not ARTICLE.exists():
+        pytest.skip("the seed article is not beside the project")
+    kb = load()
+    covered = " ".join(
+        " ".join(_words(t))
+        for t in [p.text for p in kb.passages] + [c for r in kb.table for c in (r.ml, r.genai)])
+    body = ARTICLE.read_text(encoding="utf-8").split("RELATED ARTICLES")[0]
+    sentences = re.split(r"(?<=[.!?])\s+|\n", body)
+    headings = set(kb.sections) | {"Feature", kb.source.title}
+    missing = []
+    for sentence in sentences:
+        ws = " ".join(_words(sentence))
+        skip = [*headings, *(r.aspect for r in kb.table)]
+        low = sentence.strip().lower()
+        if len(ws.split()) < 6 or any(h.lower() in low or low in h.lower() for h in skip):
+            continue
+        if ws not in covered:
+            missing.append(sentence.strip())
+    assert not missing
+
+
+def test_ids_unique_and_sections_ordered() -> None:
+    kb = load()
+    ids = [p.id for p in kb.passages] + [r.id for r in kb.table]
+    assert len(ids) == len(set(ids))
+    assert kb.sections[0] == "Introduction"
+
+
+def _edit(folder: Path, name: str, change) -> None:  # type: ignore[no-untyped-def]
+    path = folder / name
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_duplicate_id_names_file_and_entry(kb_copy: Path) -> None:
+    def dup(data: dict) -> None:  # type: ignore[type-arg]
+        data["passages"][1]["id"] = data["passages"][0]["id"]
+
+    _edit(kb_copy, "passages.yaml", dup)
+    with pytest.raises(KnowledgeError, match=r"passages\.yaml, passage 'intro': duplicate id"):
+        load(kb_copy)
+
+
+@pytest.mark.parametrize("field", ["id", "section", "title", "text"])
+def test_missing_required_field(kb_copy: Path, field: str) -> None:
+    def drop(data: dict) -> None:  # type: ignore[type-arg]
+        del data["passages"][2][field]
+
+    _edit(kb_copy, "passages.yaml", drop)
+    with pytest.raises(KnowledgeError, match=rf"passages\.yaml, passage .*missing required field '{field}'"):
+        load(kb_copy)
+
+
+def test_empty_text(kb_copy: Path) -> None:
+    def empty(data: dict) -> None:  # type: ignore[type-arg]
+        data["passages"][0]["text"] = "   "
+
+    _edit(kb_copy, "passages.yaml", empty)
+    with pytest.raises(KnowledgeError, match=r"passage 'intro': field 'text' is empty"):
+        load(kb_copy)
+
+
+def test_incomplete_table_row(kb_copy: Path) -> None:
+    def incomplete(data: dict) -> None:  # type: ignore[type-arg]
+        del data["rows"][1]["genai"]
+
+    _edit(kb_copy, "table.yaml", incomplete)
+    with pytest.raises(KnowledgeError, match=r"table\.yaml, row 'output-type': missing required field 'genai'"):
+        load(kb_copy)
+
+
+def test_bad_topic(kb_copy: Path) -> None:
+    def topic(data: dict) -> None:  # type: ignore[type-arg]
+        data["passages"][0]["topic"] = "quantum"
+
+    _edit(kb_copy, "passages.yaml", topic)
+    with pytest.raises(KnowledgeError, match="topic must be one of"):
+        load(kb_copy)
+
+
+def test_broken_yaml_names_line(kb_copy: Path) -> None:
+    (kb_copy / "table.yaml").write_text("rows:\n  - id: [unclosed\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"table\.yaml: invalid YAML at line \d+, column \d+"):
+        load(kb_copy)
+
+
+def test_missing_file_and_folder(kb_copy: Path, tmp_path: Path) -> None:
+    (kb_copy / "vocabulary.yaml").unlink()
+    with pytest.raises(KnowledgeError, match=r"vocabulary\.yaml: file not found"):
+        load(kb_copy)
+    with pytest.raises(KnowledgeError, match="knowledge folder not found"):
+        load(tmp_path / "nowhere")
+
+
+def test_wrong_shapes(kb_copy: Path) -> None:
+    (kb_copy / "passages.yaml").write_text("- just\n- a list\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="expected a mapping of keys at the top level"):
+        load(kb_copy)
+    (kb_copy / "passages.yaml").write_text("passages: []\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="expected a non-empty list under 'passages'"):
+        load(kb_copy)
+    (kb_copy / "passages.yaml").write_text("passages:\n  - plain text\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="entry 1: expected a mapping of fields"):
+        load(kb_copy)
+
+
+def test_not_utf8(kb_copy: Path) -> None:
+    (kb_copy / "source.yaml").write_bytes(b"title: \xff\xfe bad\n")
+    with pytest.raises(KnowledgeError, match=r"source\.yaml: cannot read the file"):
+        load(kb_copy)
+
+
+def test_default_path_is_the_projects_folder() -> None:
+    assert DEFAULT_PATH.name == "knowledge"
+    assert (DEFAULT_PATH / "passages.yaml").is_file()

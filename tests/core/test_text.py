@@ -1,0 +1,56 @@
+"""The tokenizer shared by index and queries."""
+
+from __future__ import annotations
+
+from bot.engine import Engine
+from bot.text import Tokenizer, contains, normalize, words
+
+
+def test_normalize_folds_case_width_and_accents() -> None:
+    assert normalize("Ｍachine Léarning") == "machine learning"
+    assert words("Don't panic: AI's future!") == ["dont", "panic", "ai", "future"]
+
+
+def test_synonyms_and_abbreviations_map_to_one_term(shipped_engine: Engine) -> None:
+    tok = shipped_engine.tokenizer
+    assert tok.tokenize("ML") == tok.tokenize("machine learning") == ["machine_learning"]
+    assert tok.tokenize("GenAI") == tok.tokenize("gen ai") == tok.tokenize("Generative AI")
+    assert tok.tokenize("LLMs") == tok.tokenize("large language model")
+
+
+def test_phrase_term_does_not_match_its_words(shipped_engine: Engine) -> None:
+    """'learn' in a question must not match every mention of machine learning."""
+    tok = shipped_engine.tokenizer
+    assert "learn" not in tok.tokenize("machine learning")
+    assert tok.tokenize("how do models learn") == ["model", "learn"]
+
+
+def test_stopwords_and_stemming(shipped_engine: Engine) -> None:
+    tok = shipped_engine.tokenizer
+    assert tok.tokenize("What are the predictions?") == tok.tokenize("predicting")
+
+
+def test_typos_are_corrected_against_known_words(shipped_engine: Engine) -> None:
+    tok = shipped_engine.tokenizer
+    assert tok.tokenize("genrative ai") == tok.tokenize("generative ai")
+    assert tok.tokenize("machne lerning") == tok.tokenize("machine learning")
+
+
+def test_inflections_and_unrelated_words_are_not_corrected(shipped_engine: Engine) -> None:
+    tok = shipped_engine.tokenizer
+    assert tok.correct("using") == "using"  # not "housing"
+    assert tok.correct("scored") == "scored"  # not "core"
+    assert tok.correct("lasagna") == "lasagna"
+
+
+def test_index_and_query_use_the_same_function() -> None:
+    tok = Tokenizer({"machine learning": ["ml"]}, ["machine learning is fun"])
+    assert tok.tokenize("ML is fun", correct=False) == tok.tokenize("machine learning is fun")
+
+
+def test_empty_and_odd_input() -> None:
+    tok = Tokenizer({}, [])
+    assert tok.tokenize("") == []
+    assert tok.tokenize("🤖 ‮ \u200b ") == []
+    assert contains(["a", "b", "c"], ("b", "c"))
+    assert not contains(["a", "b"], ())
