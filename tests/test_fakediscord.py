@@ -7,7 +7,7 @@ import asyncio
 import io
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 import discord
@@ -36,7 +36,7 @@ from tests.fakediscord import (
     second_guild,
 )
 from tests.fakediscord.openapi_check import check_limits, check_ping_safety
-from tests.fakediscord.plugin import FakeFactory
+from tests.fakediscord.plugin import ALLOW_VIOLATIONS_MARK, FakeFactory, _fail_on_violations
 
 NO_PINGS = discord.AllowedMentions.none()
 
@@ -167,6 +167,68 @@ async def test_two_shards_route_guilds_and_events(fake_discord_factory: FakeFact
         interaction = await asyncio.wait_for(got, 5)
         assert interaction.guild_id == GUILD_ID_2
         assert (await fake.interaction_reply(sent.id))["data"]["content"] == "pong"
+
+
+async def test_reconnect_resumes_and_invalid_session_reidentifies(
+    fake_discord: FakeDiscord,
+) -> None:
+    bot = MiniBot()
+    async with run_client(bot):
+        first = fake_discord.session(0)
+        await fake_discord.send_reconnect(0)
+        await fake_discord.wait_until(lambda: fake_discord.resumes, what="a RESUME")
+        assert fake_discord.resumes[0]["session_id"] == first.session_id
+        assert fake_discord.resumes[0]["seq"] == first.seq
+        await fake_discord.wait_until(lambda: fake_discord.session(0) is not first)
+        resumed = fake_discord.session(0)
+        assert resumed.session_id == first.session_id
+
+        await fake_discord.invalidate_session(0)
+        await fake_discord.wait_until(lambda: len(fake_discord.identifies) == 2, what="IDENTIFY")
+        await fake_discord.wait_until(lambda: fake_discord.session(0) is not resumed)
+        assert fake_discord.session(0).session_id != first.session_id
+
+        @bot.tree.command(description="Ping")
+        async def ping(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("still here", allowed_mentions=NO_PINGS)
+
+        sent = await fake_discord.send_slash_command("ping")
+        assert (await fake_discord.interaction_reply(sent.id))["data"]["content"] == "still here"
+    assert fake_discord.violations == []
+
+
+async def test_bot_messages_are_echoed_on_the_gateway(fake_discord: FakeDiscord) -> None:
+    bot = MiniBot()
+
+    def events(name: str, message_id: int) -> list[Any]:
+        return [
+            d for _, e, d in fake_discord.gateway_events if e == name and d["id"] == str(message_id)
+        ]
+
+    async with run_client(bot):
+        channel = bot.get_channel(CHANNEL_ID)
+        assert isinstance(channel, discord.TextChannel)
+        message = await channel.send("hello world")
+        [created] = await fake_discord.wait_until(lambda: events("MESSAGE_CREATE", message.id))
+        assert created["content"] == "hello world"  # own messages are never blanked
+        await message.edit(content="edited")
+        [updated] = await fake_discord.wait_until(lambda: events("MESSAGE_UPDATE", message.id))
+        assert updated["content"] == "edited" and updated["edited_timestamp"]
+        await message.delete()
+        await fake_discord.wait_until(lambda: events("MESSAGE_DELETE", message.id))
+        assert message.id not in fake_discord.messages
+
+
+async def test_no_guild_messages_intent_no_message_events(fake_discord: FakeDiscord) -> None:
+    intents = discord.Intents.default()
+    intents.guild_messages = False
+    bot = MiniBot(intents=intents)
+    async with run_client(bot):
+        sent = await fake_discord.send_message("hello", mention_bot=True)
+        await fake_discord.send_message("in a DM", dm=True)
+        dm = await asyncio.wait_for(bot.seen.get(), 5)
+    assert dm.content == "in a DM"
+    assert sent["id"] not in {d.get("id") for _, _, d in fake_discord.gateway_events}
 
 
 # =========================================================================================
@@ -644,6 +706,26 @@ async def test_fake_violation_for_double_ack_and_unknown_reference(
     problems = "\n".join(fake_discord.take_violations())
     assert "already been acknowledged" in problems
     assert "message_reference to unknown message 123" in problems
+
+
+def test_fixture_teardown_fails_on_violations() -> None:
+    class Node:
+        def __init__(self, marked: bool) -> None:
+            self.marked = marked
+
+        def get_closest_marker(self, name: str) -> object | None:
+            return object() if self.marked and name == ALLOW_VIOLATIONS_MARK else None
+
+    class Request:
+        def __init__(self, marked: bool) -> None:
+            self.node = Node(marked)
+
+    fake = FakeDiscord(spec_path=None)
+    _fail_on_violations(cast(pytest.FixtureRequest, Request(False)), [fake])  # none: passes
+    fake.add_violation("POST /x: broken")
+    with pytest.raises(pytest.fail.Exception, match=r"(?s)1 violation.*POST /x: broken"):
+        _fail_on_violations(cast(pytest.FixtureRequest, Request(False)), [fake])
+    _fail_on_violations(cast(pytest.FixtureRequest, Request(True)), [fake])  # opted out
 
 
 def test_patched_restores_discord_urls() -> None:

@@ -83,6 +83,12 @@ class GatewaySession:
     # -- receiving -----------------------------------------------------------------------
     async def run(self) -> None:
         """Send HELLO and serve the connection until it closes."""
+        if self.query.get("v") != "10":
+            self.fake.add_violation(f"GATEWAY: connected with v={self.query.get('v')!r}, not 10")
+        if self.query.get("encoding", "json") != "json":
+            self.fake.add_violation(
+                f"GATEWAY: encoding={self.query.get('encoding')!r} (the fake only speaks json)"
+            )
         await self.send_json(
             {
                 "op": OP_HELLO,

@@ -38,6 +38,8 @@ from .payloads import JSON, FakeGuild, FakeUser
 
 API_PREFIX = "/api/v10"
 GUILD_MEMBERS_INTENT = 1 << 1
+GUILD_MESSAGES_INTENT = 1 << 9
+DIRECT_MESSAGES_INTENT = 1 << 12
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 
@@ -138,6 +140,7 @@ class FakeDiscord:
         heartbeat_interval_ms: float = 41250.0,
         spec_path: str | bool | None = True,
         callback_deadline: float | None = 3.0,
+        echo_bot_messages: bool = True,
         host: str = "127.0.0.1",
     ) -> None:
         """Configure the fake world (nothing listens until :meth:`start`).
@@ -146,6 +149,8 @@ class FakeDiscord:
         that file; ``None``/``False`` disables the OpenAPI check (limits and ping safety
         always run). ``callback_deadline``: seconds after dispatch within which Discord
         accepts the initial interaction callback (``None`` = no deadline).
+        ``echo_bot_messages``: like Discord, dispatch MESSAGE_CREATE / MESSAGE_UPDATE /
+        MESSAGE_DELETE for the (non-ephemeral) messages the bot itself creates/edits/deletes.
         """
         self.token = token
         self.application_id = application_id
@@ -155,6 +160,7 @@ class FakeDiscord:
         self.shards = shards
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.callback_deadline = callback_deadline
+        self.echo_bot_messages = echo_bot_messages
         self.host = host
         if spec_path is True:
             self.validator = SpecValidator.from_env()
@@ -346,26 +352,26 @@ class FakeDiscord:
         if self._cond is None:
             raise FakeDiscordError("FakeDiscord.start() was not called")
         cond = self._cond
-        result: list[Any] = []
-
-        def check() -> bool:
+        deadline = time.monotonic() + timeout
+        while True:
             value = predicate()
             if value:
-                result.append(value)
-                return True
-            return False
-
-        async def waiter() -> None:
+                return value
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"fakediscord: timed out after {timeout}s waiting for {what}")
+            # Woken by every request / gateway change; the short poll also catches changes
+            # made by the client itself (e.g. its caches).
             async with cond:
-                await cond.wait_for(check)
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(cond.wait(), min(remaining, 0.05))
 
-        try:
-            await asyncio.wait_for(waiter(), timeout)
-        except asyncio.TimeoutError:
-            raise TimeoutError(
-                f"fakediscord: timed out after {timeout}s waiting for {what}"
-            ) from None
-        return result[0]
+    async def wait_until(
+        self, predicate: Callable[[], Any], *, timeout: float = 5.0, what: str = "a condition"
+    ) -> Any:
+        """Wait until ``predicate()`` is truthy (re-checked on every request, gateway change
+        and every 50 ms) and return its value; ``TimeoutError`` after ``timeout`` seconds."""
+        return await self._wait_until(predicate, timeout, what)
 
     def mark(self) -> int:
         """The number of requests recorded so far (pass it as ``since=`` to wait_for)."""
@@ -633,8 +639,42 @@ class FakeDiscord:
             message["referenced_message"] = referenced
         self.messages[int(message["id"])] = message
         shard = self.session(self.shard_for_guild(guild_id))
-        await shard.dispatch("MESSAGE_CREATE", self._apply_content_intent(message, shard.intents))
+        if self._receives(shard, guild_id):
+            data = self._apply_content_intent(message, shard.intents)
+            await shard.dispatch("MESSAGE_CREATE", data)
         return message
+
+    @staticmethod
+    def _receives(shard: GatewaySession, guild_id: int | None) -> bool:
+        """Whether the shard's intents subscribe to message events of a guild / DMs."""
+        needed = GUILD_MESSAGES_INTENT if guild_id is not None else DIRECT_MESSAGES_INTENT
+        return shard.intents is None or bool(shard.intents & needed)
+
+    async def _broadcast(self, event: str, message: JSON) -> None:
+        """Echo an event about one of the bot's messages to the shard that sees it."""
+        if not self.echo_bot_messages or message.get("flags", 0) & EPHEMERAL:
+            return
+        gid = message.get("guild_id")
+        guild_id = int(gid) if gid is not None else None
+        session = self._sessions.get(self.shard_for_guild(guild_id))
+        if session is None or session.ws.closed or not self._receives(session, guild_id):
+            return
+        if event == "MESSAGE_DELETE":
+            data: JSON = {"id": message["id"], "channel_id": message["channel_id"]}
+            if gid is not None:
+                data["guild_id"] = gid
+        else:
+            data = self._apply_content_intent(message, session.intents)
+        with contextlib.suppress(ConnectionResetError, RuntimeError):
+            await session.dispatch(event, data)
+
+    async def send_reconnect(self, shard_id: int = 0) -> None:
+        """Send op 7 RECONNECT: the client should reconnect and RESUME (see ``resumes``)."""
+        await self.session(shard_id).send_json({"op": 7, "d": None})
+
+    async def invalidate_session(self, shard_id: int = 0, *, resumable: bool = False) -> None:
+        """Send op 9 INVALID_SESSION: the client must re-IDENTIFY (or RESUME if resumable)."""
+        await self.session(shard_id).send_json({"op": 9, "d": resumable})
 
     def _keeps_content(self, message: Mapping[str, Any]) -> bool:
         """Discord's exceptions to MESSAGE_CONTENT blanking."""
@@ -1492,6 +1532,7 @@ class FakeDiscord:
         if bad is not None:
             return bad
         self._remember(message)
+        await self._broadcast("MESSAGE_CREATE", message)
         return _json_response(message)
 
     async def _get_message(self, rec: RecordedRequest, m: re.Match[str]) -> web.Response:
@@ -1508,12 +1549,15 @@ class FakeDiscord:
             self._bad(rec, "editing a message the bot did not author")
             return _error(403, "Cannot edit a message authored by another user", 50005)
         body = rec.json if isinstance(rec.json, Mapping) else {}
-        return _json_response(self._edit(message, body, rec.files))
+        self._edit(message, body, rec.files)
+        await self._broadcast("MESSAGE_UPDATE", message)
+        return _json_response(message)
 
     async def _delete_message(self, rec: RecordedRequest, m: re.Match[str]) -> web.Response:
         message = self.messages.pop(int(m.group(2)), None)
         if message is None:
             return _error(404, "Unknown Message", 10008)
+        await self._broadcast("MESSAGE_DELETE", message)
         return web.Response(status=204)
 
     # --- interactions ------------------------------------------------------------------------
@@ -1566,6 +1610,7 @@ class FakeDiscord:
                 else (23 if itype == 2 else 0),
             )
             self._remember(message)
+            await self._broadcast("MESSAGE_CREATE", message)
             state.original_id = int(message["id"])
             interaction_info["response_message_id"] = message["id"]
             interaction_info["response_message_loading"] = ctype == 5
@@ -1583,6 +1628,7 @@ class FakeDiscord:
                 state.original_id = int(target["id"])
                 if ctype == 7:
                     self._edit(target, data, rec.files)
+                    await self._broadcast("MESSAGE_UPDATE", target)
                     resource["message"] = target
                 interaction_info["response_message_id"] = target["id"]
         elif ctype == 8:
@@ -1641,7 +1687,9 @@ class FakeDiscord:
             self._bad(rec, f"editing unknown message {m.group(3)} of this interaction")
             return _error(404, "Unknown Message", 10008)
         body = rec.json if isinstance(rec.json, Mapping) else {}
-        return _json_response(self._edit(message, body, rec.files))
+        self._edit(message, body, rec.files)
+        await self._broadcast("MESSAGE_UPDATE", message)
+        return _json_response(message)
 
     async def _delete_webhook_msg(self, rec: RecordedRequest, m: re.Match[str]) -> web.Response:
         state, bad = self._webhook_state(rec, m.group(1), m.group(2))
@@ -1651,6 +1699,7 @@ class FakeDiscord:
         if message is None:
             return _error(404, "Unknown Message", 10008)
         self.messages.pop(int(message["id"]), None)
+        await self._broadcast("MESSAGE_DELETE", message)
         return web.Response(status=204)
 
     async def _followup(self, rec: RecordedRequest, m: re.Match[str]) -> web.Response:
@@ -1669,6 +1718,7 @@ class FakeDiscord:
             # Discord: the first followup after a deferred reply replaces the loading message.
             message = self._edit(original, body, rec.files)
             message["edited_timestamp"] = None
+            await self._broadcast("MESSAGE_UPDATE", message)
         else:
             message = self._build_message(
                 body,
@@ -1682,6 +1732,7 @@ class FakeDiscord:
             if bad is not None:
                 return bad
             self._remember(message)
+            await self._broadcast("MESSAGE_CREATE", message)
         if not _truthy(rec.query.get("wait")):
             return web.Response(status=204)
         return _json_response(message)
