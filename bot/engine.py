@@ -19,7 +19,7 @@ from bot import text as textmod
 from bot.conversation import ConversationStore, Turn
 from bot.knowledge import KnowledgeBase, load
 from bot.models import Kind, Passage, Reply, Source, TableRow
-from bot.retrieval import Document, Hit, Retriever
+from bot.retrieval import DEFAULT_VARIANT, Document, Hit, Retriever
 from bot.text import STOPWORDS, Tokenizer, contains, words
 
 MAX_QUESTION_CHARS = 2000
@@ -123,7 +123,14 @@ class Engine:
     memory bounded (see :class:`bot.conversation.ConversationStore`).
     """
 
-    def __init__(self, kb: KnowledgeBase, conversations: ConversationStore | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        conversations: ConversationStore | None = None,
+        *,
+        variant: str = DEFAULT_VARIANT,
+        params: dict[str, float] | None = None,
+    ) -> None:
         self.kb = kb
         self.conversations = conversations or ConversationStore()
         vocab = kb.vocabulary
@@ -145,7 +152,7 @@ class Engine:
             Document(r.id, terms([r.aspect, r.ml, r.genai, *r.keywords]))
             for r in kb.table
         ]
-        self.retriever = Retriever(docs)
+        self.retriever = Retriever(docs, variant, params)
         self._passages = {p.id: p for p in kb.passages}
         self._rows = {r.id: r for r in kb.table}
         self._topic_terms = {

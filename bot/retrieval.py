@@ -1,14 +1,14 @@
 """BM25 retrieval over the knowledge base, behind a small interface of our own.
 
 rank-bm25 does the scoring. The variant is BM25Plus (k1=1.2, b=0.5,
-delta=0.5), chosen by measurement (``benchmarks/choose_bm25.py``): on a corpus
-of sixteen short documents BM25Okapi gives an idf of zero, or less, to any term
-found in half the documents or more ("machine learning", "generative ai"), so a
-question that names one of the two subjects could not tell their passages
-apart. BM25Plus keeps every idf positive, but adds a baseline to every
-document, so a non-zero score does not mean a match: :meth:`Retriever.search`
-only returns documents that share at least one term with the query, and scores
-are reported relative to that baseline.
+delta=0.5), chosen by measurement (``benchmarks/choose_bm25.py``: the share of
+121 questions whose expected passage comes first was 99.2% for BM25Plus,
+98.3% for BM25Okapi and 92.6-93.4% for BM25L, with k1 and b making no
+difference on this corpus). BM25Okapi's known trap on a small corpus is that a
+term found in half the documents or more gets an idf of zero or less; BM25Plus
+keeps every idf positive but adds a floor to every document, so a non-zero
+score does not mean a match: :meth:`Retriever.search` only returns documents
+that share a term with the query, and reports scores above that floor.
 """
 
 from __future__ import annotations
