@@ -75,14 +75,21 @@ def main() -> None:
     cold = timed(ask, items, 1)  # first pass: spelling and stemming caches empty
     ours = timed(ask, items, args.rounds)
     base = timed(bm25, items, args.rounds)
-    print(f"knowledge base: {len(engine.kb.passages)} passages + {len(engine.kb.table)} rows; "
-          f"engine built in {load_ms:.1f} ms")
+    print(
+        f"knowledge base: {len(engine.kb.passages)} passages + {len(engine.kb.table)} rows; "
+        f"engine built in {load_ms:.1f} ms"
+    )
     print(f"{len(ours)} answers ({len(items)} questions x {args.rounds} rounds)")
     print(f"{'':28s}{'p50 ms':>9s}{'p99 ms':>9s}{'mean ms':>9s}")
-    for name, samples in (("Engine.ask (first pass)", cold), ("Engine.ask", ours),
-                          ("BM25Okapi.get_scores", base)):
-        print(f"{name:28s}{percentile(samples, 50):9.3f}{percentile(samples, 99):9.3f}"
-              f"{statistics.fmean(samples):9.3f}")
+    for name, samples in (
+        ("Engine.ask (first pass)", cold),
+        ("Engine.ask", ours),
+        ("BM25Okapi.get_scores", base),
+    ):
+        print(
+            f"{name:28s}{percentile(samples, 50):9.3f}{percentile(samples, 99):9.3f}"
+            f"{statistics.fmean(samples):9.3f}"
+        )
     ratio50 = percentile(ours, 50) / percentile(base, 50)
     ratio99 = percentile(ours, 99) / percentile(base, 99)
     print(f"ratio (engine / plain BM25): p50 {ratio50:.1f}x, p99 {ratio99:.1f}x")

@@ -53,10 +53,14 @@ def main() -> None:
     results = []
     grid = {
         "okapi": [{"k1": k1, "b": b} for k1, b in itertools.product((0.9, 1.2, 1.5), (0.5, 0.75))],
-        "plus": [{"k1": k1, "b": b, "delta": d}
-                 for k1, b, d in itertools.product((0.9, 1.2, 1.5), (0.5, 0.75), (0.5, 1.0))],
-        "l": [{"k1": k1, "b": b, "delta": d}
-              for k1, b, d in itertools.product((0.9, 1.2, 1.5), (0.5, 0.75), (0.5,))],
+        "plus": [
+            {"k1": k1, "b": b, "delta": d}
+            for k1, b, d in itertools.product((0.9, 1.2, 1.5), (0.5, 0.75), (0.5, 1.0))
+        ],
+        "l": [
+            {"k1": k1, "b": b, "delta": d}
+            for k1, b, d in itertools.product((0.9, 1.2, 1.5), (0.5, 0.75), (0.5,))
+        ],
     }
     for variant, settings in grid.items():
         for params in settings:

@@ -49,8 +49,10 @@ def format_reply(reply: Reply, engine: Engine) -> str:
     if reply.sources:
         sections = list(dict.fromkeys(s.section for s in reply.sources))
         lines.append("")
-        lines.append(f"Source: {'; '.join(sections)} — “{engine.kb.source.title}” "
-                     f"({engine.kb.source.date}), knowledge base {engine.kb.source.version}")
+        lines.append(
+            f"Source: {'; '.join(sections)} — “{engine.kb.source.title}” "
+            f"({engine.kb.source.date}), knowledge base {engine.kb.source.version}"
+        )
     if reply.kind == "refusal" and reply.suggestions and "You could ask" not in reply.text:
         lines.append("")
         lines.append("Try: " + " | ".join(reply.suggestions))
@@ -99,7 +101,12 @@ def _ask_jsonl(engine: Engine, stdin: TextIO, out: TextIO, err: TextIO) -> int:
             result = reply_to_json(engine.ask(item["question"], key))
         except ValueError as exc:  # json.JSONDecodeError is a ValueError
             print(f"line {number}: {exc}", file=err)
-            result = {"kind": "error", "answer": "", "sources": [], "error": f"line {number}: {exc}"}
+            result = {
+                "kind": "error",
+                "answer": "",
+                "sources": [],
+                "error": f"line {number}: {exc}",
+            }
             status = EXIT_ERROR
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
         out.flush()
@@ -114,8 +121,11 @@ def cmd_chat(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) 
     conversation = f"console:{uuid.uuid4().hex}"
     interactive = stdin.isatty()
     src = engine.kb.source
-    print(f"Ask me about Machine Learning vs Generative AI (from “{src.title}”, {src.date}).\n"
-          "Type /compare for the side-by-side table, /help for more, quit to leave.", file=out)
+    print(
+        f"Ask me about Machine Learning vs Generative AI (from “{src.title}”, {src.date}).\n"
+        "Type /compare for the side-by-side table, /help for more, quit to leave.",
+        file=out,
+    )
     while True:
         if interactive:
             out.write("\nyou> ")
@@ -140,12 +150,14 @@ def cmd_chat(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) 
 def summarize(kb: KnowledgeBase) -> str:
     """A short summary of a valid knowledge base."""
     vocab = kb.vocabulary
-    return (f"knowledge base OK: {kb.path}\n"
-            f"  source: “{kb.source.title}” ({kb.source.date})\n"
-            f"  version: {kb.source.version}\n"
-            f"  passages: {len(kb.passages)} in {len(kb.sections)} sections\n"
-            f"  table rows: {len(kb.table)} ({', '.join(r.aspect for r in kb.table)})\n"
-            f"  synonyms: {len(vocab.synonyms)} terms, anchors: {len(vocab.anchors)}")
+    return (
+        f"knowledge base OK: {kb.path}\n"
+        f"  source: “{kb.source.title}” ({kb.source.date})\n"
+        f"  version: {kb.source.version}\n"
+        f"  passages: {len(kb.passages)} in {len(kb.sections)} sections\n"
+        f"  table rows: {len(kb.table)} ({', '.join(r.aspect for r in kb.table)})\n"
+        f"  synonyms: {len(vocab.synonyms)} terms, anchors: {len(vocab.anchors)}"
+    )
 
 
 def cmd_check(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -> int:
@@ -166,23 +178,41 @@ Handler = Callable[[argparse.Namespace, TextIO, TextIO, TextIO], int]
 def add_subcommands(sub: Any) -> None:
     """Register ``ask``, ``chat`` and ``check`` on an argparse subparsers object."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--knowledge", metavar="PATH",
-                        help="knowledge folder (default: $KNOWLEDGE_PATH or the shipped one)")
+    common.add_argument(
+        "--knowledge",
+        metavar="PATH",
+        help="knowledge folder (default: $KNOWLEDGE_PATH or the shipped one)",
+    )
 
-    ask = sub.add_parser("ask", parents=[common], help="answer one question (or a batch)",
-                         description="Answer a question from the knowledge base.")
+    ask = sub.add_parser(
+        "ask",
+        parents=[common],
+        help="answer one question (or a batch)",
+        description="Answer a question from the knowledge base.",
+    )
     ask.add_argument("question", nargs="*", help="the question")
     mode = ask.add_mutually_exclusive_group()
     mode.add_argument("--json", action="store_true", help="print one JSON object")
-    mode.add_argument("--jsonl", action="store_true",
-                      help='read {"question": ..., "conversation": ...} lines on stdin, '
-                           "write one JSON object per line")
+    mode.add_argument(
+        "--jsonl",
+        action="store_true",
+        help='read {"question": ..., "conversation": ...} lines on stdin, '
+        "write one JSON object per line",
+    )
     ask.set_defaults(console=cmd_ask)
 
-    chat = sub.add_parser("chat", parents=[common], help="talk to the bot in the terminal",
-                          description="An interactive conversation (quit or Ctrl-D leaves).")
+    chat = sub.add_parser(
+        "chat",
+        parents=[common],
+        help="talk to the bot in the terminal",
+        description="An interactive conversation (quit or Ctrl-D leaves).",
+    )
     chat.set_defaults(console=cmd_chat)
 
-    check = sub.add_parser("check", parents=[common], help="validate the knowledge base",
-                           description="Validate the knowledge base and print a summary.")
+    check = sub.add_parser(
+        "check",
+        parents=[common],
+        help="validate the knowledge base",
+        description="Validate the knowledge base and print a summary.",
+    )
     check.set_defaults(console=cmd_check)

@@ -61,7 +61,9 @@ class ConversationStore:
         """Remember ``turn`` as the latest of ``key``."""
         now = self._clock()
         entry = self._data.pop(key, None)
-        turns = entry[1] if entry and now - entry[0] <= self.max_age else deque(maxlen=self.max_turns)
+        turns = (
+            entry[1] if entry and now - entry[0] <= self.max_age else deque(maxlen=self.max_turns)
+        )
         turns.append(turn)
         self._data[key] = (now, turns)
         while len(self._data) > self.max_conversations:

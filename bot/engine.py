@@ -15,12 +15,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot import text as textmod
 from bot.conversation import ConversationStore, Turn
 from bot.knowledge import KnowledgeBase, load
 from bot.models import Kind, Passage, Reply, Source, TableRow
 from bot.retrieval import DEFAULT_VARIANT, Document, Hit, Retriever
-from bot.text import STOPWORDS, Tokenizer, contains, words
+from bot.text import STOPWORDS, Tokenizer, contains, normalize, words
 
 MAX_QUESTION_CHARS = 2000
 MAX_ANSWER_CHARS = 800
@@ -34,17 +33,55 @@ TOPIC_NAMES = {"ml": "Machine Learning", "genai": "Generative AI"}
 # Cues in how a question is put (English, not knowledge): they decide the kind
 # of reply, never its content.
 _GREETINGS = {
-    ("hi",), ("hello",), ("hey",), ("heya",), ("hiya",), ("howdy",), ("yo",), ("sup",),
-    ("greetings",), ("good", "morning"), ("good", "afternoon"), ("good", "evening"),
-    ("whats", "up"), ("hey", "there"), ("hi", "there"), ("hello", "there"),
+    ("hi",),
+    ("hello",),
+    ("hey",),
+    ("heya",),
+    ("hiya",),
+    ("howdy",),
+    ("yo",),
+    ("sup",),
+    ("greetings",),
+    ("good", "morning"),
+    ("good", "afternoon"),
+    ("good", "evening"),
+    ("whats", "up"),
+    ("hey", "there"),
+    ("hi", "there"),
+    ("hello", "there"),
 }
 _THANKS = {
-    ("thanks",), ("thank", "you"), ("thx",), ("ty",), ("cheers",), ("thank", "u"),
-    ("many", "thanks"), ("thanks", "a", "lot"), ("appreciate", "it"), ("great",),
-    ("awesome",), ("cool",), ("nice",), ("ok",), ("okay",), ("got", "it"), ("perfect",),
-    ("thanks", "so", "much"), ("thank", "you", "so", "much"), ("good", "bot"), ("great", "answer"),
+    ("thanks",),
+    ("thank", "you"),
+    ("thx",),
+    ("ty",),
+    ("cheers",),
+    ("thank", "u"),
+    ("many", "thanks"),
+    ("thanks", "a", "lot"),
+    ("appreciate", "it"),
+    ("great",),
+    ("awesome",),
+    ("cool",),
+    ("nice",),
+    ("ok",),
+    ("okay",),
+    ("got", "it"),
+    ("perfect",),
+    ("thanks", "so", "much"),
+    ("thank", "you", "so", "much"),
+    ("good", "bot"),
+    ("great", "answer"),
 }
-_BYES = {("bye",), ("goodbye",), ("bye", "bye"), ("see", "you"), ("see", "ya"), ("cya",), ("later",)}
+_BYES = {
+    ("bye",),
+    ("goodbye",),
+    ("bye", "bye"),
+    ("see", "you"),
+    ("see", "ya"),
+    ("cya",),
+    ("later",),
+}
 _HELP_PATTERNS = tuple(
     re.compile(p)
     for p in (
@@ -73,23 +110,121 @@ _IDENTITY_PATTERNS = tuple(
         r"\bintroduce yourself\b",
     )
 )
-_COMPARE_WORDS = {"compare", "comparison", "comparisons", "compared", "comparing", "contrast",
-                  "table", "chart", "matrix", "grid", "sidebyside"}
+_COMPARE_WORDS = {
+    "compare",
+    "comparison",
+    "comparisons",
+    "compared",
+    "comparing",
+    "contrast",
+    "table",
+    "chart",
+    "matrix",
+    "grid",
+    "sidebyside",
+}
 _VERSUS = {"vs", "versus"}
-_LIST_CUES = {"examples", "example", "some", "list", "name", "tools", "apps", "products",
-              "services", "kinds", "types", "ways", "applications", "uses", "which", "all"}
-_LIST_ASKS = {"list", "name", "examples", "instances", "tools", "apps", "products",
-              "applications", "services"}
+_LIST_CUES = {
+    "examples",
+    "example",
+    "some",
+    "list",
+    "name",
+    "tools",
+    "apps",
+    "products",
+    "services",
+    "kinds",
+    "types",
+    "ways",
+    "applications",
+    "uses",
+    "which",
+    "all",
+}
+_LIST_ASKS = {
+    "list",
+    "name",
+    "examples",
+    "instances",
+    "tools",
+    "apps",
+    "products",
+    "applications",
+    "services",
+}
 _PERSONAL = {"i", "my", "mine", "myself", "we", "our"}
-_DEFINITION_WORDS = {"what", "whats", "explain", "define", "definition", "meaning", "mean", "means",
-                     "describe", "about", "overview", "intro", "introduction", "basics", "simple",
-                     "simply", "terms", "beginner", "beginners", "summary", "exactly", "stand",
-                     "concept", "idea", "short", "brief", "briefly", "eli5", "word", "words"}
+_DEFINITION_WORDS = {
+    "what",
+    "whats",
+    "explain",
+    "define",
+    "definition",
+    "meaning",
+    "mean",
+    "means",
+    "describe",
+    "about",
+    "overview",
+    "intro",
+    "introduction",
+    "basics",
+    "simple",
+    "simply",
+    "terms",
+    "beginner",
+    "beginners",
+    "summary",
+    "exactly",
+    "stand",
+    "concept",
+    "idea",
+    "short",
+    "brief",
+    "briefly",
+    "eli5",
+    "word",
+    "words",
+}
 _REFERENCES = {"article", "example", "examples", "author"}
-_BACK_REFERENCES = {"it", "its", "they", "them", "their", "this", "that", "these", "those",
-                    "each", "both", "one", "ones", "same", "more"}
-_SWITCH_FILLER = {"and", "what", "whats", "about", "how", "for", "the", "same", "then", "of",
-                  "with", "in", "case", "question", "now", "also", "again", "regarding", "re"}
+_BACK_REFERENCES = {
+    "it",
+    "its",
+    "they",
+    "them",
+    "their",
+    "this",
+    "that",
+    "these",
+    "those",
+    "each",
+    "both",
+    "one",
+    "ones",
+    "same",
+    "more",
+}
+_SWITCH_FILLER = {
+    "and",
+    "what",
+    "whats",
+    "about",
+    "how",
+    "for",
+    "the",
+    "same",
+    "then",
+    "of",
+    "with",
+    "in",
+    "case",
+    "question",
+    "now",
+    "also",
+    "again",
+    "regarding",
+    "re",
+}
 _MORE = re.compile(r"^(tell me |say |go on|and )?(more|go on|continue|keep going|elaborate)\b")
 
 
@@ -146,12 +281,8 @@ class Engine:
             return tuple(t for part in parts for t in tok.tokenize(part, correct=False))
 
         docs = [
-            Document(p.id, terms([p.title, p.text, *p.questions, *p.keywords]))
-            for p in kb.passages
-        ] + [
-            Document(r.id, terms([r.aspect, r.ml, r.genai, *r.keywords]))
-            for r in kb.table
-        ]
+            Document(p.id, terms([p.title, p.text, *p.questions, *p.keywords])) for p in kb.passages
+        ] + [Document(r.id, terms([r.aspect, r.ml, r.genai, *r.keywords])) for r in kb.table]
         self.retriever = Retriever(docs, variant, params)
         self._passages = {p.id: p for p in kb.passages}
         self._rows = {r.id: r for r in kb.table}
@@ -162,8 +293,10 @@ class Engine:
         self._anchors = [tuple(tok.tokenize(a, correct=False)) for a in vocab.anchors]
         self._topic_phrases = [tuple(tok.tokenize(t, correct=False)) for t in vocab.topic_terms]
         self._neutral = {tok.stem(w) for q in vocab.question_words for w in words(q)}
-        self._realtime = [re.compile(r"\b" + re.escape(" ".join(words(m))) + r"\b")
-                          for m in vocab.realtime_markers]
+        self._realtime = [
+            re.compile(r"\b" + re.escape(" ".join(words(m))) + r"\b")
+            for m in vocab.realtime_markers
+        ]
         self._topic_stems = {t for phrase in self._topic_terms.values() for t in phrase}
         self._compare_stems = {tok.stem(w) for w in _COMPARE_WORDS | _VERSUS} | {"side"}
         self._row_only = self._row_terms()
@@ -180,13 +313,20 @@ class Engine:
         """Answer ``question``; follow-ups resolve within the same ``conversation`` key."""
         text = _clean(question)
         if not text:
-            return Reply("help", "Ask me a question about Machine Learning or Generative AI, "
-                         "for example: " + self._quoted(self.kb.suggested_questions[:2]) + ".",
-                         suggestions=self.kb.suggested_questions[:3])
+            return Reply(
+                "help",
+                "Ask me a question about Machine Learning or Generative AI, "
+                "for example: " + self._quoted(self.kb.suggested_questions[:2]) + ".",
+                suggestions=self.kb.suggested_questions[:3],
+            )
         if len(text) > MAX_QUESTION_CHARS:
-            return Reply("refusal", f"That message is {len(text):,} characters long; please ask "
-                         f"in under {MAX_QUESTION_CHARS:,} characters, one question at a time.",
-                         suggestions=self.kb.suggested_questions[:3], question=text[:100])
+            return Reply(
+                "refusal",
+                f"That message is {len(text):,} characters long; please ask "
+                f"in under {MAX_QUESTION_CHARS:,} characters, one question at a time.",
+                suggestions=self.kb.suggested_questions[:3],
+                question=text[:100],
+            )
         history = self.conversations.turns(conversation) if conversation else ()
         composed = self._respond(text, history)
         if conversation and composed.turn is not None:
@@ -200,14 +340,19 @@ class Engine:
         row = self._rows.get(aspect) or self._find_row(aspect)
         if row is None:
             names = ", ".join(r.aspect for r in self.kb.table)
-            return Reply("refusal", f"The comparison has no row about “{aspect[:80]}”. "
-                         f"Its rows are: {names}.", suggestions=("Compare ML and GenAI",))
+            return Reply(
+                "refusal",
+                f"The comparison has no row about “{aspect[:80]}”. Its rows are: {names}.",
+                suggestions=("Compare ML and GenAI",),
+            )
         return self._table_reply((row,), ())
 
     def examples(self, topic: str | None = None) -> Reply:
         """The article's examples of ``topic`` ("ml" or "genai"), or of both."""
         topics = [topic] if topic in TOPIC_NAMES else list(TOPIC_NAMES)
-        chosen = [p for t in topics for p in self.kb.passages if p.topic == t and p.facet == "examples"]
+        chosen = [
+            p for t in topics for p in self.kb.passages if p.topic == t and p.facet == "examples"
+        ]
         if not chosen:
             return Reply("refusal", "The knowledge base has no examples for that topic.")
         return self._passages_reply(chosen, {}, set(), whole=True).reply
@@ -216,21 +361,26 @@ class Engine:
         """What the bot covers, its source article and the knowledge-base version."""
         src = self.kb.source
         sections = "\n".join(f"• {s}" for s in self.kb.sections)
-        text = (f"I answer questions about {self.kb.scope}.\n\nSource: “{src.title}” ({src.date})"
-                f"{', ' + src.publisher if src.publisher else ''}.\nKnowledge base version {src.version}."
-                f"\n\nSections:\n{sections}")
+        text = (
+            f"I answer questions about {self.kb.scope}.\n\nSource: “{src.title}” ({src.date})"
+            f"{', ' + src.publisher if src.publisher else ''}.\n"
+            f"Knowledge base version {src.version}."
+            f"\n\nSections:\n{sections}"
+        )
         return Reply("help", text, suggestions=self.kb.suggested_questions[:3])
 
     def help(self) -> Reply:
         """How to ask, and what to ask."""
         src = self.kb.source
-        text = (f"I answer questions about Machine Learning vs Generative AI, grounded in the article "
-                f"“{src.title}” ({src.date}); every answer quotes the article and says where it came "
-                "from, and I say so when something is outside it.\n\n"
-                "Ask in plain words, e.g. " + self._quoted(self.kb.suggested_questions[:3]) + ". "
-                "Follow-ups work too (“examples?”, “and ML?”).\n"
-                "Commands: /ask, /compare (the side-by-side table, or one row), /examples, "
-                "/topics (what I cover and my source), /help.")
+        text = (
+            f"I answer questions about Machine Learning vs Generative AI, grounded in the article "
+            f"“{src.title}” ({src.date}); every answer quotes the article and says where it came "
+            "from, and I say so when something is outside it.\n\n"
+            "Ask in plain words, e.g. " + self._quoted(self.kb.suggested_questions[:3]) + ". "
+            "Follow-ups work too (“examples?”, “and ML?”).\n"
+            "Commands: /ask, /compare (the side-by-side table, or one row), /examples, "
+            "/topics (what I cover and my source), /help."
+        )
         return Reply("help", text, suggestions=self.kb.suggested_questions[:3])
 
     def passage(self, passage_id: str) -> Passage:
@@ -296,7 +446,7 @@ class Engine:
         tokens = re.findall(r"[^\W\d_]+", query.text)
         for token in tokens[1:]:
             if token[0].isupper() and not token.isupper():
-                term = self.tokenizer.stem(textmod.normalize(token))
+                term = self.tokenizer.stem(normalize(token))
                 if term not in self.retriever.vocabulary and term not in self._neutral:
                     return True
         return False
@@ -306,7 +456,9 @@ class Engine:
         common = set(self._topic_terms["ml"]) | set(self._topic_terms["genai"])
         out: dict[str, set[str]] = {}
         for row in self.kb.table:
-            terms = set(self.tokenizer.tokenize(" ".join([row.aspect, *row.keywords]), correct=False))
+            terms = set(
+                self.tokenizer.tokenize(" ".join([row.aspect, *row.keywords]), correct=False)
+            )
             out[row.id] = terms - common - self._compare_stems
         return out
 
@@ -366,23 +518,37 @@ class Engine:
         name = self._strip_name(ws)
         key = tuple(name)
         if key in _GREETINGS or key in {("hi", "bot"), ("hello", "bot"), ("hey", "bot")}:
-            return Reply("smalltalk", "Hi! I answer questions about Machine Learning vs Generative AI, "
-                         "from the article “" + self.kb.source.title + "”. Try "
-                         + self._quoted(self.kb.suggested_questions[:2]) + ", or /compare for the "
-                         "side-by-side table.", suggestions=self.kb.suggested_questions[:3])
+            return Reply(
+                "smalltalk",
+                "Hi! I answer questions about Machine Learning vs Generative AI, "
+                "from the article “"
+                + self.kb.source.title
+                + "”. Try "
+                + self._quoted(self.kb.suggested_questions[:2])
+                + ", or /compare for the "
+                "side-by-side table.",
+                suggestions=self.kb.suggested_questions[:3],
+            )
         if key in _THANKS:
-            return Reply("smalltalk", "You're welcome! Ask me anything else about Machine Learning "
-                         "or Generative AI.")
+            return Reply(
+                "smalltalk",
+                "You're welcome! Ask me anything else about Machine Learning or Generative AI.",
+            )
         if key in _BYES:
-            return Reply("smalltalk", "Bye! Come back any time with a question about Machine "
-                         "Learning or Generative AI.")
+            return Reply(
+                "smalltalk",
+                "Bye! Come back any time with a question about Machine Learning or Generative AI.",
+            )
         if any(p.search(joined) for p in _IDENTITY_PATTERNS):
             src = self.kb.source
-            return Reply("smalltalk", "I'm a question-answering bot about Machine Learning vs "
-                         f"Generative AI. My knowledge is one article, “{src.title}” ({src.date}): "
-                         "I answer from its own sentences and say where each answer came from, "
-                         "and I tell you when a question is outside it. Ask /help for how to ask.",
-                         suggestions=self.kb.suggested_questions[:3])
+            return Reply(
+                "smalltalk",
+                "I'm a question-answering bot about Machine Learning vs "
+                f"Generative AI. My knowledge is one article, “{src.title}” ({src.date}): "
+                "I answer from its own sentences and say where each answer came from, "
+                "and I tell you when a question is outside it. Ask /help for how to ask.",
+                suggestions=self.kb.suggested_questions[:3],
+            )
         if len(ws) <= 10 and any(p.search(joined) for p in _HELP_PATTERNS):
             return self.help()
         return None
@@ -427,7 +593,9 @@ class Engine:
         ws = set(query.words)
         joined = " ".join(query.words)
         explicit = bool(ws & _COMPARE_WORDS) or "side by side" in joined
-        versus = bool(ws & _VERSUS) and not ({"difference", "differences", "differ", "why", "when"} & ws)
+        versus = bool(ws & _VERSUS) and not (
+            {"difference", "differences", "differ", "why", "when"} & ws
+        )
         if not (explicit or versus):
             return False
         # "How does ML compare predictions?" is about one side, not a comparison.
@@ -445,12 +613,14 @@ class Engine:
         return len(query.words) <= 6 and (in_scope or bool(content) or bool(query.terms))
 
     def _topic_switch(self, query: _Query, last: Turn | None) -> _Composed | None:
-        """"And ML?" after a question about GenAI: the same question about the other side."""
+        """ "And ML?" after a question about GenAI: the same question about the other side."""
         if last is None or len(query.topics) != 1:
             return None
         rest = [w for w in query.words if w not in _SWITCH_FILLER]
         topic = next(iter(query.topics))
-        leftover = [t for t in self.tokenizer.tokenize(" ".join(rest)) if t not in self._topic_terms[topic]]
+        leftover = [
+            t for t in self.tokenizer.tokenize(" ".join(rest)) if t not in self._topic_terms[topic]
+        ]
         if leftover or topic == last.topic:
             return None
         facet = last.facet
@@ -460,22 +630,32 @@ class Engine:
                 return self._row_reply(row, {topic}, None, question=query.text)
         target = next((p for p in self.kb.passages if p.topic == topic and p.facet == facet), None)
         if target is None:
-            target = next((p for p in self.kb.passages if p.topic == topic and p.facet == "definition"),
-                          None)
+            target = next(
+                (p for p in self.kb.passages if p.topic == topic and p.facet == "definition"), None
+            )
         if target is None:
             return None
         return self._passages_reply([target], {}, set(), whole=True, topic=topic)
 
     def _more(self, query: _Query, history: Sequence[Turn]) -> _Composed:
-        """"Tell me more": the next passage on the same subject not yet shown."""
+        """ "Tell me more": the next passage on the same subject not yet shown."""
         shown = {pid for t in history for pid in t.passage_ids}
         last = history[-1]
         topic = last.topic
-        pool = [p for p in self.kb.passages if p.id not in shown
-                and (p.topic == topic or (topic is None and p.topic == "general"))]
+        pool = [
+            p
+            for p in self.kb.passages
+            if p.id not in shown and (p.topic == topic or (topic is None and p.topic == "general"))
+        ]
         if not pool:
-            return _Composed(Reply("answer", "That is all the article says on this. " + self._try_line(),
-                                   suggestions=self.kb.suggested_questions[:3]), None)
+            return _Composed(
+                Reply(
+                    "answer",
+                    "That is all the article says on this. " + self._try_line(),
+                    suggestions=self.kb.suggested_questions[:3],
+                ),
+                None,
+            )
         return self._passages_reply([pool[0]], {}, set(), whole=True, topic=topic)
 
     # ------------------------------------------------------------------ composition
@@ -486,35 +666,55 @@ class Engine:
             return self._row_reply(row, set(), None, question=query.text, kind="compare")
         hits = {h.id: h for h in self.retriever.search(query.terms, k=len(self.kb.table) + 20)}
         reply = self._table_reply(self.kb.table, hits)
-        return _Composed(reply, Turn(query.text, "compare", None, tuple(r.id for r in self.kb.table),
-                                     "table"))
+        return _Composed(
+            reply, Turn(query.text, "compare", None, tuple(r.id for r in self.kb.table), "table")
+        )
 
     def _table_reply(self, rows: Sequence[TableRow], hits: dict[str, Hit] | tuple[()]) -> Reply:
         cols = self.kb.columns
         scores = hits if isinstance(hits, dict) else {}
         lines = [f"{cols['ml']} vs {cols['genai']}, side by side:"]
         for row in rows:
-            lines.append(f"\n{row.aspect}\n• Machine Learning: {row.ml}\n• Generative AI: {row.genai}")
+            lines.append(
+                f"\n{row.aspect}\n• Machine Learning: {row.ml}\n• Generative AI: {row.genai}"
+            )
         sources = tuple(self._row_source(r, scores.get(r.id)) for r in rows)
         return Reply("compare", "\n".join(lines), sources=sources, rows=tuple(rows))
 
     def _row_source(self, row: TableRow, hit: Hit | None) -> Source:
-        return Source(row.id, self.kb.table_section, row.aspect, round(hit.score, 3) if hit else 0.0)
+        return Source(
+            row.id, self.kb.table_section, row.aspect, round(hit.score, 3) if hit else 0.0
+        )
 
-    def _row_reply(self, row: TableRow, topics: set[str], hit: Hit | None, *, question: str,
-                   kind: Kind | None = None) -> _Composed:
+    def _row_reply(
+        self,
+        row: TableRow,
+        topics: set[str],
+        hit: Hit | None,
+        *,
+        question: str,
+        kind: Kind | None = None,
+    ) -> _Composed:
         if len(topics) == 1 and kind is None:
             focus = next(iter(topics))
             other = "genai" if focus == "ml" else "ml"
             first, second = (row.ml, row.genai) if focus == "ml" else (row.genai, row.ml)
-            text = (f"{row.aspect}, {TOPIC_NAMES[focus]}: {first}\n"
-                    f"By contrast, {TOPIC_NAMES[other]}: {second}")
-            reply = Reply("answer", text, sources=(self._row_source(row, hit),), rows=(row,),
-                          question=question)
+            text = (
+                f"{row.aspect}, {TOPIC_NAMES[focus]}: {first}\n"
+                f"By contrast, {TOPIC_NAMES[other]}: {second}"
+            )
+            reply = Reply(
+                "answer",
+                text,
+                sources=(self._row_source(row, hit),),
+                rows=(row,),
+                question=question,
+            )
             return _Composed(reply, Turn(question, "answer", focus, (row.id,), f"row:{row.id}"))
         text = f"{row.aspect}\n• Machine Learning: {row.ml}\n• Generative AI: {row.genai}"
-        reply = Reply("compare", text, sources=(self._row_source(row, hit),), rows=(row,),
-                      question=question)
+        reply = Reply(
+            "compare", text, sources=(self._row_source(row, hit),), rows=(row,), question=question
+        )
         return _Composed(reply, Turn(question, "compare", None, (row.id,), f"row:{row.id}"))
 
     def _compose(self, query: _Query, hits: list[Hit]) -> _Composed:
@@ -525,13 +725,20 @@ class Engine:
             hits = self.retriever.search(content, k=8) or hits
         ranked = self._rerank(hits, query)
         top = ranked[0]
-        rest = [w for unit in query.units if "_".join(unit) not in self._topic_stems
-                for w in unit if w not in STOPWORDS and w not in _DEFINITION_WORDS]
+        rest = [
+            w
+            for unit in query.units
+            if "_".join(unit) not in self._topic_stems
+            for w in unit
+            if w not in STOPWORDS and w not in _DEFINITION_WORDS
+        ]
         if len(topics) == 1 and not rest:
             # "What is generative AI?", "explain ML": the subject's definition.
-            topic = next(iter(topics))
-            definition = next((p for p in self.kb.passages
-                               if p.topic == topic and p.facet == "definition"), None)
+            subject = next(iter(topics))
+            definition = next(
+                (p for p in self.kb.passages if p.topic == subject and p.facet == "definition"),
+                None,
+            )
             if definition is not None:
                 top = next((h for h in ranked if h.id == definition.id), top)
         if top.id in self._rows:
@@ -540,16 +747,33 @@ class Engine:
         first = chosen[0]
         if len(topics) == 2 and first.topic in TOPIC_NAMES:
             other = "genai" if first.topic == "ml" else "ml"
-            partner = next((self._passages[h.id] for h in ranked
-                            if h.id in self._passages and self._passages[h.id].topic == other
-                            and self._passages[h.id].facet == first.facet), None)
+            partner = next(
+                (
+                    self._passages[h.id]
+                    for h in ranked
+                    if h.id in self._passages
+                    and self._passages[h.id].topic == other
+                    and self._passages[h.id].facet == first.facet
+                ),
+                None,
+            )
             if partner is not None:
                 chosen.append(partner)
         scores = {h.id: h for h in ranked}
-        topic = next(iter(topics)) if len(topics) == 1 else (first.topic if first.topic in TOPIC_NAMES
-                                                             else None)
-        return self._passages_reply(chosen, scores, set(query.terms), whole=False, topic=topic,
-                                    question=query.text, words_=set(query.words))
+        topic = (
+            next(iter(topics))
+            if len(topics) == 1
+            else (first.topic if first.topic in TOPIC_NAMES else None)
+        )
+        return self._passages_reply(
+            chosen,
+            scores,
+            set(query.terms),
+            whole=False,
+            topic=topic,
+            question=query.text,
+            words_=set(query.words),
+        )
 
     def _rerank(self, hits: list[Hit], query: _Query) -> list[Hit]:
         """Prefer the side a question names (a GenAI question gets GenAI passages),
@@ -570,24 +794,43 @@ class Engine:
 
         return sorted(hits, key=lambda h: (-weight(h), h.id))
 
-    def _passages_reply(self, passages: Sequence[Passage], scores: dict[str, Hit], terms: set[str],
-                        *, whole: bool, topic: str | None = None, question: str = "",
-                        words_: set[str] | None = None) -> _Composed:
-        parts = [self._passage_text(p, terms, whole or len(passages) > 1, words_ or set())
-                 for p in passages]
+    def _passages_reply(
+        self,
+        passages: Sequence[Passage],
+        scores: dict[str, Hit],
+        terms: set[str],
+        *,
+        whole: bool,
+        topic: str | None = None,
+        question: str = "",
+        words_: set[str] | None = None,
+    ) -> _Composed:
+        parts = [
+            self._passage_text(p, terms, whole or len(passages) > 1, words_ or set())
+            for p in passages
+        ]
         if len(parts) > 1:
-            parts = [f"{TOPIC_NAMES.get(p.topic, p.title)}: {part}" if not p.is_list else part
-                     for p, part in zip(passages, parts, strict=True)]
+            parts = [
+                f"{TOPIC_NAMES.get(p.topic, p.title)}: {part}" if not p.is_list else part
+                for p, part in zip(passages, parts, strict=True)
+            ]
         text = self._fit(parts)
         sources = tuple(
-            Source(p.id, p.section, p.title, round(scores[p.id].score, 3) if p.id in scores else 0.0)
+            Source(
+                p.id, p.section, p.title, round(scores[p.id].score, 3) if p.id in scores else 0.0
+            )
             for p in passages
         )
         rows = tuple(self._related_rows(passages))
         reply = Reply("answer", text, sources=sources, rows=rows, question=question)
         facet = passages[0].facet
-        turn = Turn(question, "answer", topic if topic in TOPIC_NAMES else None,
-                    tuple(p.id for p in passages), facet)
+        turn = Turn(
+            question,
+            "answer",
+            topic if topic in TOPIC_NAMES else None,
+            tuple(p.id for p in passages),
+            facet,
+        )
         return _Composed(reply, turn)
 
     def _related_rows(self, passages: Sequence[Passage]) -> list[TableRow]:
@@ -639,8 +882,10 @@ class Engine:
             lead = "I couldn't find that in the article I know."
         else:
             lead = "Sorry, that is outside what I know."
-        text = (f"{lead} I only answer questions about {self.kb.scope}, from “{src.title}” "
-                f"({src.date}). {self._try_line()}")
+        text = (
+            f"{lead} I only answer questions about {self.kb.scope}, from “{src.title}” "
+            f"({src.date}). {self._try_line()}"
+        )
         return Reply("refusal", text, suggestions=self.kb.suggested_questions[:3])
 
     def _try_line(self) -> str:
@@ -660,9 +905,4 @@ class Engine:
         return tuple(seen)
 
 
-def stopword_free(ws: Iterable[str]) -> list[str]:
-    """Words that are not stopwords (used by front ends to judge an empty question)."""
-    return [w for w in ws if w not in STOPWORDS]
-
-
-__all__ = ["MAX_ANSWER_CHARS", "MAX_QUESTION_CHARS", "Engine", "textmod"]
+__all__ = ["MAX_ANSWER_CHARS", "MAX_QUESTION_CHARS", "TOPIC_NAMES", "Engine"]

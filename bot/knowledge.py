@@ -127,7 +127,9 @@ class _File:
             return ""
         return self.text(data, key, entry)
 
-    def strings(self, data: Mapping[str, Any], key: str, entry: str | None = None) -> tuple[str, ...]:
+    def strings(
+        self, data: Mapping[str, Any], key: str, entry: str | None = None
+    ) -> tuple[str, ...]:
         value = data.get(key, [])
         if value is None:
             return ()
@@ -135,7 +137,11 @@ class _File:
             raise self.error(entry, f"field '{key}' must be a list")
         out = []
         for i, item in enumerate(value):
-            if not isinstance(item, str | int | float) or isinstance(item, bool) or not str(item).strip():
+            if (
+                not isinstance(item, str | int | float)
+                or isinstance(item, bool)
+                or not str(item).strip()
+            ):
                 raise self.error(entry, f"field '{key}' item {i + 1} must be non-empty text")
             out.append(" ".join(str(item).split()))
         return tuple(out)
@@ -205,7 +211,9 @@ def _load_passages(folder: Path) -> tuple[Passage, ...]:
     return tuple(passages)
 
 
-def _load_table(folder: Path, passage_ids: set[str]) -> tuple[str, dict[str, str], tuple[TableRow, ...]]:
+def _load_table(
+    folder: Path, passage_ids: set[str]
+) -> tuple[str, dict[str, str], tuple[TableRow, ...]]:
     f = _File(folder, "table.yaml")
     data = f.load()
     section = f.text(data, "section")

@@ -33,7 +33,7 @@ STOPWORDS = frozenset(
     youre theyre thats theres heres lets s t d ll re ve m
     please tell explain describe give show say let know kindly hey hi hello
     stuff get got go going gonna wanna like just
-    """.split()
+    """.split()  # noqa: SIM905 - a word list reads best as text
 )
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -42,14 +42,20 @@ _MIN_CORRECTABLE = 5
 
 
 def normalize(text: str) -> str:
-    """Fold case, compatibility forms and accents: ``'Ｍachine Léarning'`` -> ``'machine learning'``."""
+    """Fold case, compatibility forms and accents.
+
+    ``'Ｍachine Léarning'`` becomes ``'machine learning'``.
+    """
     text = unicodedata.normalize("NFKC", text).casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def words(text: str) -> list[str]:
-    """Split text into lower-case ASCII words; ``don't`` becomes ``dont``, ``AI's`` becomes ``ai``."""
+    """Split text into lower-case ASCII words.
+
+    ``don't`` becomes ``dont`` and ``AI's`` becomes ``ai``.
+    """
     text = normalize(text).replace("’", "'")
     text = re.sub(r"(?<=[a-z0-9])'s\b", "", text)
     text = _APOSTROPHE.sub("", text)
@@ -59,7 +65,9 @@ def words(text: str) -> list[str]:
 class Tokenizer:
     """Turns text into index terms, the same way for passages and questions."""
 
-    def __init__(self, synonyms: Mapping[str, Iterable[str]], known_words: Iterable[str] = ()) -> None:
+    def __init__(
+        self, synonyms: Mapping[str, Iterable[str]], known_words: Iterable[str] = ()
+    ) -> None:
         self._stemmer = snowballstemmer.stemmer("english")
         self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
         for canonical, variants in synonyms.items():
@@ -94,8 +102,12 @@ class Tokenizer:
         with the same first letter and a similar length, and never when the
         word is a known word's inflection ("using" is "use", not "housing").
         """
-        if (word in self.vocabulary or len(word) < _MIN_CORRECTABLE or not word.isalpha()
-                or self.stem(word) in self._stems):
+        if (
+            word in self.vocabulary
+            or len(word) < _MIN_CORRECTABLE
+            or not word.isalpha()
+            or self.stem(word) in self._stems
+        ):
             return word
         candidates: list[str] = []
         for length in range(len(word) - 2, len(word) + 3):

@@ -69,8 +69,13 @@ def test_jsonl_bad_lines_get_an_error_object_and_lose_nothing() -> None:
 def test_jsonl_flushes_each_line() -> None:
     """A reader gets each answer before sending the next question (a real pipe)."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "ask", "--jsonl"], cwd=ROOT, text=True,
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        [sys.executable, "-m", "bot", "ask", "--jsonl"],
+        cwd=ROOT,
+        text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert proc.stdin and proc.stdout
     try:
         for question in ("What is ML?", "hello"):
@@ -135,9 +140,12 @@ def test_help_and_unknown_command() -> None:
 
 def test_console_mode_does_not_import_discord() -> None:
     """The console (and the core) never load discord.py."""
-    script = ("import sys, io; from bot.__main__ import main; "
-              "main(['ask', 'hi'], io.StringIO(), io.StringIO(), io.StringIO()); "
-              "print('discord' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
-                         check=True)
+    script = (
+        "import sys, io; from bot.__main__ import main; "
+        "main(['ask', 'hi'], io.StringIO(), io.StringIO(), io.StringIO()); "
+        "print('discord' in sys.modules)"
+    )
+    out = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "False"

@@ -41,8 +41,15 @@ def test_one_aspect_gets_its_row(shipped_engine: Engine) -> None:
     assert reply.text.startswith("How it Evaluates, Generative AI: Evaluates the quality")
 
 
-@pytest.mark.parametrize("question", ["compare ML and GenAI", "Show me the comparison table",
-                                      "machine learning vs generative ai", "side by side please"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "compare ML and GenAI",
+        "Show me the comparison table",
+        "machine learning vs generative ai",
+        "side by side please",
+    ],
+)
 def test_compare_gives_all_rows(shipped_engine: Engine, question: str) -> None:
     reply = shipped_engine.ask(question)
     assert reply.kind == "compare"
@@ -61,17 +68,20 @@ def test_compare_one_aspect(shipped_engine: Engine) -> None:
     assert len(shipped_engine.compare().rows) == 4
 
 
-@pytest.mark.parametrize("question", [
-    "What's the weather tomorrow?",  # shares "weather" with predictive analytics
-    "Recommend me a movie",  # shares "recommend" with recommendation engines
-    "What's the forecast for Saturday in Rome?",
-    "Should I buy Tesla stock this year?",
-    "How do I learn to knit?",
-    "What is the price of a flat in Berlin?",
-    "Who won the chess championship?",
-    "What's a good recipe for soup?",
-    "asdfghjkl qwerty",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What's the weather tomorrow?",  # shares "weather" with predictive analytics
+        "Recommend me a movie",  # shares "recommend" with recommendation engines
+        "What's the forecast for Saturday in Rome?",
+        "Should I buy Tesla stock this year?",
+        "How do I learn to knit?",
+        "What is the price of a flat in Berlin?",
+        "Who won the chess championship?",
+        "What's a good recipe for soup?",
+        "asdfghjkl qwerty",
+    ],
+)
 def test_refusals_including_near_misses(shipped_engine: Engine, question: str) -> None:
     reply = shipped_engine.ask(question)
     assert reply.kind == "refusal", reply.text
@@ -80,11 +90,19 @@ def test_refusals_including_near_misses(shipped_engine: Engine, question: str) -
     assert len(reply.text) <= MAX_ANSWER_CHARS
 
 
-@pytest.mark.parametrize(("question", "kind"), [
-    ("hey", "smalltalk"), ("Hello there!", "smalltalk"), ("thank you", "smalltalk"),
-    ("who are you?", "smalltalk"), ("bye", "smalltalk"), ("help", "help"),
-    ("what can you do?", "help"), ("what commands do you have?", "help"),
-])
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("hey", "smalltalk"),
+        ("Hello there!", "smalltalk"),
+        ("thank you", "smalltalk"),
+        ("who are you?", "smalltalk"),
+        ("bye", "smalltalk"),
+        ("help", "help"),
+        ("what can you do?", "help"),
+        ("what commands do you have?", "help"),
+    ],
+)
 def test_help_and_smalltalk(shipped_engine: Engine, question: str, kind: str) -> None:
     reply = shipped_engine.ask(question)
     assert reply.kind == kind
@@ -195,17 +213,27 @@ def test_overlong_input(shipped_engine: Engine) -> None:
     assert shipped_engine.ask("x" * MAX_QUESTION_CHARS).kind == "refusal"  # at the limit: judged
 
 
-@pytest.mark.parametrize("question", [
-    "WHAT    IS   GENAI???", "what is generativ ai", "Ｗｈａｔ ｉｓ ＭＬ？", "what is ML 🤖🤖",
-    "¿Qué es machine learning?", "@everyone what is machine learning?",
-    "<@&123456> <@!42> what is generative AI?", "what is ml\u202e\u200d",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "WHAT    IS   GENAI???",
+        "what is generativ ai",
+        "Ｗｈａｔ ｉｓ ＭＬ？",
+        "what is ML 🤖🤖",
+        "¿Qué es machine learning?",
+        "@everyone what is machine learning?",
+        "<@&123456> <@!42> what is generative AI?",
+        "what is ml\u202e\u200d",
+    ],
+)
 def test_odd_but_answerable_input(shipped_engine: Engine, question: str) -> None:
     reply = shipped_engine.ask(question)
     assert reply.kind == "answer", (question, reply.text)
 
 
-@pytest.mark.parametrize("question", ["🤖🤖🤖", "‮‮", "ℵ₀ ∑ ∫", "中文问题是什么", "@everyone", "/unknown"])
+@pytest.mark.parametrize(
+    "question", ["🤖🤖🤖", "‮‮", "ℵ₀ ∑ ∫", "中文问题是什么", "@everyone", "/unknown"]
+)
 def test_odd_unanswerable_input_never_raises(shipped_engine: Engine, question: str) -> None:
     reply = shipped_engine.ask(question)
     assert reply.kind in {"refusal", "help", "smalltalk"}

@@ -24,7 +24,11 @@ def test_shipped_knowledge_base_loads() -> None:
     assert kb.source.version
     assert len(kb.passages) >= 10
     assert [r.aspect for r in kb.table] == [
-        "Primary Goal", "Output Type", "How it Evaluates", "User Interaction"]
+        "Primary Goal",
+        "Output Type",
+        "How it Evaluates",
+        "User Interaction",
+    ]
 
 
 def test_every_passage_is_the_articles_own_text() -> None:
@@ -48,7 +52,8 @@ def test_whole_article_is_covered() -> None:
     kb = load()
     covered = " ".join(
         " ".join(_words(t))
-        for t in [p.text for p in kb.passages] + [c for r in kb.table for c in (r.ml, r.genai)])
+        for t in [p.text for p in kb.passages] + [c for r in kb.table for c in (r.ml, r.genai)]
+    )
     body = ARTICLE.read_text(encoding="utf-8").split("RELATED ARTICLES")[0]
     sentences = re.split(r"(?<=[.!?])\s+|\n", body)
     headings = set(kb.sections) | {"Feature", kb.source.title}
@@ -93,7 +98,9 @@ def test_missing_required_field(kb_copy: Path, field: str) -> None:
         del data["passages"][2][field]
 
     _edit(kb_copy, "passages.yaml", drop)
-    with pytest.raises(KnowledgeError, match=rf"passages\.yaml, passage .*missing required field '{field}'"):
+    with pytest.raises(
+        KnowledgeError, match=rf"passages\.yaml, passage .*missing required field '{field}'"
+    ):
         load(kb_copy)
 
 
@@ -111,7 +118,9 @@ def test_incomplete_table_row(kb_copy: Path) -> None:
         del data["rows"][1]["genai"]
 
     _edit(kb_copy, "table.yaml", incomplete)
-    with pytest.raises(KnowledgeError, match=r"table\.yaml, row 'output-type': missing required field 'genai'"):
+    with pytest.raises(
+        KnowledgeError, match=r"table\.yaml, row 'output-type': missing required field 'genai'"
+    ):
         load(kb_copy)
 
 
