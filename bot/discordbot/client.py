@@ -1,0 +1,162 @@
+"""The bot: an ``AutoShardedBot`` that receives its settings and engine, and adds the cog.
+
+Nothing happens at import. :class:`MLGenAIBot` is constructed by the CLI (or a
+test) with a :class:`~bot.settings.Settings` and an engine; ``setup_hook`` adds
+the cog and the persistent buttons, and syncs commands to ``DEV_GUILD_ID`` when
+that is set. Plain ``run`` never syncs globally: ``python -m bot sync`` does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discordbot.cooldown import Cooldown
+from bot.discordbot.engine_api import EngineLike
+from bot.discordbot.errors import notify_error, send_ephemeral
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: Seconds an engine call may take before the interaction is deferred (Discord
+#: wants an acknowledgement within 3 s).
+DEFER_AFTER = 2.0
+
+
+def bot_intents() -> discord.Intents:
+    """The gateway intents: the defaults, none of them privileged (no message content).
+
+    Mentions of the bot, DMs and replies to the bot still carry their text.
+    """
+    intents = discord.Intents.default()
+    intents.guild_messages = True
+    intents.dm_messages = True
+    intents.message_content = False
+    return intents
+
+
+def required_permissions() -> discord.Permissions:
+    """The permissions the invite asks for: only what answering needs."""
+    return discord.Permissions(
+        view_channel=True,
+        send_messages=True,
+        send_messages_in_threads=True,
+        embed_links=True,
+        read_message_history=True,
+    )
+
+
+class BotTree(app_commands.CommandTree["MLGenAIBot"]):
+    """The command tree, with one error handler for every slash command and menu."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[MLGenAIBot], error: app_commands.AppCommandError, /
+    ) -> None:
+        """Log the real error with its traceback; tell the user briefly and ephemerally."""
+        if isinstance(error, app_commands.CommandNotFound):
+            log.warning("Unknown command %r: are the synced commands out of date?", error.name)
+            await send_ephemeral(
+                interaction,
+                "I don't know that command (any more). Discord may still be updating "
+                "the command list; try again in a minute.",
+            )
+            return
+        command = interaction.command.qualified_name if interaction.command else "?"
+        await notify_error(interaction, error, where=f"command {command!r}")
+
+
+class MLGenAIBot(commands.AutoShardedBot):
+    """The Discord front end of the answer engine.
+
+    ``settings`` supplies sharding, the cooldown and the development guild;
+    ``engine`` answers. Engine calls run on one worker thread (see
+    :meth:`call_engine`), so they never block the gateway and need no locking.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine: EngineLike,
+        *,
+        sync_dev_guild: bool = True,
+        defer_after: float = DEFER_AFTER,
+    ) -> None:
+        """Create the bot; nothing connects until ``login``/``start``."""
+        options: dict[str, Any] = {}  # only what is set: discord.py's typed options refuse None
+        if settings.application_id is not None:
+            options["application_id"] = settings.application_id
+        if settings.shard_ids is not None:
+            options["shard_ids"] = list(settings.shard_ids)
+        super().__init__(
+            command_prefix=commands.when_mentioned,  # unused: there are no prefix commands
+            help_command=None,
+            intents=bot_intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=BotTree,
+            shard_count=settings.shard_count,
+            **options,
+        )
+        self.settings = settings
+        self.engine = engine
+        self.cooldown = Cooldown(settings.ask_cooldown_rate, settings.ask_cooldown_seconds)
+        self.sync_dev_guild = sync_dev_guild
+        self.defer_after = defer_after
+        self._engine_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine")
+
+    async def setup_hook(self) -> None:
+        """Add the cog and the persistent buttons; sync to the development guild if set."""
+        from bot.discordbot.cog import AskCog
+        from bot.discordbot.views import DYNAMIC_ITEMS
+
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        await self.add_cog(AskCog(self))
+        if self.sync_dev_guild and self.settings.dev_guild_id is not None:
+            synced = await self.sync_commands(self.settings.dev_guild_id)
+            log.info(
+                "Synced %d commands to development guild %s: %s",
+                len(synced),
+                self.settings.dev_guild_id,
+                ", ".join(c.name for c in synced),
+            )
+
+    async def sync_commands(self, guild_id: int | None = None) -> list[app_commands.AppCommand]:
+        """Register the commands with Discord: globally, or (a copy) in one guild."""
+        if guild_id is None:
+            return await self.tree.sync()
+        guild = discord.Object(id=guild_id)
+        self.tree.copy_global_to(guild=guild)
+        return await self.tree.sync(guild=guild)
+
+    async def call_engine(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(*args)`` on the engine's worker thread and return its result."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._engine_thread, functools.partial(fn, *args))
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """Do nothing here: there are no prefix commands; the cog listens to messages."""
+
+    async def on_ready(self) -> None:
+        """Log who we are and how many guilds we see."""
+        user = self.user
+        log.info(
+            "Connected as %s (id %s) on %d shard(s), in %d guild(s)",
+            user,
+            user.id if user else "?",
+            len(self.shards),
+            len(self.guilds),
+        )
+
+    async def close(self) -> None:
+        """Close the gateway connections and the HTTP session, then the engine thread."""
+        await super().close()
+        self._engine_thread.shutdown(wait=False, cancel_futures=True)
