@@ -1,0 +1,292 @@
+"""The ``run``, ``sync`` and ``invite`` subcommands of ``python -m bot``.
+
+``bot/__main__.py`` calls :func:`add_subcommands`. This module does not import
+``discord`` at import time (the console mode never loads discord.py): the
+handlers import it when they run. Each handler returns the exit status:
+0 on success, 2 for a configuration problem (settings, token, knowledge base),
+1 when Discord cannot be reached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TextIO
+
+from bot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from bot.discordbot.client import MLGenAIBot
+    from bot.discordbot.engine_api import EngineLike
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_UNREACHABLE = 1
+EXIT_CONFIG = 2
+REDACTED = "[redacted token]"
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def add_subcommands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``run``, ``sync [--guild ID]`` and ``invite``, each with a ``handler``."""
+    run = subparsers.add_parser(
+        "run",
+        help="connect to Discord and answer (stop with Ctrl-C or SIGTERM)",
+        description="Connect to Discord's gateway and answer questions. Does not sync commands.",
+    )
+    run.set_defaults(handler=run_command)
+    sync = subparsers.add_parser(
+        "sync",
+        help="register the slash commands with Discord",
+        description="Log in over HTTP (no gateway) and register the slash commands and menu.",
+    )
+    sync.add_argument(
+        "--guild",
+        type=int,
+        metavar="ID",
+        help="register a copy in this server only (shows up at once; for development)",
+    )
+    sync.set_defaults(handler=sync_command)
+    invite = subparsers.add_parser(
+        "invite",
+        help="print the URL that adds the bot to a server",
+        description="Print the OAuth2 URL: scopes bot + applications.commands, few permissions.",
+    )
+    invite.set_defaults(handler=invite_command)
+
+
+# ------------------------------------------------------------------ handlers
+
+
+def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``python -m bot run``: connect and answer until SIGINT/SIGTERM."""
+    loaded = _load(err)
+    if loaded is None:
+        return EXIT_CONFIG
+    settings, token, engine = loaded
+    from bot.discordbot.client import MLGenAIBot
+
+    with redacted_logging(token, settings.log_level, err):
+        bot = MLGenAIBot(settings, engine)
+        return _run_reporting(run_bot(bot, token), token, err)
+
+
+def sync_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``python -m bot sync [--guild ID]``: register the commands over HTTP only."""
+    loaded = _load(err)
+    if loaded is None:
+        return EXIT_CONFIG
+    settings, token, engine = loaded
+    guild_id: int | None = args.guild
+    if guild_id is not None and guild_id <= 0:
+        print("error: --guild must be a server id (digits only)", file=err)
+        return EXIT_CONFIG
+    from bot.discordbot.client import MLGenAIBot
+
+    with redacted_logging(token, settings.log_level, err):
+        bot = MLGenAIBot(settings, engine, sync_dev_guild=False)
+        return _run_reporting(sync_bot(bot, token, guild_id, out), token, err)
+
+
+def invite_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``python -m bot invite``: print the OAuth2 URL that adds the bot to a server."""
+    try:
+        settings = Settings.from_env()
+        application_id = settings.require_application_id()
+    except SettingsError as error:
+        print(f"error: {error}", file=err)
+        return EXIT_CONFIG
+    print(invite_url(application_id), file=out)
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------ building blocks
+
+
+def invite_url(application_id: int) -> str:
+    """The invite URL: scopes ``bot`` and ``applications.commands``, minimal permissions."""
+    import discord
+
+    from bot.discordbot.client import required_permissions
+
+    return discord.utils.oauth_url(
+        application_id,
+        permissions=required_permissions(),
+        scopes=("bot", "applications.commands"),
+    )
+
+
+async def run_bot(
+    bot: MLGenAIBot, token: str, *, signals: Iterable[signal.Signals] = STOP_SIGNALS
+) -> int:
+    """Run ``bot`` until it is closed; SIGINT/SIGTERM close the gateway cleanly.
+
+    Returns 0 after a clean shutdown. The signal handlers are removed again
+    when the bot stops, so this can be called in a test's event loop.
+    """
+    loop = asyncio.get_running_loop()
+    installed: list[signal.Signals] = []
+    closing: set[asyncio.Task[None]] = set()
+
+    def request_close(sig: signal.Signals) -> None:
+        log.info("Received %s: closing the gateway connection", sig.name)
+        task = asyncio.ensure_future(bot.close())
+        closing.add(task)
+        task.add_done_callback(closing.discard)
+
+    for sig in signals:
+        try:
+            loop.add_signal_handler(sig, request_close, sig)
+        except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main thread
+            continue
+        installed.append(sig)
+    try:
+        async with bot:
+            await bot.start(token)
+        if closing:
+            await asyncio.gather(*closing)
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+    log.info("Disconnected cleanly")
+    return EXIT_OK
+
+
+async def sync_bot(bot: MLGenAIBot, token: str, guild_id: int | None, out: TextIO) -> int:
+    """Log in over HTTP only (no gateway), sync the commands, print what was synced."""
+    async with bot:
+        await bot.login(token)
+        synced = await bot.sync_commands(guild_id)
+    names = ", ".join(_command_label(c) for c in synced)
+    where = f"to server {guild_id}" if guild_id is not None else "globally"
+    print(f"Synced {len(synced)} command(s) {where}: {names}", file=out)
+    if guild_id is not None:
+        print(
+            "Guild commands show up at once; remove them again with a sync of no commands "
+            "or by kicking the bot.",
+            file=out,
+        )
+    return EXIT_OK
+
+
+def _command_label(command: Any) -> str:
+    import discord
+
+    if command.type is discord.AppCommandType.chat_input:
+        return f"/{command.name}"
+    return f"{command.name!r} ({command.type.name} menu)"
+
+
+def _load(err: TextIO) -> tuple[Settings, str, EngineLike] | None:
+    """Settings, token and engine, or None after printing a one-line error."""
+    from bot.knowledge import KnowledgeError
+
+    try:
+        settings = Settings.from_env()
+        token = settings.require_token()
+    except SettingsError as error:
+        print(f"error: {error}", file=err)
+        return None
+    try:
+        from bot.engine import Engine
+
+        engine = Engine.load(settings.knowledge_path)
+    except KnowledgeError as error:
+        print(f"error: knowledge base: {error}", file=err)
+        return None
+    return settings, token, engine
+
+
+def _run_reporting(main: Any, token: str, err: TextIO) -> int:
+    """Run the coroutine ``main``; turn the expected failures into one-line errors."""
+    import aiohttp
+    import discord
+
+    try:
+        result: int = asyncio.run(main)
+    except discord.LoginFailure:
+        print(
+            "error: Discord rejected DISCORD_TOKEN (401 Unauthorized). Reset the token in the "
+            "developer portal (Bot tab) and update .env",
+            file=err,
+        )
+        return EXIT_CONFIG
+    except discord.PrivilegedIntentsRequired:
+        print("error: Discord refused a privileged intent; this bot needs none", file=err)
+        return EXIT_CONFIG
+    except discord.HTTPException as error:
+        print(redact(f"error: Discord answered {error.status}: {error.text}", token), file=err)
+        return EXIT_UNREACHABLE
+    except (
+        discord.GatewayNotFound,
+        discord.ConnectionClosed,
+        aiohttp.ClientError,
+        OSError,
+    ) as error:
+        print(redact(f"error: cannot reach Discord: {error}", token), file=err)
+        return EXIT_UNREACHABLE
+    except KeyboardInterrupt:
+        return EXIT_OK
+    return result
+
+
+def redact(text: str, token: str) -> str:
+    """``text`` with every occurrence of ``token`` replaced."""
+    return text.replace(token, REDACTED) if token else text
+
+
+class RedactTokenFilter(logging.Filter):
+    """A logging filter that removes the token from messages and tracebacks."""
+
+    def __init__(self, token: str) -> None:
+        """Redact ``token`` from every record passing the handler it is attached to."""
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record without the token; never drops a record."""
+        message = record.getMessage()
+        if self.token in message:
+            record.msg, record.args = redact(message, self.token), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and self.token in record.exc_text:
+            record.exc_text = redact(record.exc_text, self.token)
+        return True
+
+
+@contextlib.contextmanager
+def redacted_logging(token: str, level: str, err: TextIO) -> Iterator[None]:
+    """Configure logging for a command (unless already configured), redacting the token.
+
+    Logs go to ``err``. The filter sits on every root handler (filters on a
+    logger would miss records propagated from discord.py's loggers) and is
+    removed again on exit.
+    """
+    import discord
+
+    token_filter = RedactTokenFilter(token)
+    root = logging.getLogger()
+    previous_level = root.level
+    added: logging.Handler | None = None
+    if not root.handlers:
+        added = logging.StreamHandler(err)
+        discord.utils.setup_logging(handler=added, level=logging.getLevelName(level))
+    else:
+        root.setLevel(level)
+    handlers = list(root.handlers)
+    for handler in handlers:
+        handler.addFilter(token_filter)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(token_filter)
+        if added is not None:
+            root.removeHandler(added)
+        root.setLevel(previous_level)
