@@ -23,7 +23,9 @@ RTL = "ما هو الذكاء الاصطناعي التوليدي؟"
 def code_points(embed: dict[str, Any]) -> int:
     """Discord's embed total, counted in code points."""
     total = len(embed.get("title", "")) + len(embed.get("description", ""))
-    total += len(embed.get("footer", {}).get("text", "")) + len(embed.get("author", {}).get("name", ""))
+    total += len(embed.get("footer", {}).get("text", "")) + len(
+        embed.get("author", {}).get("name", "")
+    )
     for field in embed.get("fields", []):
         total += len(field["name"]) + len(field["value"])
     return total
@@ -31,7 +33,7 @@ def code_points(embed: dict[str, Any]) -> int:
 
 def assert_within_limits(embed: discord.Embed) -> None:
     """Every documented embed limit, in UTF-16 units (never less than code points)."""
-    data = embed.to_dict()
+    data: dict[str, Any] = dict(embed.to_dict())
     ulen = render.discord_len
     assert ulen(data.get("title", "")) <= 256
     assert ulen(data.get("description", "")) <= 4096
@@ -92,7 +94,17 @@ def test_astral_emoji_count_double() -> None:
     assert out == "😀" * 25 + "…"
 
 
-@pytest.mark.parametrize("grapheme", [FAMILY, FLAG, COMBINING, "👍🏽", "❤️", "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"])
+@pytest.mark.parametrize(
+    "grapheme",
+    [
+        FAMILY,
+        FLAG,
+        COMBINING,
+        "👍🏽",
+        "❤️",
+        "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
+    ],
+)
 @pytest.mark.parametrize("limit", range(2, 40))
 def test_truncate_never_splits_a_grapheme(grapheme: str, limit: int) -> None:
     text = grapheme * 30
@@ -138,7 +150,7 @@ def test_user_and_role_mentions_pass_through() -> None:
 def test_mention_in_a_question_title() -> None:
     reply = Reply(kind="refusal", text="I only know about ML and GenAI.")
     embed = render.answer_embed(reply, SOURCE, title="@everyone what is <@&123>?")
-    assert "@everyone" not in embed.title
+    assert "@everyone" not in (embed.title or "")
     assert_within_limits(embed)
 
 
@@ -185,7 +197,7 @@ def test_huge_reply_stays_within_every_limit() -> None:
     )
     embed = render.answer_embed(reply, SOURCE, title="Q" * 1000 + "\n" + "q" * 10)
     assert_within_limits(embed)
-    assert "\n" not in embed.title
+    assert "\n" not in (embed.title or "")
 
 
 def test_whole_table_one_field_per_aspect(engine: Engine) -> None:
@@ -227,8 +239,7 @@ def test_compare_value_of_long_cells_fits_a_field() -> None:
 def test_sources_embed_with_the_longest_passage(engine: Engine) -> None:
     longest = max(engine.kb.passages, key=lambda p: len(p.text))
     used = [
-        (Source(p.id, p.section, p.title, 12.3456), p.text)
-        for p in [longest, *engine.kb.passages]
+        (Source(p.id, p.section, p.title, 12.3456), p.text) for p in [longest, *engine.kb.passages]
     ]
     embed = render.sources_embed(used, engine.kb.source)
     assert_within_limits(embed)

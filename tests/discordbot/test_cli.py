@@ -1,0 +1,229 @@
+"""``python -m bot run|sync|invite`` against the fake, the shutdown on SIGTERM, and sharding.
+
+The CLI handlers call ``asyncio.run`` themselves, so they run in a worker thread
+while the fake Discord keeps serving in the test's event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from bot.__main__ import main
+from bot.discordbot.cli import redacted_logging, run_bot
+from bot.discordbot.client import MLGenAIBot, required_permissions
+from bot.engine import Engine
+from tests.discordbot.conftest import make_settings
+from tests.fakediscord import (
+    APP_ID,
+    FAKE_TOKEN,
+    GUILD_ID,
+    GUILD_ID_2,
+    FakeDiscord,
+    default_guild,
+    run_client,
+    second_guild,
+)
+from tests.fakediscord.plugin import FakeFactory
+
+WRONG_TOKEN = "d3Jvbmc.wrong-token.for-the-fake"
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No real .env and none of the bot's variables from the outside environment."""
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith(("DISCORD_", "DEV_GUILD", "SHARD_", "ASK_COOLDOWN", "KNOWLEDGE_")):
+            monkeypatch.delenv(name)
+
+
+async def cli(*argv: str) -> tuple[int, str, str]:
+    """Run ``python -m bot ARGV`` in a thread; return (status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    status = await asyncio.to_thread(main, list(argv), None, out, err)
+    return status, out.getvalue(), err.getvalue()
+
+
+async def test_sync_global_over_http_only(
+    fake_discord: FakeDiscord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", FAKE_TOKEN)
+    status, out, err = await cli("sync")
+    assert status == 0, err
+    assert out.startswith("Synced 6 command(s) globally: ")
+    for label in (
+        "/ask",
+        "/compare",
+        "/examples",
+        "/topics",
+        "/help",
+        "'Ask the bot' (message menu)",
+    ):
+        assert label in out
+    assert {c["name"] for c in fake_discord.commands()} >= {"ask", "compare", "Ask the bot"}
+    assert fake_discord.identifies == []  # no gateway connection
+    assert FAKE_TOKEN not in out + err
+
+
+async def test_sync_to_a_guild(fake_discord: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", FAKE_TOKEN)
+    monkeypatch.setenv("DEV_GUILD_ID", str(GUILD_ID))  # ignored by sync: it syncs where told
+    status, out, _ = await cli("sync", "--guild", str(GUILD_ID))
+    assert status == 0
+    assert f"to server {GUILD_ID}" in out
+    assert len(fake_discord.commands(GUILD_ID)) == 6
+    assert fake_discord.commands() == []
+
+
+@pytest.mark.parametrize("command", ["run", "sync"])
+async def test_rejected_token(
+    fake_discord: FakeDiscord,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    command: str,
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", WRONG_TOKEN)
+    status, out, err = await cli(command)
+    assert status == 2
+    assert err.startswith("error: Discord rejected DISCORD_TOKEN (401 Unauthorized)")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert WRONG_TOKEN not in out + err + caplog.text
+
+
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [
+        (None, "error: DISCORD_TOKEN is not set"),
+        ("Bot abc.def.ghi", "error: DISCORD_TOKEN is malformed: it contains whitespace"),
+        ("not-a-token", "error: DISCORD_TOKEN is malformed: expected three"),
+    ],
+)
+async def test_missing_or_malformed_token(
+    monkeypatch: pytest.MonkeyPatch, token: str | None, message: str
+) -> None:
+    if token is not None:
+        monkeypatch.setenv("DISCORD_TOKEN", token)
+    status, _, err = await cli("run")
+    assert status == 2
+    assert err.startswith(message) and err.count("\n") == 1
+    assert token is None or token not in err
+
+
+async def test_invite_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISCORD_APPLICATION_ID", str(APP_ID))
+    status, out, _ = await cli("invite")
+    assert status == 0
+    url = urlparse(out.strip())
+    query = parse_qs(url.query)
+    assert url.netloc == "discord.com" and url.path == "/oauth2/authorize"
+    assert query["client_id"] == [str(APP_ID)]
+    assert query["scope"] == ["bot applications.commands"]
+    assert query["permissions"] == [str(required_permissions().value)]
+    perms = required_permissions()
+    assert perms.value == 274877991936
+    assert {name for name, on in perms if on} == {
+        "read_messages",  # discord.py's name for View Channels
+        "send_messages",
+        "send_messages_in_threads",
+        "embed_links",
+        "read_message_history",
+    }
+
+
+async def test_invite_without_application_id() -> None:
+    status, _, err = await cli("invite")
+    assert status == 2 and "DISCORD_APPLICATION_ID is not set" in err
+
+
+def test_cli_module_does_not_import_discord() -> None:
+    code = "import sys, bot.discordbot.cli, bot.settings; print('discord' in sys.modules)"
+    import subprocess
+
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.stdout.strip() == "False"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+async def test_sigterm_closes_the_gateway_and_returns_0(
+    fake_discord: FakeDiscord, engine: Engine
+) -> None:
+    client = MLGenAIBot(make_settings(), engine)
+    client._connection.guild_ready_timeout = 0.05
+    task = asyncio.create_task(run_bot(client, FAKE_TOKEN))
+    deadline = time.monotonic() + 5
+    while not client.is_ready():
+        assert not task.done(), task
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.01)
+    assert fake_discord.connected_shards == {0}
+    assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, None)  # ours is installed
+    os.kill(os.getpid(), signal.SIGTERM)
+    assert await asyncio.wait_for(task, 5) == 0
+    assert client.is_closed()
+    assert fake_discord.connected_shards == set()
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # and removed again
+
+
+async def test_two_shards_split_the_guilds(
+    fake_discord_factory: FakeFactory, engine: Engine
+) -> None:
+    fake = await fake_discord_factory(shards=2, guilds=[default_guild(), second_guild()])
+    client = MLGenAIBot(make_settings(shard_count=2), engine)
+    async with run_client(client, FAKE_TOKEN):
+        await fake.wait_until_connected(shard_count=2)
+        assert sorted(tuple(i["shard"]) for i in fake.identifies) == [(0, 2), (1, 2)]
+        assert client.get_guild(GUILD_ID).shard_id == 1  # type: ignore[union-attr]
+        assert client.get_guild(GUILD_ID_2).shard_id == 0  # type: ignore[union-attr]
+        for guild_id in (GUILD_ID, GUILD_ID_2):
+            inter = await fake.send_slash_command(
+                "compare", guild_id=guild_id, channel_id=guild_id + 100
+            )
+            assert (await fake.interaction_reply(inter.id))["type"] == 4
+
+
+async def test_shard_ids_runs_only_those_shards(
+    fake_discord_factory: FakeFactory, engine: Engine
+) -> None:
+    fake = await fake_discord_factory(shards=2, guilds=[default_guild(), second_guild()])
+    client = MLGenAIBot(make_settings(shard_count=2, shard_ids=(1,)), engine)
+    async with run_client(client, FAKE_TOKEN):
+        assert [tuple(i["shard"]) for i in fake.identifies] == [(1, 2)]
+        assert [g.id for g in client.guilds] == [GUILD_ID]
+
+
+def test_log_filter_redacts_the_token_from_messages_and_tracebacks() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger = logging.getLogger("tests.redaction")  # propagates to the root handlers
+    logging.getLogger().addHandler(handler)
+    try:
+        with redacted_logging(WRONG_TOKEN, "INFO", stream):
+            logger.warning("token is %s", WRONG_TOKEN)
+            try:
+                raise ValueError(f"bad {WRONG_TOKEN}")
+            except ValueError:
+                logger.exception("failed")
+        logger.warning("after: %s", "no filter")
+    finally:
+        logging.getLogger().removeHandler(handler)
+    text = stream.getvalue()
+    assert WRONG_TOKEN not in text
+    assert (
+        text.count("[redacted token]") == 2 and "Traceback" in text and "after: no filter" in text
+    )
