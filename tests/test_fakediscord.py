@@ -402,6 +402,54 @@ async def test_component_click_and_message_context_menu(fake_discord: FakeDiscor
     assert body["data"]["flags"] == 64
 
 
+class Picker(discord.ui.View):
+    """A select menu answered with a deferred update and an @original edit."""
+
+    @discord.ui.select(
+        custom_id="pick", options=[discord.SelectOption(label="a"), discord.SelectOption(label="b")]
+    )
+    async def pick(self, interaction: discord.Interaction, select: discord.ui.Select[Any]) -> None:
+        await interaction.response.defer()
+        await interaction.edit_original_response(content=f"picked {select.values}", view=None)
+
+
+async def test_dm_interaction_select_and_user_command(fake_discord: FakeDiscord) -> None:
+    bot = MiniBot()
+
+    @bot.tree.command(description="Say hi")
+    @app_commands.describe(who="Someone")
+    async def hi(interaction: discord.Interaction, who: discord.User) -> None:
+        where = type(interaction.channel).__name__
+        await interaction.response.send_message(f"hi {who.name} in {where}", view=Picker())
+
+    @bot.tree.context_menu(name="Whois")
+    async def whois(interaction: discord.Interaction, user: discord.Member) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await interaction.edit_original_response(content=f"it is {user.display_name}")
+
+    async with run_client(bot):
+        await bot.tree.sync()
+        sent = await fake_discord.send_slash_command("hi", {"who": OTHER_USER_ID}, dm=True)
+        assert sent.payload["context"] == 1 and "member" not in sent.payload
+        assert (await fake_discord.interaction_reply(sent.id))["data"]["content"] == (
+            "hi bob in DMChannel"
+        )
+        original = fake_discord.original_response(sent.token)
+        assert original is not None and original["channel_id"] == str(DM_CHANNEL_ID)
+
+        click = await fake_discord.send_component("pick", original, component_type=3, values=["b"])
+        assert (await fake_discord.interaction_reply(click.id)) == {"type": 6}
+        edit = await fake_discord.wait_for_followup(click.token, method="PATCH")
+        assert edit.path.endswith("/messages/@original")
+        assert fake_discord.messages[int(original["id"])]["content"] == "picked ['b']"
+
+        who = await fake_discord.send_user_command("Whois", OTHER_USER_ID)
+        assert (await fake_discord.interaction_reply(who.id)) == {"type": 5, "data": {"flags": 64}}
+        await fake_discord.wait_for_followup(who.token)
+        final = fake_discord.original_response(who.token)
+        assert final is not None and final["content"] == "it is bob" and final["flags"] == 64
+
+
 class Feedback(discord.ui.Modal, title="Feedback"):
     """A one-field modal."""
 

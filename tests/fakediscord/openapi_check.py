@@ -97,8 +97,12 @@ def _relax(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     out = {key: _relax(value) for key, value in node.items()}
-    if "oneOf" in out and "anyOf" not in out:
-        out["anyOf"] = out.pop("oneOf")
+    if "oneOf" in out:
+        branches = out.pop("oneOf")
+        if "anyOf" in out:
+            out["allOf"] = [*out.get("allOf", []), {"anyOf": branches}]
+        else:
+            out["anyOf"] = branches
     types = out.get("type")
     type_list = types if isinstance(types, list) else [types]
     if "integer" in type_list and "string" not in type_list:
