@@ -228,8 +228,12 @@ _SWITCH_FILLER = {
 _MORE = re.compile(r"^(tell me |say |go on|and )?(more|go on|continue|keep going|elaborate)\b")
 
 
+_CHAT_MARKUP = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>|@everyone|@here")
+
+
 def _clean(question: str) -> str:
-    """Drop control and formatting characters and collapse whitespace."""
+    """Drop chat mentions, control and formatting characters; collapse whitespace."""
+    question = _CHAT_MARKUP.sub(" ", question)
     kept = "".join(ch if ch.isprintable() or ch.isspace() else " " for ch in question)
     return " ".join(kept.split())
 
@@ -441,6 +445,24 @@ class Engine:
             return unknown == 0 and (matched >= 1 or "article" in query.words)
         return matched >= 2 and matched > unknown
 
+    def _covered(self, query: _Query, hits: list[Hit]) -> bool:
+        """Whether the question asks about something the article says.
+
+        "Will AI take my job?" names the subject but asks about things the
+        article never mentions: when no passage matches anything but the
+        subject's name and two or more of the question's words are unknown to
+        the knowledge base, the answer is "not in the article" rather than a
+        passage that only shares the word "AI".
+        """
+        content = [t for t in query.terms if t not in self._neutral]
+        unknown = [
+            t for t in content if t not in self.retriever.vocabulary and len(t) > 3 and t.isalpha()
+        ]
+        if len(unknown) < 2:
+            return True
+        anchors = {t for a in self._anchors for t in a}
+        return any(h.matched - anchors - self._neutral for h in hits)
+
     def _names_unknown_entity(self, query: _Query) -> bool:
         """A capitalised word the knowledge base does not know ("Berlin", "Mona Lisa")."""
         tokens = re.findall(r"[^\W\d_]+", query.text)
@@ -507,7 +529,7 @@ class Engine:
         if not in_scope:
             return _Composed(self._refusal(), None)
         hits = self.retriever.search(query.terms, k=8)
-        if not hits:
+        if not hits or not self._covered(query, hits):
             return _Composed(self._refusal(not_found=True), None)
         return self._compose(query, hits)
 

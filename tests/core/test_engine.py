@@ -91,6 +91,21 @@ def test_refusals_including_near_misses(shipped_engine: Engine, question: str) -
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "Will AI replace doctors someday?",
+        "Is AI conscious or sentient?",
+        "How much electricity does ChatGPT consume?",
+    ],
+)
+def test_subject_named_but_not_in_the_article(shipped_engine: Engine, question: str) -> None:
+    """Naming the subject is not enough: the article must say something about the rest."""
+    reply = shipped_engine.ask(question)
+    assert reply.kind == "refusal"
+    assert "couldn't find that in the article" in reply.text
+
+
+@pytest.mark.parametrize(
     ("question", "kind"),
     [
         ("hey", "smalltalk"),
