@@ -722,8 +722,8 @@ class Engine:
             other = "genai" if focus == "ml" else "ml"
             first, second = (row.ml, row.genai) if focus == "ml" else (row.genai, row.ml)
             text = (
-                f"{row.aspect}, {TOPIC_NAMES[focus]}: {first}\n"
-                f"By contrast, {TOPIC_NAMES[other]}: {second}"
+                f"{row.aspect} — {TOPIC_NAMES[focus]}: {first}\n"
+                f"{TOPIC_NAMES[other]}, by contrast: {second}"
             )
             reply = Reply(
                 "answer",

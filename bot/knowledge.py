@@ -53,6 +53,7 @@ class KnowledgeBase:
     suggested_questions: tuple[str, ...]
     passages: tuple[Passage, ...]
     table_section: str
+    table_after: str  # the passage the table follows in the article ("" for the end)
     columns: Mapping[str, str]
     table: tuple[TableRow, ...]
     vocabulary: Vocabulary
@@ -64,6 +65,8 @@ class KnowledgeBase:
         seen: dict[str, None] = {}
         for passage in self.passages:
             seen.setdefault(passage.section, None)
+            if passage.id == self.table_after:
+                seen.setdefault(self.table_section, None)
         seen.setdefault(self.table_section, None)
         return tuple(seen)
 
@@ -213,10 +216,13 @@ def _load_passages(folder: Path) -> tuple[Passage, ...]:
 
 def _load_table(
     folder: Path, passage_ids: set[str]
-) -> tuple[str, dict[str, str], tuple[TableRow, ...]]:
+) -> tuple[str, str, dict[str, str], tuple[TableRow, ...]]:
     f = _File(folder, "table.yaml")
     data = f.load()
     section = f.text(data, "section")
+    after = f.optional_text(data, "after")
+    if after and after not in passage_ids:
+        raise f.error(None, f"'after' names no passage: '{after}'")
     columns_raw = data.get("columns")
     if not isinstance(columns_raw, dict):
         raise f.error(None, "missing required field 'columns' (with 'ml' and 'genai' headings)")
@@ -239,7 +245,7 @@ def _load_table(
                 keywords=f.strings(item, "keywords", label),
             )
         )
-    return section, columns, tuple(rows)
+    return section, after, columns, tuple(rows)
 
 
 def _load_vocabulary(folder: Path) -> Vocabulary:
@@ -274,13 +280,14 @@ def load(path: str | Path | None = None) -> KnowledgeBase:
         raise KnowledgeError(f"{folder}: knowledge folder not found")
     source, scope, suggestions = _load_source(folder)
     passages = _load_passages(folder)
-    section, columns, table = _load_table(folder, {p.id for p in passages})
+    section, after, columns, table = _load_table(folder, {p.id for p in passages})
     return KnowledgeBase(
         source=source,
         scope=scope,
         suggested_questions=suggestions,
         passages=passages,
         table_section=section,
+        table_after=after,
         columns=columns,
         table=table,
         vocabulary=_load_vocabulary(folder),

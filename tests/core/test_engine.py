@@ -38,7 +38,7 @@ def test_one_aspect_gets_its_row(shipped_engine: Engine) -> None:
     reply = shipped_engine.ask("How is generative AI evaluated?")
     assert reply.kind == "answer"
     assert [r.id for r in reply.rows] == ["how-it-evaluates"]
-    assert reply.text.startswith("How it Evaluates, Generative AI: Evaluates the quality")
+    assert reply.text.startswith("How it Evaluates — Generative AI: Evaluates the quality")
 
 
 @pytest.mark.parametrize(
@@ -157,7 +157,7 @@ def test_and_ml_asks_the_same_about_the_other_side(engine: Engine) -> None:
     assert engine.ask("And ML?", "c1").sources[0].passage_id == "ml-how"
     engine.ask("How is ML evaluated?", "c2")
     reply = engine.ask("what about GenAI?", "c2")
-    assert reply.text.startswith("How it Evaluates, Generative AI")
+    assert reply.text.startswith("How it Evaluates — Generative AI")
 
 
 def test_pronoun_follow_up(engine: Engine) -> None:

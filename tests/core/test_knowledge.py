@@ -74,6 +74,7 @@ def test_ids_unique_and_sections_ordered() -> None:
     ids = [p.id for p in kb.passages] + [r.id for r in kb.table]
     assert len(ids) == len(set(ids))
     assert kb.sections[0] == "Introduction"
+    assert kb.sections[-2:] == (kb.table_section, "How They Work Together")
 
 
 def _edit(folder: Path, name: str, change) -> None:  # type: ignore[no-untyped-def]
