@@ -7,12 +7,10 @@ answers itself.
 
 from __future__ import annotations
 
-import asyncio
 import datetime
 import logging
 import math
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -110,9 +108,7 @@ class AskCog(commands.Cog, name="Ask"):
     ) -> list[app_commands.Choice[str]]:
         """Suggest questions the knowledge base answers, best match first (at most 25)."""
         try:
-            suggestions = await asyncio.wait_for(
-                self.bot.call_engine(self.engine.suggest, current, 25), timeout=2.0
-            )
+            suggestions = self.engine.suggest(current, 25)
         except Exception:
             log.exception("Autocomplete failed for %r", current)
             return []
@@ -132,19 +128,19 @@ class AskCog(commands.Cog, name="Ask"):
         self, interaction: discord.Interaction[MLGenAIBot], topic: str | None = None
     ) -> None:
         """/examples: examples from the article."""
-        reply = await self._compute(interaction, self.engine.examples, topic, ephemeral=False)
+        reply = self.engine.examples(topic)
         await self._send(interaction, reply, title=EXAMPLE_TITLES.get(topic), ephemeral=False)
 
     @app_commands.command(name="topics", description="What I cover, and the article I answer from")
     async def topics(self, interaction: discord.Interaction[MLGenAIBot]) -> None:
         """/topics: scope, source article with its date, knowledge-base version (ephemeral)."""
-        reply = await self._compute(interaction, self.engine.topics, ephemeral=True)
+        reply = self.engine.topics()
         await self._send(interaction, reply, title="What I can answer", ephemeral=True)
 
     @app_commands.command(name="help", description="How to ask me questions")
     async def help(self, interaction: discord.Interaction[MLGenAIBot]) -> None:
         """/help: how to ask (ephemeral)."""
-        reply = await self._compute(interaction, self.engine.help, ephemeral=True)
+        reply = self.engine.help()
         await self._send(interaction, reply, title="How to ask me", ephemeral=True)
 
     def _build_compare_command(self) -> app_commands.Command[Any, Any, None]:
@@ -162,7 +158,7 @@ class AskCog(commands.Cog, name="Ask"):
         async def compare(
             interaction: discord.Interaction[MLGenAIBot], aspect: str | None = None
         ) -> None:
-            reply = await self._compute(interaction, self.engine.compare, aspect, ephemeral=False)
+            reply = self.engine.compare(aspect)
             await self._send(interaction, reply, ephemeral=False)
 
         described = app_commands.describe(aspect="One aspect only (default: the whole table)")(
@@ -233,7 +229,7 @@ class AskCog(commands.Cog, name="Ask"):
 
     async def show_compare(self, interaction: discord.Interaction[Any]) -> None:
         """The Compare button: the whole table, to the clicker only."""
-        reply = await self._compute(interaction, self.engine.compare, ephemeral=True)
+        reply = self.engine.compare()
         await self._send(interaction, reply, ephemeral=True)
 
     # ------------------------------------------------------------ the plumbing
@@ -253,26 +249,9 @@ class AskCog(commands.Cog, name="Ask"):
             await send_ephemeral(interaction, cooldown_notice(verdict.retry_after))
             return
         key = conversation or conversation_key(interaction.channel_id, interaction.user.id)
-        reply = await self._compute(
-            interaction, self.engine.ask, question, key, ephemeral=ephemeral
-        )
+        reply = self.engine.ask(question, key)
         title = question if reply.kind in ("answer", "refusal") else None
         await self._send(interaction, reply, title=title, ephemeral=ephemeral, content=content)
-
-    async def _compute(
-        self,
-        interaction: discord.Interaction[Any],
-        fn: Callable[..., Reply],
-        *args: Any,
-        ephemeral: bool,
-    ) -> Reply:
-        """Run an engine call; defer the interaction if it is not done in time."""
-        task = asyncio.ensure_future(self.bot.call_engine(fn, *args))
-        done, _ = await asyncio.wait({task}, timeout=self.bot.defer_after)
-        if not done:
-            log.info("Engine is slow; deferring interaction %s", interaction.id)
-            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-        return await task
 
     async def _send(
         self,
@@ -283,7 +262,7 @@ class AskCog(commands.Cog, name="Ask"):
         title: str | None = None,
         content: str | None = None,
     ) -> None:
-        """Send a reply as an embed with its buttons: a response, or a followup if deferred."""
+        """Send a reply as an embed with its buttons, as the interaction's response."""
         kwargs: dict[str, Any] = {
             "embed": render.answer_embed(reply, self.engine.kb.source, title=title),
             "ephemeral": ephemeral,
@@ -294,68 +273,73 @@ class AskCog(commands.Cog, name="Ask"):
         view = views.reply_view(reply, self.engine.kb)
         if view is not None:
             kwargs["view"] = view
-        if interaction.response.is_done():
-            await interaction.followup.send(**kwargs)
-        else:
-            await interaction.response.send_message(**kwargs)
+        await interaction.response.send_message(**kwargs)
 
     # ---------------------------------------------------------------- messages
 
-    def _addressed(self, message: discord.Message) -> bool:
-        """Whether a message is meant for the bot: a DM, a mention, or a reply to it."""
+    def _addressed(self, message: discord.Message) -> str | None:
+        """How a message is meant for the bot: ``"dm"``, ``"mention"``, ``"reply"``, or None."""
         me = self.bot.user
         if me is None or message.author.bot or message.webhook_id is not None:
-            return False
+            return None
         if message.guild is None:
-            return True
+            return "dm"
         if any(user.id == me.id for user in message.mentions):
-            return True
+            return "mention"
         role = message.guild.self_role
         if role is not None and role in message.role_mentions:
-            return True
+            return "mention"
         ref = message.reference
         resolved = ref.resolved if ref is not None else None
-        return isinstance(resolved, discord.Message) and resolved.author.id == me.id
+        if isinstance(resolved, discord.Message) and resolved.author.id == me.id:
+            return "reply"
+        return None
 
     @commands.Cog.listener("on_message")
     async def on_message(self, message: discord.Message) -> None:
         """Answer mentions, DMs and replies to the bot's answers."""
-        if not self._addressed(message):
+        how = self._addressed(message)
+        if how is None:
             return
         try:
-            await self._answer_message(message)
+            await self._answer_message(message, how)
         except Exception:
             log.exception(
                 "Error answering message %s in channel %s", message.id, message.channel.id
             )
             try:
-                await message.reply(SORRY, allowed_mentions=NO_MENTIONS, mention_author=False)
+                await self._reply(message, content=SORRY)
             except Exception:  # e.g. the bot is shutting down: the error is logged already
                 log.warning("Could not tell the user about the error", exc_info=True)
 
-    async def _answer_message(self, message: discord.Message) -> None:
+    async def _answer_message(self, message: discord.Message, how: str) -> None:
         bot_id = self.bot.user.id if self.bot.user else 0
         role = message.guild.self_role if message.guild is not None else None
         question = question_from_message(
             message.content, bot_id, role.id if role is not None else None
         )
+        if not question and how == "reply":
+            # Nothing to answer: an image, or a reply whose @mention was switched
+            # off, which Discord delivers to bots without message content.
+            return
         verdict = self.bot.cooldown.hit(message.author.id)
         if not verdict.allowed:
             if verdict.notify:
-                await message.reply(
-                    render.notice(cooldown_notice(verdict.retry_after)),
-                    allowed_mentions=NO_MENTIONS,
-                    mention_author=False,
+                await self._reply(
+                    message, content=render.notice(cooldown_notice(verdict.retry_after))
                 )
             return
         key = conversation_key(message.channel.id, message.author.id)
-        if question:
-            reply = await self.bot.call_engine(self.engine.ask, question, key)
-        else:
-            reply = await self.bot.call_engine(self.engine.help)
+        reply = self.engine.ask(question, key) if question else self.engine.help()
         embed = render.answer_embed(reply, self.engine.kb.source)
         view = views.reply_view(reply, self.engine.kb)
-        kwargs: dict[str, Any] = {"embed": embed, "allowed_mentions": NO_MENTIONS}
-        if view is not None:
-            kwargs["view"] = view
-        await message.reply(mention_author=False, **kwargs)
+        await self._reply(message, embed=embed, **({"view": view} if view is not None else {}))
+
+    @staticmethod
+    async def _reply(message: discord.Message, **kwargs: Any) -> None:
+        """Reply without pinging anyone; still send if the message was deleted meanwhile."""
+        await message.channel.send(
+            reference=message.to_reference(fail_if_not_exists=False),
+            allowed_mentions=NO_MENTIONS,
+            **kwargs,
+        )

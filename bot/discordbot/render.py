@@ -50,7 +50,7 @@ _SPACE = re.compile(r"\s+")
 
 def discord_len(text: str) -> int:
     """Length of ``text`` in UTF-16 code units (an upper bound on Discord's count)."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def neutralize(text: str) -> str:
