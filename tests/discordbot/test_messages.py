@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.discordbot.client import MLGenAIBot
 from tests.discordbot.helpers import custom_ids, embed_of, flags_of
 from tests.fakediscord import (
@@ -66,6 +68,20 @@ async def test_reply_to_an_answer_continues_the_conversation(
     post = await fake_discord.wait_for("POST", CHANNEL_POST, since=mark)
     description = embed_of(post.json)["description"]
     assert "ChatGPT" in description and "Netflix" not in description
+
+
+async def test_a_reply_without_text_is_ignored(fake_discord: FakeDiscord, bot: MLGenAIBot) -> None:
+    mark = fake_discord.mark()
+    await fake_discord.send_message("What is generative AI?", mention_bot=True)
+    await fake_discord.wait_for("POST", CHANNEL_POST, since=mark)
+    (answer,) = fake_discord.channel_messages(CHANNEL_ID)
+    mark = fake_discord.mark()
+    await fake_discord.send_message("", reply_to=answer)  # e.g. an image, or ping switched off
+    marker = await fake_discord.send_message("marker", mention_bot=True)
+    post = await fake_discord.wait_for("POST", CHANNEL_POST, since=mark)
+    assert int(post.json["message_reference"]["message_id"]) == int(marker["id"])
+    await asyncio.sleep(0.05)
+    assert len([r for r in fake_discord.requests[mark:] if r.method == "POST"]) == 1
 
 
 async def test_conversations_are_per_user(fake_discord: FakeDiscord, bot: MLGenAIBot) -> None:

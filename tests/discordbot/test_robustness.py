@@ -1,17 +1,19 @@
-"""Cooldown, errors (commands, messages, buttons, autocomplete) and slow answers."""
+"""Cooldown and errors (commands, messages, buttons, autocomplete)."""
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from types import SimpleNamespace
 from typing import Any
 
+import discord
 import pytest
+from discord import app_commands
 
 from bot.discordbot.client import MLGenAIBot
-from bot.discordbot.errors import SORRY
+from bot.discordbot.errors import SORRY, notify_error
 from bot.engine import Engine
 from tests.discordbot.conftest import FlakyEngine, make_settings
 from tests.discordbot.helpers import EPHEMERAL, embed_of, flags_of
@@ -40,7 +42,7 @@ def replying_to(message: dict[str, Any]) -> Callable[[RecordedRequest], bool]:
 
 @asynccontextmanager
 async def running(engine: Any, **settings: Any) -> AsyncIterator[MLGenAIBot]:
-    client = MLGenAIBot(make_settings(**settings), engine, defer_after=0.05)
+    client = MLGenAIBot(make_settings(**settings), engine)
     async with run_client(client, FAKE_TOKEN):
         await client.sync_commands()
         yield client
@@ -119,32 +121,6 @@ async def test_engine_error_gives_a_brief_ephemeral_notice_and_logs_the_tracebac
         assert "engine.ask exploded" in caplog.text and "Traceback" in caplog.text
 
 
-async def test_error_after_deferring_uses_the_followup(
-    fake_discord: FakeDiscord, engine: Engine, caplog: pytest.LogCaptureFixture
-) -> None:
-    flaky = FlakyEngine(engine, fail={"ask"}, before=lambda: time.sleep(0.2))
-    async with running(flaky):
-        inter = await fake_discord.send_slash_command("ask", {"question": "What is ML?"})
-        assert (await fake_discord.interaction_reply(inter.id))["type"] == 5
-        followup = await fake_discord.wait_for_followup(inter.token)
-        assert followup.json["content"] == SORRY
-        assert followup.json["flags"] & EPHEMERAL
-
-
-async def test_slow_answer_is_deferred_then_sent_as_followup(
-    fake_discord: FakeDiscord, engine: Engine
-) -> None:
-    slow = FlakyEngine(engine, before=lambda: time.sleep(0.2))
-    async with running(slow):
-        inter = await fake_discord.send_slash_command(
-            "ask", {"question": "What is generative AI?", "private": True}
-        )
-        deferred = await fake_discord.interaction_reply(inter.id)
-        assert deferred["type"] == 5 and flags_of(deferred) & EPHEMERAL
-        followup = await fake_discord.wait_for_followup(inter.token)
-        assert "Generative AI" in embed_of(followup.json)["description"]
-
-
 async def test_message_error_replies_briefly_and_logs(
     fake_discord: FakeDiscord, engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -180,3 +156,41 @@ async def test_autocomplete_error_offers_no_choices(
         body = await fake_discord.interaction_reply(inter.id)
         assert body == {"type": 8, "data": {"choices": []}}
         assert "engine.suggest exploded" in caplog.text
+
+
+class _Recorder:
+    def __init__(self, done: bool) -> None:
+        self.done = done
+        self.sent: list[tuple[str, str, dict[str, Any]]] = []
+
+    def is_done(self) -> bool:
+        return self.done
+
+    async def send_message(self, text: str, **kwargs: Any) -> None:
+        self.sent.append(("response", text, kwargs))
+
+    async def send(self, text: str, **kwargs: Any) -> None:
+        self.sent.append(("followup", text, kwargs))
+
+
+@pytest.mark.parametrize(("done", "via"), [(False, "response"), (True, "followup")])
+async def test_error_notice_uses_the_followup_once_the_response_is_done(
+    done: bool, via: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    recorder = _Recorder(done)
+    interaction = SimpleNamespace(
+        response=recorder,
+        followup=recorder,
+        type=discord.InteractionType.application_command,
+        user=SimpleNamespace(id=1),
+        channel_id=2,
+    )
+    error = app_commands.CommandInvokeError.__new__(app_commands.CommandInvokeError)
+    error.original = KeyError("inner")
+    await notify_error(interaction, error, where="test")  # type: ignore[arg-type]
+    ((kind, text, kwargs),) = recorder.sent
+    assert (kind, text) == (via, SORRY)
+    assert kwargs["ephemeral"] is True
+    assert kwargs["allowed_mentions"].to_dict() == {"parse": []}
+    record = caplog.records[-1]
+    assert record.exc_info is not None and record.exc_info[1] is error.original
