@@ -20,6 +20,19 @@ log = logging.getLogger(__name__)
 
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
+#: Every environment variable :meth:`Settings.from_env` reads (documented in ``.env.example``).
+ENV_VARS = (
+    "DISCORD_TOKEN",
+    "DISCORD_APPLICATION_ID",
+    "DEV_GUILD_ID",
+    "LOG_LEVEL",
+    "ASK_COOLDOWN_RATE",
+    "ASK_COOLDOWN_SECONDS",
+    "KNOWLEDGE_PATH",
+    "SHARD_COUNT",
+    "SHARD_IDS",
+)
+
 # A bot token is three dot-separated base64url parts: the application id, a
 # timestamp and an HMAC. Checking the shape catches the common copy-paste
 # mistakes (a "Bot " prefix, quotes, a line break, the client secret) early.

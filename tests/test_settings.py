@@ -7,7 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings, SettingsError, application_id_from_token, parse_env_text
+from bot.settings import (
+    ENV_VARS,
+    Settings,
+    SettingsError,
+    application_id_from_token,
+    parse_env_file,
+    parse_env_text,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
 
 TOKEN = "MTEwMDAwMDAwMDAwMDAwMDAwMQ.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789_-AB"
 
@@ -151,3 +160,24 @@ def test_application_id_from_the_token() -> None:
         settings().require_application_id()
     head = base64.urlsafe_b64encode(b"hello").decode().rstrip("=")
     assert application_id_from_token(f"{head}.a.b") is None
+
+
+def test_env_example_documents_every_variable_and_loads() -> None:
+    example = ROOT / ".env.example"
+    assert tuple(parse_env_file(example)) == ENV_VARS
+    text = example.read_text(encoding="utf-8")
+    blocks = text.split("\n\n")
+    for name in ENV_VARS:  # each one sits in a block that starts with a comment
+        (block,) = [b for b in blocks if f"\n{name}=" in f"\n{b}"]
+        assert block.lstrip().startswith("#"), name
+    assert Settings.from_env({}, env_file=example) == Settings()
+
+
+def test_every_variable_is_read() -> None:
+    source = (ROOT / "bot" / "settings.py").read_text(encoding="utf-8")
+    for name in ENV_VARS:
+        assert source.count(f'"{name}"') >= 2, name  # listed and read
+
+
+def test_procfile_runs_the_bot() -> None:
+    assert (ROOT / "Procfile").read_text(encoding="utf-8") == "worker: python -m bot run\n"
