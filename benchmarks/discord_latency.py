@@ -1,0 +1,242 @@
+"""Discord round-trip latency of ``/ask``, against the local fake Discord, with a baseline.
+
+Starts the fake Discord (``tests/fakediscord``) and the real bot (``MLGenAIBot``
+with the shipped engine), fires 200 ``/ask`` interactions with 50 in flight at
+once, and measures, for each, the time from the fake dispatching
+INTERACTION_CREATE to the bot's interaction callback arriving at the fake. In
+the same run it measures two baselines: a trivial discord.py bot whose ``/ask``
+replies with a fixed string (the floor of discord.py plus the fake), and one that
+replies with a fixed answer embed and buttons (the floor for a message shaped
+like the bot's), and prints the ratios. Target: p99 under 50 ms.
+
+By default each bot runs in its own process, as deployed, so the fake's own
+work (Discord's side) does not count against the bot; ``--same-process`` runs
+bot and fake in one event loop, as the tests do. Both processes share the
+machine, so a busy machine shows in the figures.
+
+    python benchmarks/discord_latency.py [--requests N] [--concurrency N] [--same-process] [--spec]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import statistics
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import discord  # noqa: E402
+import yarl  # noqa: E402
+from discord import app_commands  # noqa: E402
+
+from bot.discordbot import render, views  # noqa: E402
+from bot.discordbot.client import MLGenAIBot  # noqa: E402
+from bot.engine import Engine  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from tests.fakediscord import APP_ID, FAKE_TOKEN, FakeDiscord, run_client  # noqa: E402
+
+QUESTIONS = (
+    "What is generative AI?",
+    "What's the difference between machine learning and generative AI?",
+    "Give me some ML examples",
+    "How is generative AI evaluated?",
+    "What does an ML model output?",
+    "Can ML and generative AI be combined?",
+    "What's a good recipe for lasagna?",
+    "How does an ML system make predictions?",
+)
+
+
+class FixedBot(discord.AutoShardedClient):
+    """A baseline whose ``/ask`` sends a fixed reply: a string, or a fixed rich answer.
+
+    ``rich`` sends one precomputed answer embed with its Sources/Compare buttons,
+    the same payload shape as the real bot, without asking the engine: it
+    separates what discord.py costs for such a message from what the bot adds.
+    """
+
+    def __init__(self, rich: bool) -> None:
+        super().__init__(
+            intents=discord.Intents.default(), allowed_mentions=discord.AllowedMentions.none()
+        )
+        self.tree = app_commands.CommandTree(self)
+        none = discord.AllowedMentions.none()
+        engine = Engine.load() if rich else None
+        fixed = engine.ask(QUESTIONS[0]) if engine is not None else None
+
+        @self.tree.command(name="ask", description="Ask a question")
+        async def ask(interaction: discord.Interaction, question: str) -> None:
+            if engine is None or fixed is None:
+                await interaction.response.send_message("A fixed answer.", allowed_mentions=none)
+                return
+            embed = render.answer_embed(fixed, engine.kb.source, title=question)
+            view = views.reply_view(fixed, engine.kb)
+            kwargs: dict[str, Any] = {"view": view} if view is not None else {}
+            await interaction.response.send_message(embed=embed, allowed_mentions=none, **kwargs)
+
+
+CLIENTS = {
+    "trivial": "fixed string",
+    "embed": "fixed embed",
+    "bot": "mlgenai bot",
+}
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """The ``p``-th percentile (nearest rank) of ``values``."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+async def fire(fake: FakeDiscord, requests: int, concurrency: int) -> list[float]:
+    """Send ``requests`` /ask interactions, ``concurrency`` at a time; latencies in ms."""
+    gate = asyncio.Semaphore(concurrency)
+    latencies: list[float] = []
+
+    async def one(i: int) -> None:
+        async with gate:
+            sent = await fake.send_slash_command(
+                "ask", {"question": QUESTIONS[i % len(QUESTIONS)]}, user_id=1300000000000000001 + i
+            )
+            await fake.interaction_reply(sent.id, timeout=30)
+            latency = fake.interaction_latency(sent.id)
+            if latency is None:
+                raise RuntimeError(f"no callback for interaction {sent.id}")
+            latencies.append(latency * 1000)
+
+    await asyncio.gather(*(one(i) for i in range(requests)))
+    return latencies
+
+
+async def measure(kind: str, args: argparse.Namespace) -> list[float]:
+    """Start the fake and a client of ``kind``, warm up, then time the interactions."""
+    fake = FakeDiscord(spec_path=args.spec or None)
+    await fake.start()
+    try:
+        if args.same_process:
+            with fake.patched():
+                client = make_client(kind)
+                async with run_client(client, FAKE_TOKEN):
+                    await client.tree.sync()
+                    return await warm_then_fire(fake, args)
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, __file__, "--child", kind, fake.api_base, fake.gateway_url
+        )
+        try:
+            while not (fake.connected_shards and fake.commands()):
+                if process.returncode is not None:
+                    raise RuntimeError(f"the {kind} bot exited with {process.returncode}")
+                await asyncio.sleep(0.01)
+            return await warm_then_fire(fake, args)
+        finally:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+            await process.wait()
+    finally:
+        if fake.violations:
+            print(f"{kind}: {len(fake.violations)} violation(s), e.g. {fake.violations[0]}")
+        await fake.close()
+
+
+async def warm_then_fire(fake: FakeDiscord, args: argparse.Namespace) -> list[float]:
+    """Two warm-up bursts (connections, caches), then the measured run."""
+    for _ in range(2):
+        await fire(fake, args.concurrency, args.concurrency)
+    return await fire(fake, args.requests, args.concurrency)
+
+
+def make_client(kind: str) -> Any:
+    """A baseline (``trivial``, ``embed``) or the real bot (shipped engine, no cooldown)."""
+    if kind == "bot":
+        return MLGenAIBot(Settings(application_id=APP_ID, ask_cooldown_rate=0), Engine.load())
+    return FixedBot(rich=kind == "embed")
+
+
+def child(kind: str, api_base: str, gateway_url: str) -> None:
+    """Run a client in this process against the fake at ``api_base``/``gateway_url``.
+
+    Points discord.py at the fake the way ``FakeDiscord.patched()`` does, syncs
+    the commands, connects, and closes cleanly on SIGTERM.
+    """
+    discord.http.Route.BASE = api_base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+    client = make_client(kind)
+
+    async def serve() -> None:
+        asyncio.get_running_loop().add_signal_handler(
+            signal.SIGTERM, lambda: asyncio.ensure_future(client.close())
+        )
+        async with client:
+            await client.login(FAKE_TOKEN)
+            await client.tree.sync()
+            await client.connect()
+
+    asyncio.run(serve())
+
+
+def report(label: str, latencies: Sequence[float]) -> None:
+    """Print one line of figures."""
+    print(
+        f"{label:<16} n={len(latencies):<4} p50={percentile(latencies, 50):7.2f} ms  "
+        f"p99={percentile(latencies, 99):7.2f} ms  mean={statistics.fmean(latencies):7.2f} ms  "
+        f"max={max(latencies):7.2f} ms"
+    )
+
+
+async def main(args: argparse.Namespace) -> None:
+    """Run the baselines and the bot, print p50/p99 and the ratios."""
+    results = {kind: await measure(kind, args) for kind in CLIENTS}
+    where = "in the fake's process" if args.same_process else "in its own process"
+    print(
+        f"/ask x{args.requests}, {args.concurrency} in flight, bot {where}, dispatch -> callback:"
+    )
+    for kind, label in CLIENTS.items():
+        report(label, results[kind])
+    bot = results["bot"]
+    for kind in ("trivial", "embed"):
+        base = results[kind]
+        print(
+            f"ratio bot/{CLIENTS[kind]}: p50 x{percentile(bot, 50) / percentile(base, 50):.2f}, "
+            f"p99 x{percentile(bot, 99) / percentile(base, 99):.2f}"
+        )
+    target = "met" if percentile(bot, 99) < 50 else "MISSED"
+    print(f"target p99 < 50 ms: {target}")
+
+
+def parse_args() -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument(
+        "--same-process",
+        action="store_true",
+        help="run the bot in the fake's process and event loop (as the tests do)",
+    )
+    parser.add_argument(
+        "--spec",
+        nargs="?",
+        const=str(ROOT.parent / "shared" / "discord-api-spec" / "openapi.json"),
+        default="",
+        help="validate every request against Discord's OpenAPI spec (slower fake)",
+    )
+    parser.add_argument(
+        "--child", nargs=3, metavar=("KIND", "API", "GATEWAY"), help=argparse.SUPPRESS
+    )
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.ERROR)
+    options = parse_args()
+    if options.child:
+        child(*options.child)
+    else:
+        asyncio.run(main(options))
