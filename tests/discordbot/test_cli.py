@@ -227,3 +227,16 @@ def test_log_filter_redacts_the_token_from_messages_and_tracebacks() -> None:
     assert (
         text.count("[redacted token]") == 2 and "Traceback" in text and "after: no filter" in text
     )
+
+
+def test_docs_list_settings_permissions_and_commands() -> None:
+    from bot.settings import ENV_VARS
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "discord.md").read_text("utf-8")
+    for name in ENV_VARS:
+        assert f"`{name}`" in text, name
+    assert str(required_permissions().value) in text
+    for command in ("/ask", "/compare", "/examples", "/topics", "/help", "Ask the bot"):
+        assert command in text
+    for word in ("applications.commands", "Procfile", "SIGTERM", "SHARD_IDS", "privileged"):
+        assert word in text
