@@ -131,15 +131,6 @@ def clean(text: str, limit: int) -> str:
     return truncate(neutralize(text), limit)
 
 
-def quote_user_text(text: str, limit: int) -> str:
-    """User text to show inside our own sentence: one line, bidi-isolated, truncated.
-
-    The first-strong isolate (U+2068 ... U+2069) keeps right-to-left text from
-    reordering the words around it.
-    """
-    return "\u2068" + clean(one_line(text), limit - 2) + "\u2069"
-
-
 def embed_len(embed: discord.Embed) -> int:
     """Characters of ``embed`` that count towards Discord's 6,000 total."""
     total = discord_len(embed.title or "") + discord_len(embed.description or "")

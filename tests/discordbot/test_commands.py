@@ -149,3 +149,12 @@ async def test_autocomplete(fake_discord: FakeDiscord, bot: MLGenAIBot, engine: 
 
     inter = await fake_discord.send_autocomplete("ask", "question", "")
     assert (await fake_discord.interaction_reply(inter.id))["data"]["choices"]
+
+
+async def test_ask_in_a_dm(fake_discord: FakeDiscord, bot: MLGenAIBot) -> None:
+    inter = await fake_discord.send_slash_command(
+        "ask", {"question": "What is machine learning?"}, dm=True
+    )
+    body = await fake_discord.interaction_reply(inter.id)
+    assert body["type"] == 4
+    assert "Machine Learning" in embed_of(body)["description"]

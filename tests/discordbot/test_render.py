@@ -123,13 +123,13 @@ def test_combining_marks_stay_with_their_letter() -> None:
     assert out.endswith("café…") or out.endswith("cafe\u0301…")
 
 
-def test_rtl_text_is_truncated_and_quoted_with_isolates() -> None:
+def test_rtl_text_is_truncated_at_a_word() -> None:
     text = (RTL + " ") * 200
     out = render.truncate(text, 256)
     assert render.discord_len(out) <= 256 and out.endswith("…")
-    quoted = render.quote_user_text(text, 100)
-    assert quoted.startswith("\u2068") and quoted.endswith("\u2069")
-    assert render.discord_len(quoted) <= 100
+    assert out[:-1].split(" ")[-1] in RTL.split(" ")  # whole words only
+    embed = render.answer_embed(Reply(kind="answer", text=text), SOURCE, title=text)
+    assert_within_limits(embed)
 
 
 # ---------------------------------------------------------------- mentions
