@@ -15,9 +15,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discordbot.cog import AskCog
 from bot.discordbot.cooldown import Cooldown
 from bot.discordbot.engine_api import EngineLike
 from bot.discordbot.errors import notify_error, send_ephemeral
+from bot.discordbot.views import DYNAMIC_ITEMS
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -71,8 +73,9 @@ class MLGenAIBot(commands.AutoShardedBot):
     ``settings`` supplies sharding, the cooldown and the development guild;
     ``engine`` answers. The engine is called directly on the event loop: it
     answers in well under a millisecond even for a 4,000-character message, so
-    every interaction is answered at once, without a deferral (measured in
-    ``benchmarks/discord_latency.py``; a worker thread made the p50 ~30% worse).
+    every interaction is answered at once, without a deferral. (A worker thread
+    with a deferral timer made ``benchmarks/discord_latency.py``'s p50 about a
+    third worse, through GIL hand-offs, for a case that does not occur.)
     """
 
     def __init__(
@@ -107,9 +110,6 @@ class MLGenAIBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         """Add the cog and the persistent buttons; sync to the development guild if set."""
-        from bot.discordbot.cog import AskCog
-        from bot.discordbot.views import DYNAMIC_ITEMS
-
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         await self.add_cog(AskCog(self))
         if self.sync_dev_guild and self.settings.dev_guild_id is not None:

@@ -1,7 +1,7 @@
 """Buttons under the bot's answers, with state kept in their ``custom_id``.
 
 Every button is a :class:`discord.ui.DynamicItem`: the ``custom_id`` carries all
-the button needs (passage ids and scores, a table row id, a question), so
+the button needs (passage ids and scores, or a question), so
 buttons keep working after a restart and no view is held in memory. The
 callbacks only parse the id and hand over to the cog.
 
@@ -73,7 +73,8 @@ def ask_custom_id(question: str) -> str | None:
 
 
 def _cog(interaction: discord.Interaction[Any]) -> AskCog:
-    from bot.discordbot.cog import AskCog
+    """The bot's Ask cog, which answers the clicks."""
+    from bot.discordbot.cog import AskCog  # here: cog.py imports this module
 
     get_cog = getattr(interaction.client, "get_cog", None)
     cog = get_cog(AskCog.__cog_name__) if get_cog is not None else None
