@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Iterable, Iterator
+from collections.abc import Coroutine, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.settings import Settings, SettingsError
@@ -202,13 +202,13 @@ def _load(err: TextIO) -> tuple[Settings, str, EngineLike] | None:
     return settings, token, engine
 
 
-def _run_reporting(main: Any, token: str, err: TextIO) -> int:
+def _run_reporting(main: Coroutine[Any, Any, int], token: str, err: TextIO) -> int:
     """Run the coroutine ``main``; turn the expected failures into one-line errors."""
     import aiohttp
     import discord
 
     try:
-        result: int = asyncio.run(main)
+        result = asyncio.run(main)
     except discord.LoginFailure:
         print(
             "error: Discord rejected DISCORD_TOKEN (401 Unauthorized). Reset the token in the "
