@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 
@@ -83,6 +84,9 @@ def _cog(interaction: discord.Interaction[Any]) -> AskCog:
     return cog
 
 
+_ButtonT = TypeVar("_ButtonT", bound="_Button")
+
+
 class _Button(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"mlgenai:_base"):
     """Shared plumbing: build the button, and report callback errors to the user."""
 
@@ -98,6 +102,18 @@ class _Button(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"mlgenai
                 label=render.button_label(label), style=style, custom_id=custom_id, emoji=emoji
             )
         )
+
+    @classmethod
+    async def from_custom_id(
+        cls: type[_ButtonT],
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> _ButtonT:
+        """Rebuild a clicked button: the template's groups are the constructor's arguments."""
+        factory: Callable[..., _ButtonT] = cls
+        return factory(*match.groups())
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Run :meth:`handle`, telling the user briefly (and logging) if it fails."""
@@ -119,17 +135,6 @@ class SourcesButton(_Button, template=r"mlgenai:sources:(?P<refs>[A-Za-z0-9_.@,+
         self.refs = refs
         super().__init__(SOURCES_PREFIX + refs, "Sources", emoji="📚")
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> SourcesButton:
-        """Rebuild the button from a clicked custom_id."""
-        return cls(match["refs"])
-
     async def handle(self, interaction: discord.Interaction[Any], cog: AskCog) -> None:
         """Send the sources embed ephemerally."""
         await cog.show_sources(interaction, parse_sources(self.refs))
@@ -141,17 +146,6 @@ class CompareButton(_Button, template=r"mlgenai:compare"):
     def __init__(self, label: str = "Compare") -> None:
         """Make the button with ``label``."""
         super().__init__(COMPARE_ID, label, emoji="⚖️")
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> CompareButton:
-        """Rebuild the button from a clicked custom_id (the label is not needed)."""
-        return cls()
 
     async def handle(self, interaction: discord.Interaction[Any], cog: AskCog) -> None:
         """Send the comparison ephemerally."""
@@ -168,17 +162,6 @@ class AskButton(_Button, template=r"mlgenai:ask:(?P<question>.+)"):
         if custom_id is None:
             raise ValueError("question too long for a custom_id")
         super().__init__(custom_id, question, style=discord.ButtonStyle.primary)
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> AskButton:
-        """Rebuild the button from a clicked custom_id."""
-        return cls(match["question"])
 
     async def handle(self, interaction: discord.Interaction[Any], cog: AskCog) -> None:
         """Answer the question, visible like the message the button is on."""
