@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import discord  # noqa: E402
+import yaml  # noqa: E402
 import yarl  # noqa: E402
 from discord import app_commands  # noqa: E402
 
@@ -42,15 +43,13 @@ from bot.engine import Engine  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from tests.fakediscord import APP_ID, FAKE_TOKEN, FakeDiscord, run_client  # noqa: E402
 
-QUESTIONS = (
-    "What is generative AI?",
-    "What's the difference between machine learning and generative AI?",
-    "Give me some ML examples",
-    "How is generative AI evaluated?",
-    "What does an ML model output?",
-    "Can ML and generative AI be combined?",
-    "What's a good recipe for lasagna?",
-    "How does an ML system make predictions?",
+QUESTIONS = tuple(
+    case["q"]
+    for section in yaml.safe_load(
+        (ROOT / "tests" / "data" / "regression.yaml").read_text(encoding="utf-8")
+    ).values()
+    for case in section
+    if "q" in case
 )
 
 
