@@ -229,10 +229,10 @@ def test_log_filter_redacts_the_token_from_messages_and_tracebacks() -> None:
     )
 
 
-def test_docs_list_settings_permissions_and_commands() -> None:
+def test_readme_lists_settings_permissions_and_commands() -> None:
     from bot.settings import ENV_VARS
 
-    text = (Path(__file__).resolve().parents[2] / "docs" / "discord.md").read_text("utf-8")
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
     for name in ENV_VARS:
         assert f"`{name}`" in text, name
     assert str(required_permissions().value) in text
