@@ -260,6 +260,10 @@ class RedactTokenFilter(logging.Filter):
         return True
 
 
+def _not_about_voice(record: logging.LogRecord) -> bool:
+    return "voice will NOT be supported" not in record.getMessage()
+
+
 @contextlib.contextmanager
 def redacted_logging(token: str, level: str, err: TextIO) -> Iterator[None]:
     """Configure logging for a command (unless already configured), redacting the token.
@@ -282,9 +286,14 @@ def redacted_logging(token: str, level: str, err: TextIO) -> Iterator[None]:
     handlers = list(root.handlers)
     for handler in handlers:
         handler.addFilter(token_filter)
+    # A text-only bot never uses voice: discord.py's start-up warnings about
+    # missing voice libraries (PyNaCl, davey) would only alarm self-hosters.
+    client_log = logging.getLogger("discord.client")
+    client_log.addFilter(_not_about_voice)
     try:
         yield
     finally:
+        client_log.removeFilter(_not_about_voice)
         for handler in handlers:
             handler.removeFilter(token_filter)
         if added is not None:
