@@ -286,7 +286,11 @@ class Engine:
 
         docs = [
             Document(p.id, terms([p.title, p.text, *p.questions, *p.keywords])) for p in kb.passages
-        ] + [Document(r.id, terms([r.aspect, r.ml, r.genai, *r.keywords])) for r in kb.table]
+        ] + [
+            # A row speaks for both sides, so it carries both names.
+            Document(r.id, terms([r.aspect, r.ml, r.genai, *r.keywords, *TOPIC_NAMES.values()]))
+            for r in kb.table
+        ]
         self.retriever = Retriever(docs, variant, params)
         self._passages = {p.id: p for p in kb.passages}
         self._rows = {r.id: r for r in kb.table}

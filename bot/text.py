@@ -32,7 +32,7 @@ STOPWORDS = frozenset(
     dont doesnt didnt isnt arent wasnt werent cant couldnt wouldnt shouldnt wont im ive
     youre theyre thats theres heres lets s t d ll re ve m
     please tell explain describe give show say let know kindly hey hi hello
-    stuff get got go going gonna wanna like just
+    stuff get got go going gonna wanna like just help helps
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 
@@ -102,16 +102,19 @@ class Tokenizer:
         with the same first letter and a similar length, and never when the
         word is a known word's inflection ("using" is "use", not "housing").
         """
-        if (
-            word in self.vocabulary
-            or len(word) < _MIN_CORRECTABLE
-            or not word.isalpha()
-            or self.stem(word) in self._stems
-        ):
+        if word in self.vocabulary or len(word) < _MIN_CORRECTABLE or not word.isalpha():
             return word
+        stem = self.stem(word)
+        # A known stem ("machin" of "machine") may only be completed to a word
+        # of that stem, never turned into another word ("using" -> "housing").
+        same_stem = stem in self._stems
         candidates: list[str] = []
         for length in range(len(word) - 2, len(word) + 3):
-            candidates.extend(w for w in self._by_length.get(length, ()) if w[0] == word[0])
+            candidates.extend(
+                w
+                for w in self._by_length.get(length, ())
+                if w[0] == word[0] and (not same_stem or self.stem(w) == stem)
+            )
         match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.8)
         return match[0] if match else word
 
