@@ -73,6 +73,7 @@ _THANKS = {
     ("good", "bot"),
     ("great", "answer"),
 }
+_THANK_WORDS = {"thanks", "thank", "thx", "ty", "appreciated", "appreciate", "cheers", "thankyou"}
 _BYES = {
     ("bye",),
     ("goodbye",),
@@ -87,6 +88,7 @@ _HELP_PATTERNS = tuple(
     for p in (
         r"^(help|menu|usage|commands|options|\?+)$",
         r"\b(list|show|see|give)\b.*\bcommands\b",
+        r"\b(your|the|bot|available|slash) commands\b",
         r"\b(what|which) (commands|options)\b",
         r"\bcommands? (do|can) (you|i)\b",
         r"\bwhat (can|do) you (do|know|cover|answer)\b",
@@ -104,7 +106,7 @@ _IDENTITY_PATTERNS = tuple(
     for p in (
         r"\bwho (are|r) (you|u)\b",
         r"\bwhat (are|r) (you|u)\b$",
-        r"\bwhat is your name\b",
+        r"\bwhats? (is )?your name\b",
         r"\bare you (a )?(bot|human|robot|ai|real)\b",
         r"\bwho (made|built|created|wrote) you\b",
         r"\bintroduce yourself\b",
@@ -153,6 +155,7 @@ _LIST_ASKS = {
     "applications",
     "services",
 }
+_BOTH = {"each", "both", "two"}
 _PERSONAL = {"i", "my", "mine", "myself", "we", "our"}
 _DEFINITION_WORDS = {
     "what",
@@ -301,8 +304,14 @@ class Engine:
         self._anchors = [tuple(tok.tokenize(a, correct=False)) for a in vocab.anchors]
         self._topic_phrases = [tuple(tok.tokenize(t, correct=False)) for t in vocab.topic_terms]
         self._neutral = {tok.stem(w) for q in vocab.question_words for w in words(q)}
+        self._references = {tok.stem(w) for w in _REFERENCES}
+        self._tasks = {t for task in vocab.task_terms for t in tok.tokenize(task, correct=False)}
+        # A marker starting with "^" only counts at the start ("^recommend":
+        # "Recommend a movie", not "How do engines recommend a song?").
         self._realtime = [
-            re.compile(r"\b" + re.escape(" ".join(words(m))) + r"\b")
+            re.compile(
+                ("^" if m.startswith("^") else r"\b") + re.escape(" ".join(words(m))) + r"\b"
+            )
             for m in vocab.realtime_markers
         ]
         self._topic_stems = {t for phrase in self._topic_terms.values() for t in phrase}
@@ -430,24 +439,40 @@ class Engine:
         return query
 
     def _scope(self, query: _Query) -> bool:
-        """Whether a question is about what the knowledge base covers."""
+        """Whether a question is about what the knowledge base covers.
+
+        In order: a question naming the subject (an anchor: "machine
+        learning", "ChatGPT") is in scope; one asking for something personal or
+        live ("tomorrow", "recommend me") is not; one built on the article's
+        own concepts ("fraud", "predictive analytics") is. Otherwise the
+        question must be mostly made of the article's words, two or more of
+        them found together in one passage, about something the article's
+        systems do ("detect", "predict"): "How do banks spot unusual spending?"
+        is in scope, "How does the stock market work?" is not.
+        """
         terms = query.terms
         if any(contains(terms, a) for a in self._anchors if a):
             return True
         joined = " ".join(query.words)
-        realtime = any(p.search(joined) for p in self._realtime)
-        if realtime:
+        if any(p.search(joined) for p in self._realtime):
             return False
         if any(contains(terms, t) for t in self._topic_phrases if t):
             return True
         content = [t for t in terms if t not in self._neutral]
-        matched = sum(1 for t in content if t in self.retriever.vocabulary)
-        unknown = len(content) - matched
+        known = [t for t in content if t in self.retriever.vocabulary]
+        unknown = len(content) - len(known)
         if _PERSONAL & set(query.words) or self._names_unknown_entity(query):
             return False
-        if _REFERENCES & set(query.words):  # "the house example", "in the article"
-            return unknown == 0 and (matched >= 1 or "article" in query.words)
-        return matched >= 2 and matched > unknown
+        if self._references & set(terms):  # "the house example", "in the article"
+            return unknown == 0 and (bool(known) or "article" in query.words)
+        if _BOTH & set(query.words):  # "what role does each one play?": the two subjects
+            return unknown == 0 and bool(known)
+        return (
+            len(known) >= 2
+            and len(known) > unknown
+            and self.retriever.overlap(known) >= 2
+            and bool(self._tasks & set(known))
+        )
 
     def _covered(self, query: _Query, hits: list[Hit]) -> bool:
         """Whether the question asks about something the article says.
@@ -555,7 +580,8 @@ class Engine:
                 "side-by-side table.",
                 suggestions=self.kb.suggested_questions[:3],
             )
-        if key in _THANKS:
+        thanked = bool(set(ws) & _THANK_WORDS) and len(ws) <= 6
+        if key in _THANKS or (thanked and not self._names_subject(ws)):
             return Reply(
                 "smalltalk",
                 "You're welcome! Ask me anything else about Machine Learning or Generative AI.",
@@ -578,6 +604,10 @@ class Engine:
         if len(ws) <= 10 and any(p.search(joined) for p in _HELP_PATTERNS):
             return self.help()
         return None
+
+    def _names_subject(self, ws: list[str]) -> bool:
+        terms = self.tokenizer.tokenize(" ".join(ws))
+        return any(contains(terms, a) for a in self._anchors if a)
 
     @staticmethod
     def _strip_name(ws: list[str]) -> list[str]:

@@ -42,6 +42,7 @@ class Vocabulary:
     topic_terms: tuple[str, ...]
     question_words: tuple[str, ...]
     realtime_markers: tuple[str, ...]
+    task_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -267,6 +268,7 @@ def _load_vocabulary(folder: Path) -> Vocabulary:
         topic_terms=f.strings(data, "topic_terms"),
         question_words=f.strings(data, "question_words"),
         realtime_markers=f.strings(data, "realtime_markers"),
+        task_terms=f.strings(data, "task_terms"),
     )
 
 

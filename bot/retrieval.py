@@ -71,6 +71,11 @@ class Retriever:
             self._floor_factor = 0.0
         self.vocabulary = frozenset().union(*self._sets)
 
+    def overlap(self, terms: Sequence[str]) -> int:
+        """The most of ``terms`` (distinct) that any one document contains."""
+        wanted = set(terms)
+        return max((len(wanted & doc) for doc in self._sets), default=0)
+
     def idf(self, term: str) -> float:
         """The inverse document frequency the scorer uses for ``term`` (0 when unknown)."""
         return float(self._bm25.idf.get(term, 0.0))

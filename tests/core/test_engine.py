@@ -80,6 +80,12 @@ def test_compare_one_aspect(shipped_engine: Engine) -> None:
         "Who won the chess championship?",
         "What's a good recipe for soup?",
         "asdfghjkl qwerty",
+        "How does the stock market work?",  # shares "stock market" with predictive analytics
+        "What's the best credit card?",  # shares "credit card" with fraud detection
+        "What's the tallest building in the world?",
+        "Suggest a good Netflix show",  # names Netflix, but asks for a show
+        "Generate a picture of a cat",  # asks the bot to generate, not about generation
+        "How do I train my dog?",
     ],
 )
 def test_refusals_including_near_misses(shipped_engine: Engine, question: str) -> None:
@@ -116,6 +122,10 @@ def test_subject_named_but_not_in_the_article(shipped_engine: Engine, question: 
         ("help", "help"),
         ("what can you do?", "help"),
         ("what commands do you have?", "help"),
+        ("what are your commands?", "help"),
+        ("ok thanks", "smalltalk"),
+        ("much appreciated", "smalltalk"),
+        ("what's your name?", "smalltalk"),
     ],
 )
 def test_help_and_smalltalk(shipped_engine: Engine, question: str, kind: str) -> None:
