@@ -86,7 +86,7 @@ class Tokenizer:
         self.vocabulary = frozenset(vocabulary)
         self._stems = frozenset(self.stem(w) for w in vocabulary)
         self._by_length: dict[int, list[str]] = {}
-        for word in sorted(self.vocabulary):
+        for word in sorted(self.vocabulary - STOPWORDS):  # no "bring" -> "being"
             self._by_length.setdefault(len(word), []).append(word)
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one tokenizer per engine, lives as long as it

@@ -41,7 +41,7 @@ def grade(engine: Engine, section: str, index: int, case: dict[str, Any]) -> str
     return None
 
 
-@pytest.mark.parametrize("name", ["regression.yaml", "holdout.yaml"])
+@pytest.mark.parametrize("name", ["regression.yaml", "holdout.yaml", "holdout2.yaml"])
 def test_question_set(name: str) -> None:
     engine = Engine.load()
     data = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
