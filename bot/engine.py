@@ -128,7 +128,6 @@ _COMPARE_WORDS = {
 _VERSUS = {"vs", "versus"}
 _LIST_CUES = {
     "examples",
-    "example",
     "some",
     "list",
     "name",
@@ -155,7 +154,7 @@ _LIST_ASKS = {
     "applications",
     "services",
 }
-_BOTH = {"each", "both", "two"}
+_BOTH = {"each", "both", "two", "together"}
 _PERSONAL = {"i", "my", "mine", "myself", "we", "our"}
 _DEFINITION_WORDS = {
     "what",
@@ -189,7 +188,17 @@ _DEFINITION_WORDS = {
     "word",
     "words",
 }
-_REFERENCES = {"article", "example", "examples", "author"}
+_REFERENCES = {
+    "article",
+    "example",
+    "examples",
+    "author",
+    "takeaway",
+    "summary",
+    "summarize",
+    "conclusion",
+    "tldr",
+}
 _BACK_REFERENCES = {
     "it",
     "its",
