@@ -327,6 +327,11 @@ class Engine:
         self._compare_stems = {tok.stem(w) for w in _COMPARE_WORDS | _VERSUS} | {"side"}
         self._row_only = self._row_terms()
         self._suggestions = self._suggestion_index()
+        self._suggestion_terms = [
+            (q, " ".join(words(q)), frozenset(tok.tokenize(q, correct=False)))
+            for q in self._suggestions
+        ]
+        self._anchor_terms = {t for a in self._anchors for t in a}
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Engine:
@@ -423,9 +428,7 @@ class Engine:
         typed_words = typed_norm.split()
         last = typed_words[-1]
         scored: list[tuple[float, int, str]] = []
-        for order, candidate in enumerate(self._suggestions):
-            cand_norm = " ".join(words(candidate))
-            cand_terms = set(self.tokenizer.tokenize(candidate, correct=False))
+        for order, (candidate, cand_norm, cand_terms) in enumerate(self._suggestion_terms):
             score = sum(self.retriever.idf(t) + 1.0 for t in typed_terms & cand_terms)
             if cand_norm.startswith(typed_norm):
                 score += 10.0
@@ -498,8 +501,7 @@ class Engine:
         ]
         if len(unknown) < 2:
             return True
-        anchors = {t for a in self._anchors for t in a}
-        return any(h.matched - anchors - self._neutral for h in hits)
+        return any(h.matched - self._anchor_terms - self._neutral for h in hits)
 
     def _names_unknown_entity(self, query: _Query) -> bool:
         """A capitalised word the knowledge base does not know ("Berlin", "Mona Lisa")."""
@@ -961,12 +963,15 @@ class Engine:
         return ", ".join(f"“{q}”" for q in items)
 
     def _suggestion_index(self) -> tuple[str, ...]:
+        """Questions to suggest: the offered ones, then each passage's (at most 100 chars,
+        the longest a Discord autocomplete choice may be)."""
         seen: dict[str, None] = {}
-        for q in self.kb.suggested_questions:
-            seen.setdefault(q[:100], None)
-        for p in self.kb.passages:
-            for q in p.questions:
-                seen.setdefault(q[:100], None)
+        for q in (
+            *self.kb.suggested_questions,
+            *(q for p in self.kb.passages for q in p.questions),
+        ):
+            if len(q) <= 100:
+                seen.setdefault(q, None)
         return tuple(seen)
 
 

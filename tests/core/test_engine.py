@@ -263,3 +263,23 @@ def test_odd_unanswerable_input_never_raises(shipped_engine: Engine, question: s
     reply = shipped_engine.ask(question)
     assert reply.kind in {"refusal", "help", "smalltalk"}
     assert reply.text
+
+
+# -------------------------------------------------------------- autocomplete
+
+
+def test_suggest_ranks_prefix_then_words(shipped_engine: Engine) -> None:
+    assert shipped_engine.suggest("what is gen")[0] == "What is generative AI?"
+    assert shipped_engine.suggest("fraud")[0] == "How do banks detect fraud?"
+    assert shipped_engine.suggest("genrative ai exmples")[0] == (
+        "What are some examples of generative AI?"
+    )
+
+
+def test_suggest_limits_and_empty_input(shipped_engine: Engine) -> None:
+    every = shipped_engine.suggest("", 100)
+    assert len(every) == 25  # Discord's most
+    assert every[0] == shipped_engine.kb.suggested_questions[0]
+    assert all(len(q) <= 100 for q in every)
+    assert shipped_engine.suggest("zzzz qqqq") == []
+    assert len(shipped_engine.suggest("machine", 3)) == 3
