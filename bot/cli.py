@@ -7,8 +7,11 @@ and returns an exit status.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import shutil
+import textwrap
 import uuid
 from collections.abc import Callable
 from typing import Any, TextIO
@@ -43,8 +46,32 @@ def reply_to_json(reply: Reply) -> dict[str, Any]:
     }
 
 
-def format_reply(reply: Reply, engine: Engine) -> str:
-    """A reply for a person in a terminal: the answer, then where it came from."""
+def terminal_width(stream: TextIO) -> int | None:
+    """The width to wrap to when ``stream`` is a terminal (at most 100), else ``None``."""
+    if not stream.isatty():
+        return None
+    return max(40, min(100, shutil.get_terminal_size().columns - 1))
+
+
+def _wrap(text: str, width: int) -> str:
+    """Wrap each line to ``width``; a bullet's continuation lines are indented under it."""
+    out = []
+    for line in text.splitlines():
+        indent = "  " if line.startswith("• ") else ""
+        out.append(textwrap.fill(line, width, subsequent_indent=indent) if line else "")
+    return "\n".join(out)
+
+
+def format_reply(reply: Reply, engine: Engine, width: int | None = None) -> str:
+    """A reply for a person in a terminal: the answer, then where it came from.
+
+    With ``width``, lines are wrapped at word boundaries to fit it.
+    """
+    text = _format_reply(reply, engine)
+    return _wrap(text, width) if width else text
+
+
+def _format_reply(reply: Reply, engine: Engine) -> str:
     lines = [reply.text]
     if reply.sources:
         sections = list(dict.fromkeys(s.section for s in reply.sources))
@@ -82,7 +109,7 @@ def cmd_ask(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -
     if args.json:
         print(json.dumps(reply_to_json(reply), ensure_ascii=False), file=out)
     else:
-        print(format_reply(reply, engine), file=out)
+        print(format_reply(reply, engine, terminal_width(out)), file=out)
     return EXIT_OK
 
 
@@ -120,6 +147,9 @@ def cmd_chat(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) 
         return EXIT_ERROR
     conversation = f"console:{uuid.uuid4().hex}"
     interactive = stdin.isatty()
+    if interactive:
+        with contextlib.suppress(ImportError):  # line editing and history where available
+            import readline  # noqa: F401
     src = engine.kb.source
     print(
         f"Ask me about Machine Learning vs Generative AI (from “{src.title}”, {src.date}).\n"
@@ -143,7 +173,7 @@ def cmd_chat(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) 
             return EXIT_OK
         reply = engine.ask(question, conversation)
         prefix = "" if interactive else f"\nyou> {question}\n"
-        print(f"{prefix}bot> " + format_reply(reply, engine), file=out)
+        print(f"{prefix}bot> " + format_reply(reply, engine, terminal_width(out)), file=out)
         out.flush()
 
 

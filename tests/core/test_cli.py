@@ -149,3 +149,16 @@ def test_console_mode_does_not_import_discord() -> None:
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_format_reply_wraps_for_a_terminal() -> None:
+    from bot.cli import format_reply
+    from bot.engine import Engine
+
+    engine = Engine.load()
+    reply = engine.ask("What are some examples of generative AI?")
+    wrapped = format_reply(reply, engine, width=50)
+    assert all(len(line) <= 50 for line in wrapped.splitlines())
+    assert "\n  " in wrapped  # a long bullet continues indented under itself
+    assert format_reply(reply, engine) == format_reply(reply, engine, None)
+    assert " ".join(wrapped.split()) == " ".join(format_reply(reply, engine).split())
