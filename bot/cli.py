@@ -151,11 +151,12 @@ def cmd_chat(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) 
         with contextlib.suppress(ImportError):  # line editing and history where available
             import readline  # noqa: F401
     src = engine.kb.source
-    print(
+    width = terminal_width(out)
+    intro = (
         f"Ask me about Machine Learning vs Generative AI (from “{src.title}”, {src.date}).\n"
-        "Type /compare for the side-by-side table, /help for more, quit to leave.",
-        file=out,
+        "Type /compare for the side-by-side table, /help for more, quit to leave."
     )
+    print(_wrap(intro, width) if width else intro, file=out)
     while True:
         if interactive:
             out.write("\nyou> ")
@@ -173,7 +174,7 @@ def cmd_chat(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) 
             return EXIT_OK
         reply = engine.ask(question, conversation)
         prefix = "" if interactive else f"\nyou> {question}\n"
-        print(f"{prefix}bot> " + format_reply(reply, engine, terminal_width(out)), file=out)
+        print(f"{prefix}bot> " + format_reply(reply, engine, width), file=out)
         out.flush()
 
 
