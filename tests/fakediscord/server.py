@@ -885,6 +885,33 @@ class FakeDiscord:
         await shard.dispatch("INTERACTION_CREATE", payload)
         return sent
 
+    @staticmethod
+    def _command_data(
+        command: JSON | None, name: str, data_type: int, command_id: int | None = None, **extra: Any
+    ) -> JSON:
+        """``data`` of an application-command interaction: the synced command's id (or a
+        fresh one), its name and type, ``extra`` fields, and its guild if guild-scoped."""
+        data: JSON = {
+            "id": str(command_id or (command or {}).get("id") or P.snowflake()),
+            "name": name,
+            "type": data_type,
+            **extra,
+        }
+        if command is not None and command.get("guild_id"):
+            data["guild_id"] = command["guild_id"]
+        return data
+
+    def _where(
+        self, msg: JSON, channel_id: int | None, guild_id: int | None, dm: bool
+    ) -> tuple[int | None, int | None, bool]:
+        """Channel, guild and DM-ness of an interaction on ``msg``: the message's own,
+        unless the caller named a channel."""
+        if channel_id is None and msg.get("channel_id"):
+            channel_id = int(msg["channel_id"])
+            guild_id = self.channel_guild.get(channel_id, guild_id)
+            dm = dm or guild_id is None
+        return channel_id, guild_id, dm
+
     async def send_slash_command(
         self,
         name: str,
@@ -908,16 +935,9 @@ class FakeDiscord:
         scope = None if dm else guild_id
         command = self._find_command(name, 1, scope)
         opts, resolved = self._build_options(command, options, subcommand, subcommand_group, scope)
-        data: JSON = {
-            "id": str(command_id or (command or {}).get("id") or P.snowflake()),
-            "name": name,
-            "type": 1,
-            "options": opts,
-        }
+        data = self._command_data(command, name, 1, command_id, options=opts)
         if resolved:
             data["resolved"] = resolved
-        if command is not None and command.get("guild_id"):
-            data["guild_id"] = command["guild_id"]
         payload = self._interaction_envelope(
             2, data, user_id=user_id, guild_id=guild_id, channel_id=channel_id, dm=dm, locale=locale
         )
@@ -945,14 +965,7 @@ class FakeDiscord:
         opts, _resolved = self._build_options(
             command, options, subcommand, subcommand_group, scope, focused, value
         )
-        data: JSON = {
-            "id": str((command or {}).get("id") or P.snowflake()),
-            "name": name,
-            "type": 1,
-            "options": opts,
-        }
-        if command is not None and command.get("guild_id"):
-            data["guild_id"] = command["guild_id"]
+        data = self._command_data(command, name, 1, options=opts)
         payload = self._interaction_envelope(
             4, data, user_id=user_id, guild_id=guild_id, channel_id=channel_id, dm=dm, locale=locale
         )
@@ -983,10 +996,7 @@ class FakeDiscord:
         select with ``values``, component_type 3) of ``message`` (a message the bot sent:
         dict or id). The channel/guild default to the message's."""
         msg = self._message_for(message)
-        if channel_id is None and msg.get("channel_id"):
-            channel_id = int(msg["channel_id"])
-            guild_id = self.channel_guild.get(channel_id, guild_id)
-            dm = dm or guild_id is None
+        channel_id, guild_id, dm = self._where(msg, channel_id, guild_id, dm)
         data: JSON = {"custom_id": custom_id, "component_type": component_type}
         if values is not None or component_type in (3, 5, 6, 7, 8):
             data["values"] = list(values or [])
@@ -1016,20 +1026,11 @@ class FakeDiscord:
         """Dispatch a message context-menu command (type 2, data.type 3) on ``target_message``
         (dict or a known id); the target is in ``data.resolved.messages``."""
         msg = self._message_for(target_message)
-        if channel_id is None and msg.get("channel_id"):
-            channel_id = int(msg["channel_id"])
-            guild_id = self.channel_guild.get(channel_id, guild_id)
-            dm = dm or guild_id is None
+        channel_id, guild_id, dm = self._where(msg, channel_id, guild_id, dm)
         command = self._find_command(name, 3, None if dm else guild_id)
-        data: JSON = {
-            "id": str((command or {}).get("id") or P.snowflake()),
-            "name": name,
-            "type": 3,
-            "target_id": msg["id"],
-            "resolved": {"messages": {msg["id"]: msg}},
-        }
-        if command is not None and command.get("guild_id"):
-            data["guild_id"] = command["guild_id"]
+        data = self._command_data(
+            command, name, 3, target_id=msg["id"], resolved={"messages": {msg["id"]: msg}}
+        )
         payload = self._interaction_envelope(
             2, data, user_id=user_id, guild_id=guild_id, channel_id=channel_id, dm=dm, locale=locale
         )
@@ -1056,13 +1057,9 @@ class FakeDiscord:
                     target, with_user=False, permissions=P.ALL_PERMISSIONS
                 )
             }
-        data: JSON = {
-            "id": str((command or {}).get("id") or P.snowflake()),
-            "name": name,
-            "type": 2,
-            "target_id": str(target_user_id),
-            "resolved": resolved,
-        }
+        data = self._command_data(
+            command, name, 2, target_id=str(target_user_id), resolved=resolved
+        )
         payload = self._interaction_envelope(
             2, data, user_id=user_id, guild_id=guild_id, channel_id=channel_id, dm=dm, locale=locale
         )
