@@ -41,7 +41,8 @@ def reply_to_json(reply: Reply) -> dict[str, Any]:
         ],
         "suggestions": list(reply.suggestions),
         "rows": [
-            {"id": r.id, "aspect": r.aspect, "ml": r.ml, "genai": r.genai} for r in reply.rows
+            {"id": r.id, "aspect": r.aspect, "cells": {c.subject: c.text for c in r.cells}}
+            for r in reply.rows
         ],
     }
 
@@ -153,7 +154,7 @@ def cmd_chat(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) 
     src = engine.kb.source
     width = terminal_width(out)
     intro = (
-        f"Ask me about Machine Learning vs Generative AI (from “{src.title}”, {src.date}).\n"
+        f"Ask me about {engine.kb.name} (from “{src.title}”, {src.date}).\n"
         "Type /compare for the side-by-side table, /help for more, quit to leave."
     )
     print(_wrap(intro, width) if width else intro, file=out)
@@ -180,24 +181,50 @@ def cmd_chat(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) 
 
 def summarize(kb: KnowledgeBase) -> str:
     """A short summary of a valid knowledge base."""
-    vocab = kb.vocabulary
     return (
         f"knowledge base OK: {kb.path}\n"
         f"  source: “{kb.source.title}” ({kb.source.date})\n"
         f"  version: {kb.source.version}\n"
         f"  passages: {len(kb.passages)} in {len(kb.sections)} sections\n"
-        f"  table rows: {len(kb.table)} ({', '.join(r.aspect for r in kb.table)})\n"
-        f"  synonyms: {len(vocab.synonyms)} terms, anchors: {len(vocab.anchors)}"
+        f"  table rows: {len(kb.table)} ({', '.join(r.aspect for r in kb.table) or 'none'})\n"
+        f"  subjects: {', '.join(s.name for s in kb.subjects)}\n"
+        f"  synonyms: {len(kb.synonyms)} terms"
     )
 
 
+def own_question_misses(engine: Engine) -> list[str]:
+    """Each passage's example questions that do not find that passage first."""
+    problems = []
+    for passage in engine.kb.passages:
+        for question in passage.questions:
+            reply = engine.ask(question)
+            first = reply.sources[0].passage_id if reply.sources else None
+            if first != passage.id:
+                got = f"passage '{first}'" if first else f"a reply of kind {reply.kind}"
+                problems.append(
+                    f"{engine.kb.path / 'passages.yaml'}, passage '{passage.id}': "
+                    f"its question “{question}” finds {got} first"
+                )
+    return problems
+
+
 def cmd_check(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -> int:
-    """Validate the knowledge base; non-zero exit on any problem."""
+    """Validate the knowledge base; non-zero exit on any problem.
+
+    Beyond the schema, every passage's own example questions must find that
+    passage first: otherwise users asking that way would get another answer.
+    """
     try:
         kb = load(knowledge_path(args))
-        Engine(kb)  # builds the index, which would reject e.g. an empty vocabulary
+        engine = Engine(kb)  # builds the index, which checks what the loader cannot
     except KnowledgeError as exc:
         print(f"error: {exc}", file=err)
+        return EXIT_ERROR
+    problems = own_question_misses(engine)
+    for problem in problems:
+        print(f"error: {problem}", file=err)
+    if problems:
+        print(f"{len(problems)} problem(s) in {kb.path}", file=err)
         return EXIT_ERROR
     print(summarize(kb), file=out)
     return EXIT_OK

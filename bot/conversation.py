@@ -20,9 +20,11 @@ class Turn:
 
     question: str
     kind: str
-    topic: str | None = None  # "ml" or "genai" when the turn was about one side
-    passage_ids: tuple[str, ...] = ()
-    facet: str | None = None  # facet of the passage (or "row:<id>" for a table row)
+    subjects: tuple[str, ...] = ()  # the subject ids the turn was about
+    passage_ids: tuple[str, ...] = ()  # passages and table rows shown, in order
+    facet: str | None = None  # facet of the first passage ("row" for table rows)
+    terms: tuple[str, ...] = ()  # the question's content terms, for elliptical follow-ups
+    entity: str | None = None  # a named thing the turn was about ("chatgpt")
 
 
 class ConversationStore:

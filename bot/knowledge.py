@@ -1,13 +1,21 @@
-"""Load and validate the knowledge base: a folder of YAML files.
+"""Load and validate a knowledge base: a folder of YAML files.
 
-The folder holds four files:
+The folder holds up to four files:
 
-- ``source.yaml``: the article's title and date, the knowledge-base version,
-  the one-line scope and the questions offered when the bot declines;
-- ``passages.yaml``: the article split into passages;
-- ``table.yaml``: the side-by-side comparison, one entry per row;
-- ``vocabulary.yaml``: synonyms, abbreviations and the words that mark a
-  question as in scope.
+- ``source.yaml``: what the knowledge base is called, its source (title,
+  date, kind: "article", "FAQ"...), the version shown in answers, the one-line
+  scope, the subjects it is about (one, two or more, each with a name, a short
+  label and the aliases a question may use), the questions offered when the
+  bot declines, and optionally reply wording that overrides the defaults;
+- ``passages.yaml``: the source split into passages, each about one subject
+  (or none: general);
+- ``table.yaml`` (optional): a side-by-side comparison, one column per subject
+  and one entry per row;
+- ``vocabulary.yaml`` (optional): synonyms and abbreviations of this
+  knowledge base's own terms.
+
+Everything about the language questions are asked in (greetings, follow-up
+markers, question types) lives in the package's ``data/english.yaml``, not here.
 
 Every problem is reported as a :class:`KnowledgeError` whose message names the
 file, the entry and what is wrong, so an admin editing the YAML can fix it.
@@ -16,17 +24,17 @@ file, the entry and what is wrong, so an admin editing the YAML can fix it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.models import Passage, SourceInfo, TableRow
+from bot.models import Cell, Passage, SourceInfo, Subject, TableRow
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "knowledge"
-TOPICS = ("ml", "genai", "general")
-FILES = ("source.yaml", "passages.yaml", "table.yaml", "vocabulary.yaml")
+REQUIRED_FILES = ("source.yaml", "passages.yaml")
+OPTIONAL_FILES = ("table.yaml", "vocabulary.yaml")
 
 
 class KnowledgeError(ValueError):
@@ -34,42 +42,41 @@ class KnowledgeError(ValueError):
 
 
 @dataclass(frozen=True)
-class Vocabulary:
-    """Synonyms and scope words, as authored in ``vocabulary.yaml``."""
-
-    synonyms: Mapping[str, tuple[str, ...]]
-    anchors: tuple[str, ...]
-    topic_terms: tuple[str, ...]
-    question_words: tuple[str, ...]
-    realtime_markers: tuple[str, ...]
-    task_terms: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class KnowledgeBase:
     """Everything the engine knows, validated."""
 
+    name: str
     source: SourceInfo
+    source_kind: str  # how replies name the source: "article", "FAQ", "guide"
     scope: str
+    subjects: tuple[Subject, ...]
     suggested_questions: tuple[str, ...]
     passages: tuple[Passage, ...]
-    table_section: str
-    table_after: str  # the passage the table follows in the article ("" for the end)
-    columns: Mapping[str, str]
     table: tuple[TableRow, ...]
-    vocabulary: Vocabulary
-    path: Path
+    table_section: str
+    table_after: str  # the passage the table follows in the source ("" for the end)
+    synonyms: Mapping[str, tuple[str, ...]]
+    replies: Mapping[str, str] = field(default_factory=dict)
+    path: Path = DEFAULT_PATH
 
     @property
     def sections(self) -> tuple[str, ...]:
-        """The article's sections, in order, each once."""
+        """The source's sections, in order, each once."""
         seen: dict[str, None] = {}
         for passage in self.passages:
             seen.setdefault(passage.section, None)
-            if passage.id == self.table_after:
+            if self.table and passage.id == self.table_after:
                 seen.setdefault(self.table_section, None)
-        seen.setdefault(self.table_section, None)
+        if self.table:
+            seen.setdefault(self.table_section, None)
         return tuple(seen)
+
+    def subject(self, subject_id: str) -> Subject:
+        """The subject with this id (KeyError if there is none)."""
+        for subject in self.subjects:
+            if subject.id == subject_id:
+                return subject
+        raise KeyError(subject_id)
 
     def passage(self, passage_id: str) -> Passage:
         """The passage with this id (KeyError if there is none)."""
@@ -166,25 +173,71 @@ def _clean_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _load_source(folder: Path) -> tuple[SourceInfo, str, tuple[str, ...]]:
+@dataclass(frozen=True)
+class _Source:
+    name: str
+    info: SourceInfo
+    kind: str
+    scope: str
+    subjects: tuple[Subject, ...]
+    suggestions: tuple[str, ...]
+    replies: Mapping[str, str]
+
+
+def _load_subjects(f: _File, data: Mapping[str, Any]) -> tuple[Subject, ...]:
+    raw = data.get("subjects")
+    if not isinstance(raw, list) or not raw:
+        raise f.error(None, "expected a non-empty list under 'subjects' (what the source is about)")
+    subjects: list[Subject] = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            raise f.error(f"subject {i + 1}", "expected a mapping of fields")
+        label = f"subject {i + 1}"
+        sid = f.text(item, "id", label)
+        label = f"subject '{sid}'"
+        if sid in seen:
+            raise f.error(label, "duplicate id")
+        seen.add(sid)
+        name = f.text(item, "name", label)
+        short = f.optional_text(item, "short", label) or name
+        aliases = f.strings(item, "aliases", label)
+        subjects.append(Subject(sid, name, short, tuple(dict.fromkeys((name, short, *aliases)))))
+    return tuple(subjects)
+
+
+def _load_source(folder: Path) -> _Source:
     f = _File(folder, "source.yaml")
     data = f.load()
-    version = f.text(data, "version")
-    source = SourceInfo(
+    info = SourceInfo(
         title=f.text(data, "title"),
         date=f.text(data, "date"),
-        version=version,
+        version=f.text(data, "version"),
         url=f.optional_text(data, "url"),
         publisher=f.optional_text(data, "publisher"),
     )
-    scope = f.text(data, "scope")
+    subjects = _load_subjects(f, data)
     suggestions = f.strings(data, "suggested_questions")
     if not suggestions:
         raise f.error(None, "'suggested_questions' needs at least one question")
-    return source, scope, suggestions
+    replies_raw = data.get("replies") or {}
+    if not isinstance(replies_raw, dict):
+        raise f.error("replies", "expected a mapping of reply name to wording")
+    replies: dict[str, str] = {}
+    for key in replies_raw:  # the keys are checked against the language's replies
+        replies[str(key)] = f.text(replies_raw, key, "replies")
+    return _Source(
+        name=f.optional_text(data, "name") or " vs ".join(s.name for s in subjects),
+        info=info,
+        kind=f.optional_text(data, "source_kind") or "source",
+        scope=f.text(data, "scope"),
+        subjects=subjects,
+        suggestions=suggestions,
+        replies=replies,
+    )
 
 
-def _load_passages(folder: Path) -> tuple[Passage, ...]:
+def _load_passages(folder: Path, subject_ids: set[str]) -> tuple[Passage, ...]:
     f = _File(folder, "passages.yaml")
     data = f.load()
     passages: list[Passage] = []
@@ -196,16 +249,17 @@ def _load_passages(folder: Path) -> tuple[Passage, ...]:
         if pid in seen:
             raise f.error(label, "duplicate id")
         seen.add(pid)
-        topic = f.optional_text(item, "topic", label) or "general"
-        if topic not in TOPICS:
-            raise f.error(label, f"topic must be one of {', '.join(TOPICS)}, not '{topic}'")
+        subject = f.optional_text(item, "subject", label)
+        if subject and subject not in subject_ids:
+            known = ", ".join(sorted(subject_ids))
+            raise f.error(label, f"subject must be one of {known} (or absent), not '{subject}'")
         passages.append(
             Passage(
                 id=pid,
                 section=f.text(item, "section", label),
                 title=f.text(item, "title", label),
                 text=_clean_text(f.text(item, "text", label)),
-                topic=topic,
+                subject=subject,
                 facet=f.optional_text(item, "facet", label) or pid,
                 questions=f.strings(item, "questions", label),
                 keywords=f.strings(item, "keywords", label),
@@ -216,18 +270,17 @@ def _load_passages(folder: Path) -> tuple[Passage, ...]:
 
 
 def _load_table(
-    folder: Path, passage_ids: set[str]
-) -> tuple[str, str, dict[str, str], tuple[TableRow, ...]]:
+    folder: Path, passage_ids: set[str], subjects: tuple[Subject, ...]
+) -> tuple[str, str, tuple[TableRow, ...]]:
     f = _File(folder, "table.yaml")
+    if not f.path.exists():
+        return "", "", ()
     data = f.load()
     section = f.text(data, "section")
     after = f.optional_text(data, "after")
     if after and after not in passage_ids:
         raise f.error(None, f"'after' names no passage: '{after}'")
-    columns_raw = data.get("columns")
-    if not isinstance(columns_raw, dict):
-        raise f.error(None, "missing required field 'columns' (with 'ml' and 'genai' headings)")
-    columns = {key: f.text(columns_raw, key, "columns") for key in ("ml", "genai")}
+    by_id = {s.id: s for s in subjects}
     rows: list[TableRow] = []
     seen: set[str] = set()
     for i, item in enumerate(f.entries(data, "rows")):
@@ -237,20 +290,35 @@ def _load_table(
         if rid in seen or rid in passage_ids:
             raise f.error(label, "duplicate id (ids must be unique across passages and rows)")
         seen.add(rid)
+        values = item.get("values")
+        if not isinstance(values, dict) or not values:
+            raise f.error(
+                label, "expected 'values': a mapping of subject id to that subject's text"
+            )
+        for key in values:
+            if key not in by_id:
+                raise f.error(label, f"'values' names no subject: '{key}'")
+        missing = [s.id for s in subjects if s.id not in values]
+        if missing:
+            raise f.error(label, f"'values' has no text for {', '.join(missing)}")
+        cells = tuple(
+            Cell(s.id, s.short, f.text(values, s.id, f"{label} values")) for s in subjects
+        )
         rows.append(
             TableRow(
                 id=rid,
                 aspect=f.text(item, "aspect", label),
-                ml=f.text(item, "ml", label),
-                genai=f.text(item, "genai", label),
+                cells=cells,
                 keywords=f.strings(item, "keywords", label),
             )
         )
-    return section, after, columns, tuple(rows)
+    return section, after, tuple(rows)
 
 
-def _load_vocabulary(folder: Path) -> Vocabulary:
+def _load_synonyms(folder: Path) -> dict[str, tuple[str, ...]]:
     f = _File(folder, "vocabulary.yaml")
+    if not f.path.exists():
+        return {}
     data = f.load()
     synonyms_raw = data.get("synonyms") or {}
     if not isinstance(synonyms_raw, dict):
@@ -262,14 +330,7 @@ def _load_vocabulary(folder: Path) -> Vocabulary:
         synonyms[canonical.strip().lower()] = f.strings(
             {"variants": variants}, "variants", f"synonyms '{canonical}'"
         )
-    return Vocabulary(
-        synonyms=synonyms,
-        anchors=f.strings(data, "anchors"),
-        topic_terms=f.strings(data, "topic_terms"),
-        question_words=f.strings(data, "question_words"),
-        realtime_markers=f.strings(data, "realtime_markers"),
-        task_terms=f.strings(data, "task_terms"),
-    )
+    return synonyms
 
 
 def load(path: str | Path | None = None) -> KnowledgeBase:
@@ -280,18 +341,21 @@ def load(path: str | Path | None = None) -> KnowledgeBase:
     folder = Path(path) if path is not None else DEFAULT_PATH
     if not folder.is_dir():
         raise KnowledgeError(f"{folder}: knowledge folder not found")
-    source, scope, suggestions = _load_source(folder)
-    passages = _load_passages(folder)
-    section, after, columns, table = _load_table(folder, {p.id for p in passages})
+    source = _load_source(folder)
+    passages = _load_passages(folder, {s.id for s in source.subjects})
+    section, after, table = _load_table(folder, {p.id for p in passages}, source.subjects)
     return KnowledgeBase(
-        source=source,
-        scope=scope,
-        suggested_questions=suggestions,
+        name=source.name,
+        source=source.info,
+        source_kind=source.kind,
+        scope=source.scope,
+        subjects=source.subjects,
+        suggested_questions=source.suggestions,
         passages=passages,
+        table=table,
         table_section=section,
         table_after=after,
-        columns=columns,
-        table=table,
-        vocabulary=_load_vocabulary(folder),
+        synonyms=_load_synonyms(folder),
+        replies=source.replies,
         path=folder,
     )

@@ -14,14 +14,24 @@ KINDS: tuple[Kind, ...] = ("answer", "compare", "refusal", "help", "smalltalk")
 
 
 @dataclass(frozen=True)
+class Subject:
+    """One thing the knowledge base is about (a column of its comparison table)."""
+
+    id: str
+    name: str  # "Machine Learning"
+    short: str  # "ML": labels where room is short
+    aliases: tuple[str, ...] = ()  # every way a question may name it
+
+
+@dataclass(frozen=True)
 class Passage:
-    """One self-contained piece of the article."""
+    """One self-contained piece of the source."""
 
     id: str
     section: str
     title: str
     text: str
-    topic: str = "general"  # "ml", "genai" or "general"
+    subject: str = ""  # the id of the subject it is about; "" when general
     facet: str = ""  # what it is about: "definition", "examples", "how-it-works", ...
     questions: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
@@ -29,14 +39,26 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class Cell:
+    """One subject's entry in a comparison row, with the label front ends show."""
+
+    subject: str
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
 class TableRow:
-    """One row of the article's side-by-side comparison table."""
+    """One row of the side-by-side comparison table: one aspect, a cell per subject."""
 
     id: str
     aspect: str
-    ml: str
-    genai: str
+    cells: tuple[Cell, ...]
     keywords: tuple[str, ...] = ()
+
+    def cell(self, subject: str) -> str:
+        """The text of ``subject``'s cell ("" when the row has none)."""
+        return next((c.text for c in self.cells if c.subject == subject), "")
 
 
 @dataclass(frozen=True)
@@ -76,3 +98,4 @@ class Reply:
     suggestions: tuple[str, ...] = ()
     rows: tuple[TableRow, ...] = field(default=())
     question: str = ""
+    title: str = ""  # a heading for the reply ("Machine Learning vs Generative AI")

@@ -16,7 +16,7 @@ above that floor.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
@@ -44,7 +44,14 @@ class Hit:
 
 
 class Retriever:
-    """Ranks documents for a list of query terms."""
+    """Ranks documents for query terms, each term optionally weighted.
+
+    A document's score is the sum, over the query terms it contains, of the
+    term's weight times its BM25 contribution above the no-match floor. Only
+    the documents in the terms' postings are visited, so a question costs in
+    proportion to its matches, not to the size of the knowledge base; each
+    term's column of scores is computed by rank-bm25 once and cached.
+    """
 
     def __init__(
         self,
@@ -69,29 +76,56 @@ class Retriever:
             self._floor_factor = (k1 + 1) * delta / (k1 + delta)
         else:
             self._floor_factor = 0.0
-        self.vocabulary = frozenset().union(*self._sets)
+        postings: dict[str, list[int]] = {}
+        for i, doc_terms in enumerate(self._sets):
+            for term in doc_terms:
+                postings.setdefault(term, []).append(i)
+        self._postings = {t: tuple(ix) for t, ix in postings.items()}
+        self.vocabulary = frozenset(self._postings)
+        self._columns: dict[str, tuple[float, ...]] = {}
 
-    def overlap(self, terms: Sequence[str]) -> int:
-        """The most of ``terms`` (distinct) that any one document contains."""
-        wanted = set(terms)
-        return max((len(wanted & doc) for doc in self._sets), default=0)
+    def document_frequency(self, term: str) -> int:
+        """How many documents contain ``term``."""
+        return len(self._postings.get(term, ()))
 
     def idf(self, term: str) -> float:
         """The inverse document frequency the scorer uses for ``term`` (0 when unknown)."""
         return float(self._bm25.idf.get(term, 0.0))
 
-    def search(self, terms: Sequence[str], k: int = 5) -> list[Hit]:
-        """The ``k`` best documents sharing at least one term with ``terms``, best first."""
-        query = [t for t in terms if t in self.vocabulary]
+    def _column(self, term: str) -> tuple[float, ...]:
+        """``term``'s contribution to each document in its postings, above the floor."""
+        column = self._columns.get(term)
+        if column is None:
+            scores = self._bm25.get_scores([term])
+            floor = self._floor_factor * self.idf(term)
+            column = tuple(float(scores[i]) - floor for i in self._postings[term])
+            self._columns[term] = column
+        return column
+
+    def search(self, terms: Sequence[str] | Mapping[str, float], k: int = 5) -> list[Hit]:
+        """The ``k`` best documents sharing at least one term with ``terms``, best first.
+
+        ``terms`` is a list (a repeated term counts each time, as in rank-bm25)
+        or a mapping of term to weight.
+        """
+        if isinstance(terms, Mapping):
+            weights = {t: float(w) for t, w in terms.items() if w > 0}
+        else:
+            weights = {}
+            for t in terms:
+                weights[t] = weights.get(t, 0.0) + 1.0
+        query = [t for t in weights if t in self._postings]
         if not query or k <= 0:
             return []
-        scores = self._bm25.get_scores(query)
-        floor = self._floor_factor * sum(self.idf(t) for t in query)
-        hits = []
-        wanted = set(query)
-        for i, doc_terms in enumerate(self._sets):
-            matched = doc_terms & wanted
-            if matched:
-                hits.append(Hit(self.documents[i].id, float(scores[i]) - floor, frozenset(matched)))
+        totals: dict[int, float] = {}
+        matched: dict[int, set[str]] = {}
+        for term in query:
+            weight = weights[term]
+            for i, score in zip(self._postings[term], self._column(term), strict=True):
+                totals[i] = totals.get(i, 0.0) + weight * score
+                matched.setdefault(i, set()).add(term)
+        hits = [
+            Hit(self.documents[i].id, total, frozenset(matched[i])) for i, total in totals.items()
+        ]
         hits.sort(key=lambda h: (-h.score, h.id))
         return hits[:k]

@@ -3,13 +3,15 @@
 Steps, in order: Unicode normalization (NFKC, case folding, accents dropped),
 splitting into words, spelling correction of unknown words against the
 knowledge base's own vocabulary, synonym and abbreviation mapping (phrases are
-matched longest first, from ``vocabulary.yaml``), stopword removal, and
-Snowball stemming.
+matched longest first), stopword removal, and Snowball stemming.
+
+Spelling correction looks words up in an index of deletions (the SymSpell
+idea), so its cost depends on the length of the word, not on the size of the
+vocabulary.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -17,28 +19,11 @@ from functools import lru_cache
 
 import snowballstemmer
 
-# English function words. Words that carry meaning for this subject
-# ("between", "new", "work") are deliberately absent.
-STOPWORDS = frozenset(
-    """
-    a an the and or but nor so yet if then than that this these those there here
-    i me my mine myself we us our ours you your yours yourself he him his she her hers
-    it its itself they them their theirs what whats which who whom whose when where why how
-    is are was were be been being am do does did doing done have has had having
-    can could would should will shall may might must ought
-    to of in on at by for with from into onto about as up down out off over under again
-    further once just also too very really quite rather some any all each every both
-    no not only own such more most other another few many much
-    dont doesnt didnt isnt arent wasnt werent cant couldnt wouldnt shouldnt wont im ive
-    youre theyre thats theres heres lets s t d ll re ve m
-    please tell explain describe give show say let know kindly hey hi hello
-    stuff get got go going gonna wanna like just help helps
-    """.split()  # noqa: SIM905 - a word list reads best as text
-)
-
+_IS_CONTRACTION = re.compile(r"\b(what|who|where|when|how|that|there|here|it)'s\b")
 _WORD = re.compile(r"[a-z0-9]+")
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’](?=[a-z])")
 _MIN_CORRECTABLE = 5
+_TWO_EDITS_FROM = 8
 
 
 def normalize(text: str) -> str:
@@ -57,18 +42,58 @@ def words(text: str) -> list[str]:
     ``don't`` becomes ``dont`` and ``AI's`` becomes ``ai``.
     """
     text = normalize(text).replace("’", "'")
+    text = _IS_CONTRACTION.sub(r"\1s", text)  # "what's" is "whats" (what is), not "what"
     text = re.sub(r"(?<=[a-z0-9])'s\b", "", text)
     text = _APOSTROPHE.sub("", text)
     return _WORD.findall(text)
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    """Every string made by deleting up to ``depth`` letters of ``word``."""
+    out = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein distance (adjacent swaps count once), or ``limit + 1`` beyond it."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _max_edits(word: str) -> int:
+    return 1 if len(word) < _TWO_EDITS_FROM else 2
 
 
 class Tokenizer:
     """Turns text into index terms, the same way for passages and questions."""
 
     def __init__(
-        self, synonyms: Mapping[str, Iterable[str]], known_words: Iterable[str] = ()
+        self,
+        synonyms: Mapping[str, Iterable[str]],
+        known_words: Iterable[str] = (),
+        stopwords: frozenset[str] = frozenset(),
+        english: frozenset[str] | Mapping[str, float] = frozenset(),
     ) -> None:
+        self._english = english
         self._stemmer = snowballstemmer.stemmer("english")
+        self.stopwords = stopwords
         self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
         for canonical, variants in synonyms.items():
             target = tuple(words(canonical))
@@ -78,51 +103,74 @@ class Tokenizer:
                 if key:
                     self._phrases.setdefault(key, target)
         self._longest = max((len(k) for k in self._phrases), default=1)
-        vocabulary = set(STOPWORDS)
+        # An inflection of a one-word variant maps like it ("generator" like "generate").
+        self._stemmed: dict[str, tuple[str, ...]] = {}
+        self._stem_length: dict[str, int] = {}
+        vocabulary = set(stopwords)
         for phrase in self._phrases:
             vocabulary.update(phrase)
         for text in known_words:
             vocabulary.update(words(text))
         self.vocabulary = frozenset(vocabulary)
         self._stems = frozenset(self.stem(w) for w in vocabulary)
-        self._by_length: dict[int, list[str]] = {}
-        for word in sorted(self.vocabulary - STOPWORDS):  # no "bring" -> "being"
-            self._by_length.setdefault(len(word), []).append(word)
+        for key, target in self._phrases.items():
+            if len(key) == 1 and key[0] not in stopwords:
+                self._stemmed.setdefault(self.stem(key[0]), target)
+                self._stem_length[self.stem(key[0])] = len(key[0])
+        self._by_stem: dict[str, list[str]] = {}
+        for word in vocabulary - stopwords:
+            self._by_stem.setdefault(self.stem(word), []).append(word)
+        # Deletion index for spelling correction. It never corrects to a
+        # stopword ("bring" is not "being").
+        self._deletes: dict[str, list[str]] = {}
+        for word in sorted(self.vocabulary - stopwords):
+            if len(word) >= _MIN_CORRECTABLE - 2 and word.isalpha():
+                for variant in _deletes(word, _max_edits(word)):
+                    self._deletes.setdefault(variant, []).append(word)
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - one tokenizer per engine, lives as long as it
+    @lru_cache(maxsize=8192)  # noqa: B019 - one tokenizer per engine, lives as long as it
     def stem(self, word: str) -> str:
         """The Snowball stem of one word."""
         return str(self._stemmer.stemWord(word))
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - see stem()
+    def known(self, word: str) -> bool:
+        """Whether ``word`` (or a word of its stem) occurs in the knowledge base."""
+        return word in self.vocabulary or self.stem(word) in self._stems
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - see stem()
     def correct(self, word: str) -> str:
         """The closest known word to an unknown one (a likely typo), or the word itself.
 
-        Only words of five letters or more are corrected, only to a known word
-        with the same first letter and a similar length, and never when the
-        word is a known word's inflection ("using" is "use", not "housing").
+        Only alphabetic words of five letters or more are corrected (one edit
+        below eight letters, two from eight), only to a known word with the
+        same first letter; never a word of the English word list ("suggest"
+        is not a typo of "suggesting"), and a known word's inflection only to
+        a word of its stem ("machin" is "machine", "using" never "housing").
         """
-        if word in self.vocabulary or len(word) < _MIN_CORRECTABLE or not word.isalpha():
+        if len(word) < _MIN_CORRECTABLE or not word.isalpha() or word in self.vocabulary:
             return word
+        if word in self._english and self.stem(word) not in self._stems:
+            return word  # a real English word ("suggest"), not a typo of one we know
         stem = self.stem(word)
-        # A known stem ("machin" of "machine") may only be completed to a word
-        # of that stem, never turned into another word ("using" -> "housing").
-        same_stem = stem in self._stems
-        candidates: list[str] = []
-        for length in range(len(word) - 2, len(word) + 3):
-            candidates.extend(
-                w
-                for w in self._by_length.get(length, ())
-                if w[0] == word[0] and (not same_stem or self.stem(w) == stem)
-            )
-        match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.8)
-        return match[0] if match else word
+        if stem in self._stems and any(self.stem(w) == stem for w in self._by_stem.get(stem, ())):
+            # A known stem ("machin") may only be completed to a word of that stem.
+            return min(self._by_stem[stem], key=lambda w: (abs(len(w) - len(word)), w))
+        limit = _max_edits(word)
+        best: tuple[int, int, str] | None = None
+        for variant in _deletes(word, limit):
+            for candidate in self._deletes.get(variant, ()):
+                if candidate[0] != word[0]:
+                    continue
+                distance = edit_distance(word, candidate, limit)
+                if distance <= limit:
+                    key = (distance, abs(len(candidate) - len(word)), candidate)
+                    if best is None or key < best:
+                        best = key
+        return best[2] if best else word
 
-    def units(self, text: str, *, correct: bool = True) -> list[tuple[str, ...]]:
-        """Words after correction and synonym mapping, each unit one word or one phrase."""
-        ws = words(text)
-        if correct:
-            ws = [self.correct(w) for w in ws]
+    def units(self, ws: Iterable[str]) -> list[tuple[str, ...]]:
+        """Words after synonym mapping, each unit one word or one phrase."""
+        ws = list(ws)
         out: list[tuple[str, ...]] = []
         i = 0
         while i < len(ws):
@@ -133,28 +181,38 @@ class Tokenizer:
                     i += size
                     break
             else:
-                out.append((ws[i],))
+                word = ws[i]
+                stem = self.stem(word)
+                mapped = None if word in self.stopwords else self._stemmed.get(stem)
+                # An inflection, not a derivation: "generator" is "generate",
+                # "relativity" is not "relate".
+                close = mapped is not None and len(word) - self._stem_length[stem] <= 2
+                out.append(mapped if mapped is not None and close and len(word) > 3 else (word,))
                 i += 1
         return out
 
-    def terms_of(self, units: Iterable[tuple[str, ...]]) -> list[str]:
-        """Index terms of units from :meth:`units`.
+    def term(self, unit: tuple[str, ...]) -> str | None:
+        """The index term of one unit: a phrase joined by ``_``, a word stemmed, a stopword None.
 
         A phrase ("machine learning") is one term of its own, so that "learn"
-        in a question does not match every mention of machine learning; single
-        words are stemmed, and stopwords dropped.
+        in a question does not match every mention of machine learning.
         """
-        out = []
-        for unit in units:
-            if len(unit) > 1:
-                out.append("_".join(unit))
-            elif unit[0] not in STOPWORDS:
-                out.append(self.stem(unit[0]))
-        return out
+        if len(unit) > 1:
+            return "_".join(unit)
+        if unit[0] in self.stopwords:
+            return None
+        return self.stem(unit[0])
 
-    def tokenize(self, text: str, *, correct: bool = True) -> list[str]:
-        """Index terms of a text: the one function both index and query go through."""
-        return self.terms_of(self.units(text, correct=correct))
+    def terms_of(self, units: Iterable[tuple[str, ...]]) -> list[str]:
+        """Index terms of units from :meth:`units`."""
+        return [t for t in (self.term(u) for u in units) if t is not None]
+
+    def tokenize(self, text: str, *, correct: bool = False) -> list[str]:
+        """Index terms of a text: how passages are indexed (``correct``: typed text)."""
+        ws = words(text)
+        if correct:
+            ws = [self.correct(w) for w in ws]
+        return self.terms_of(self.units(ws))
 
 
 def contains(terms: list[str], phrase: tuple[str, ...]) -> bool:

@@ -27,19 +27,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 QUESTION_MAX_LENGTH = 500
-EXAMPLE_TOPICS = (
-    app_commands.Choice(name="Machine learning", value="ml"),
-    app_commands.Choice(name="Generative AI", value="genai"),
-)
-EXAMPLE_TITLES = {
-    "ml": "Examples of machine learning",
-    "genai": "Examples of generative AI",
-    None: "Examples of machine learning and generative AI",
-}
+DESCRIPTION_LIMIT = 100  # Discord's limit for command and option descriptions
 NO_TEXT = (
     "That message has no text I can read, so there is nothing to answer. "
     "Try `/ask` with the question instead."
 )
+
+
+def _describe(text: str) -> str:
+    """A command or option description within Discord's 100 characters."""
+    return render.choice_name(text)[:DESCRIPTION_LIMIT]
 
 
 def conversation_key(channel_id: int | None, user_id: int) -> str:
@@ -72,6 +69,7 @@ class AskCog(commands.Cog, name="Ask"):
         self.bot = bot
         self.engine = bot.engine
         self.compare_command = self._build_compare_command()
+        self.examples_command = self._build_examples_command()
         self.ask_menu = app_commands.ContextMenu(
             name="Ask the bot", callback=self.ask_about_message
         )
@@ -79,16 +77,18 @@ class AskCog(commands.Cog, name="Ask"):
     async def cog_load(self) -> None:
         """Add the commands built at runtime (data-driven choices, context menu)."""
         self.bot.tree.add_command(self.compare_command)
+        self.bot.tree.add_command(self.examples_command)
         self.bot.tree.add_command(self.ask_menu)
 
     async def cog_unload(self) -> None:
         """Remove the commands added in :meth:`cog_load`."""
         self.bot.tree.remove_command(self.compare_command.name)
+        self.bot.tree.remove_command(self.examples_command.name)
         self.bot.tree.remove_command(self.ask_menu.name, type=self.ask_menu.type)
 
     # ---------------------------------------------------------------- commands
 
-    @app_commands.command(name="ask", description="Ask about machine learning vs generative AI")
+    @app_commands.command(name="ask", description="Ask me a question; I answer from my source")
     @app_commands.describe(
         question="Your question, e.g. What is generative AI?",
         private="Show the answer only to you (default: everyone here sees it)",
@@ -121,17 +121,7 @@ class AskCog(commands.Cog, name="Ask"):
                 break
         return choices
 
-    @app_commands.command(name="examples", description="Real-world examples of ML and GenAI")
-    @app_commands.describe(topic="Machine learning, generative AI, or leave empty for both")
-    @app_commands.choices(topic=list(EXAMPLE_TOPICS))
-    async def examples(
-        self, interaction: discord.Interaction[MLGenAIBot], topic: str | None = None
-    ) -> None:
-        """/examples: examples from the article."""
-        reply = self.engine.examples(topic)
-        await self._send(interaction, reply, title=EXAMPLE_TITLES.get(topic), ephemeral=False)
-
-    @app_commands.command(name="topics", description="What I cover, and the article I answer from")
+    @app_commands.command(name="topics", description="What I cover, and the source I answer from")
     async def topics(self, interaction: discord.Interaction[MLGenAIBot]) -> None:
         """/topics: scope, source article with its date, knowledge-base version (ephemeral)."""
         reply = self.engine.topics()
@@ -168,7 +158,37 @@ class AskCog(commands.Cog, name="Ask"):
             described = app_commands.choices(aspect=choices)(described)
         return app_commands.Command(
             name="compare",
-            description="Machine learning and generative AI side by side",
+            description=_describe(f"{self.engine.kb.name}, side by side"),
+            callback=described,
+        )
+
+    def _build_examples_command(self) -> app_commands.Command[Any, Any, None]:
+        """/examples, with one choice per subject of the loaded knowledge base."""
+        kb = self.engine.kb
+        subjects = list(kb.subjects[:25])
+        titles: dict[str | None, str] = {s.id: f"Examples of {s.name}" for s in subjects}
+        titles[None] = f"Examples: {kb.name}"
+
+        async def examples(
+            interaction: discord.Interaction[MLGenAIBot], topic: str | None = None
+        ) -> None:
+            reply = self.engine.examples(topic)
+            await self._send(interaction, reply, title=titles.get(topic), ephemeral=False)
+
+        names = ", ".join(s.name for s in subjects)
+        described = app_commands.describe(
+            topic=_describe(f"{names}, or leave empty for all" if len(subjects) > 1 else names)
+        )(examples)
+        if len(subjects) > 1:
+            choices = [
+                app_commands.Choice(name=render.choice_name(s.name), value=s.id)
+                for s in subjects
+                if len(s.id) <= 100
+            ]
+            described = app_commands.choices(topic=choices)(described)
+        return app_commands.Command(
+            name="examples",
+            description=_describe(f"Examples from what I know about {kb.name}"),
             callback=described,
         )
 

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.models import Passage, Reply, SourceInfo, TableRow
+from bot.models import Passage, Reply, SourceInfo, Subject, TableRow
 
 
 class KnowledgeLike(Protocol):
     """What the Discord layer reads from the loaded knowledge base."""
+
+    @property
+    def name(self) -> str:
+        """What the knowledge base is about ("Machine Learning vs Generative AI")."""
+
+    @property
+    def subjects(self) -> tuple[Subject, ...]:
+        """The subjects it covers (each a choice of /examples)."""
 
     @property
     def source(self) -> SourceInfo:
@@ -41,7 +49,7 @@ class EngineLike(Protocol):
         """The comparison table, or one row of it."""
 
     def examples(self, topic: str | None = None) -> Reply:
-        """Examples of ML (``"ml"``), GenAI (``"genai"``) or both (``None``)."""
+        """Examples of one subject (its id), or of every subject (``None``)."""
 
     def topics(self) -> Reply:
         """What the bot covers, the source article and the knowledge-base version."""

@@ -238,10 +238,7 @@ def compare_embed(reply: Reply, source: SourceInfo) -> discord.Embed:
     Reads the same on a phone and a desktop (no monospace table to wrap).
     """
     rows = reply.rows
-    if len(rows) == 1:
-        title = f"{rows[0].aspect}: Machine Learning vs Generative AI"
-    else:
-        title = "Machine Learning vs Generative AI"
+    title = reply.title or (rows[0].aspect if len(rows) == 1 else "Side by side")
     embed = _base_embed(reply, source, title)
     embed.description = clean(
         f"The side-by-side comparison from {article_ref(source)}.", DESCRIPTION_LIMIT
@@ -252,13 +249,18 @@ def compare_embed(reply: Reply, source: SourceInfo) -> discord.Embed:
 
 
 def compare_value(row: TableRow) -> str:
-    """The value of one comparison field: ``**ML:** ...`` and ``**GenAI:** ...`` lines.
+    """The value of one comparison field: one ``**Label:** text`` line per subject.
 
-    Each side gets half of the field's room, so a long cell cannot push the
-    other one out.
+    Each subject gets an equal share of the field's room, so a long cell
+    cannot push the others out.
     """
-    half = (FIELD_VALUE_LIMIT - len("**ML:** \n**GenAI:** ")) // 2
-    return f"**ML:** {clean(row.ml, half)}\n**GenAI:** {clean(row.genai, half)}"
+    labels = [f"**{clean(c.label, 40)}:** " for c in row.cells]
+    share = (FIELD_VALUE_LIMIT - sum(len(x) for x in labels) - len(row.cells)) // max(
+        1, len(row.cells)
+    )
+    return "\n".join(
+        label + clean(c.text, share) for label, c in zip(labels, row.cells, strict=True)
+    )
 
 
 def sources_embed(used: Sequence[tuple[Source, str | None]], source: SourceInfo) -> discord.Embed:

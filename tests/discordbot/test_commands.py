@@ -98,7 +98,9 @@ async def test_compare_whole_table(
     embed = embed_of(await fake_discord.interaction_reply(inter.id))
     assert [f["name"] for f in embed["fields"]] == [row.aspect for row in engine.kb.table]
     first = engine.kb.table[0]
-    assert embed["fields"][0]["value"] == f"**ML:** {first.ml}\n**GenAI:** {first.genai}"
+    assert embed["fields"][0]["value"] == (
+        f"**ML:** {first.cell('ml')}\n**GenAI:** {first.cell('genai')}"
+    )
 
 
 async def test_compare_one_row(fake_discord: FakeDiscord, bot: MLGenAIBot) -> None:
@@ -114,7 +116,7 @@ async def test_compare_one_row(fake_discord: FakeDiscord, bot: MLGenAIBot) -> No
 async def test_examples(fake_discord: FakeDiscord, bot: MLGenAIBot) -> None:
     inter = await fake_discord.send_slash_command("examples", {"topic": "genai"})
     embed = embed_of(await fake_discord.interaction_reply(inter.id))
-    assert embed["title"] == "Examples of generative AI"
+    assert embed["title"] == "Examples of Generative AI"
     assert "ChatGPT" in embed["description"] and "Netflix" not in embed["description"]
     inter = await fake_discord.send_slash_command("examples")
     embed = embed_of(await fake_discord.interaction_reply(inter.id))

@@ -10,7 +10,7 @@ import pytest
 
 from bot.discordbot import render
 from bot.engine import Engine
-from bot.models import Reply, Source, SourceInfo, TableRow
+from bot.models import Cell, Reply, Source, SourceInfo, TableRow
 
 SOURCE = SourceInfo(title="Generative AI vs. Machine Learning", date="2026-06-11", version="1")
 
@@ -206,7 +206,7 @@ def test_whole_table_one_field_per_aspect(engine: Engine) -> None:
     assert_within_limits(embed)
     assert [f.name for f in embed.fields] == [row.aspect for row in engine.kb.table]
     for field, row in zip(embed.fields, engine.kb.table, strict=True):
-        assert field.value == f"**ML:** {row.ml}\n**GenAI:** {row.genai}"
+        assert field.value == f"**ML:** {row.cell('ml')}\n**GenAI:** {row.cell('genai')}"
         assert not field.inline
     assert "|" not in (embed.description or "")  # not an ASCII table
 
@@ -220,7 +220,10 @@ def test_one_row(engine: Engine) -> None:
 
 def test_oversized_table_is_cut_to_25_fields_and_6000_characters() -> None:
     rows = tuple(
-        TableRow(id=f"r{i}", aspect="A" * 300, ml="m " * 800, genai="g " * 800) for i in range(40)
+        TableRow(
+            f"r{i}", "A" * 300, (Cell("ml", "ML", "m " * 800), Cell("genai", "GenAI", "g " * 800))
+        )
+        for i in range(40)
     )
     embed = render.answer_embed(Reply(kind="compare", text="", rows=rows), SOURCE)
     assert_within_limits(embed)
@@ -230,10 +233,17 @@ def test_oversized_table_is_cut_to_25_fields_and_6000_characters() -> None:
 
 
 def test_compare_value_of_long_cells_fits_a_field() -> None:
-    row = TableRow(id="x", aspect="x", ml="🙂" * 1000, genai=FAMILY * 300)
+    row = TableRow("x", "x", (Cell("ml", "ML", "🙂" * 1000), Cell("genai", "GenAI", FAMILY * 300)))
     value = render.compare_value(row)
     assert render.discord_len(value) <= 1024
     assert value.startswith("**ML:** 🙂") and "\n**GenAI:** " + FAMILY in value
+
+
+def test_compare_value_has_a_line_per_subject() -> None:
+    cells = tuple(Cell(s, s.title(), "x" * 600) for s in ("tea", "coffee", "cocoa"))
+    value = render.compare_value(TableRow("r", "Taste", cells))
+    assert render.discord_len(value) <= 1024
+    assert [line.split(":")[0] for line in value.splitlines()] == ["**Tea", "**Coffee", "**Cocoa"]
 
 
 def test_sources_embed_with_the_longest_passage(engine: Engine) -> None:

@@ -1,0 +1,92 @@
+"""Stage 2: the dialogue act of a message.
+
+Greeting, thanks, goodbye, a question about the bot itself (help, identity),
+a slash command typed as text, or a question. Decided from the language's
+cues alone: no knowledge base is consulted except to tell "thanks, and what
+about GenAI?" (a question) from "thanks!" (thanks).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.language import Language
+from bot.text import words
+
+ActKind = Literal["greeting", "thanks", "bye", "help", "identity", "command", "question"]
+_COMMAND = re.compile(r"^/(\w+)\s*(.*)$", re.S)
+_STRIP = frozenset({"bot", "please", "pls", "plz", "again", "there", "everyone", "all", "guys"})
+
+
+@dataclass(frozen=True)
+class Act:
+    """What a message does; for a question, the text left once a greeting is stripped."""
+
+    kind: ActKind
+    text: str = ""
+    command: str = ""
+
+
+def _phrase_in(ws: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
+    return tuple(ws) in phrases
+
+
+def classify(text: str, lang: Language) -> Act:
+    """The :class:`Act` of a cleaned, non-empty message."""
+    match = _COMMAND.match(text.strip())
+    if match and match.group(1).lower() in lang.commands:
+        return Act("command", match.group(2).strip(), match.group(1).lower())
+    ws = [w for part in words(text) for w in lang.chat.get(part, (part,))]
+    if not ws:
+        return _emoji_act(text, lang)
+    core = [w for w in ws if w not in _STRIP] or ws
+    bare = [w for w in core if w not in lang.filler]
+    if bare and len(bare) < len(core) and not _phrase_in(core, lang.greetings | lang.thanks):
+        core = bare  # "lol ok bye" is "bye"
+    if _phrase_in(core, lang.greetings):
+        return Act("greeting")
+    if _phrase_in(core, lang.thanks):
+        return Act("thanks")
+    if _phrase_in(core, lang.byes):
+        return Act("bye")
+    joined = " ".join(ws)
+    if any(p.search(joined) for p in lang.identity_patterns):
+        return Act("identity")
+    if len(ws) <= 12 and any(p.search(joined) for p in lang.help_patterns):
+        return Act("help")
+    # Only greetings and chat filler ("yo bro", "hey hey"): a greeting.
+    greeting_words = {w for phrase in lang.greetings for w in phrase if len(phrase) == 1}
+    if all(w in lang.filler or w in greeting_words for w in core):
+        if any(w in greeting_words for w in core):
+            return Act("greeting")
+        if any(w in lang.thank_words for w in core) or len(core) <= 3:
+            return Act("thanks")
+    if set(core) & lang.thank_words and len(core) <= 4:
+        return Act("thanks")
+    rest = _strip_opening(ws, lang)
+    if rest is not None:
+        # "hey, what is ML?" or "thanks! and GenAI?": the question alone.
+        again = classify(" ".join(rest), lang)
+        return again if again.kind != "question" else Act("question", " ".join(rest))
+    return Act("question", text)
+
+
+def _strip_opening(ws: list[str], lang: Language) -> list[str] | None:
+    """A question with a greeting or thanks in front: the question's words."""
+    for size in (4, 3, 2, 1):
+        head = tuple(ws[:size])
+        if len(ws) > size and (head in lang.greetings or head in lang.thanks):
+            return ws[size:]
+    return None
+
+
+def _emoji_act(text: str, lang: Language) -> Act:
+    """A message of symbols only: a wave is a greeting, a thumbs-up thanks."""
+    chars = set(text)
+    kinds: tuple[ActKind, ...] = ("greeting", "thanks", "bye")
+    for kind in kinds:
+        if chars & lang.emoji.get(kind, frozenset()):
+            return Act(kind)
+    return Act("help")

@@ -1,0 +1,165 @@
+"""Stage 1: normalize a message and analyse it once.
+
+Chat markup is dropped, chat spellings expanded ("wats genai" is "what is
+genai"), a long message is cut to its question (the preamble is kept apart as
+context), audience phrases ("to my grandma") are set aside, unknown words are
+corrected against the knowledge base's vocabulary, and the words become index
+terms. Every later stage reads the :class:`Query` made here; nothing tokenizes
+the question again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.index import Index
+from bot.text import words
+
+MAX_CORRECTIONS = 24  # distinct unknown words corrected per question: bounds the cost
+_CHAT_MARKUP = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>|@everyone|@here|https?://\S+")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+|(?<=\?)(?=\S)")
+_BOT_WORDS = frozenset({"bot", "please", "pls", "plz", "kindly"})
+
+
+def clean(text: str) -> str:
+    """Drop chat mentions, links, control and formatting characters; collapse whitespace."""
+    text = _CHAT_MARKUP.sub(" ", text)
+    kept = "".join(ch if ch.isprintable() or ch.isspace() else " " for ch in text)
+    return " ".join(kept.split())
+
+
+@dataclass
+class Query:
+    """A message, analysed once."""
+
+    text: str  # the cleaned message
+    focus: str  # the question part of it
+    words: list[str]  # the question's words: normalized, expanded, corrected
+    joined: str  # ``words`` joined by spaces
+    plain: str  # the words as typed (chat expanded, not corrected), for the language's patterns
+    units: list[tuple[str, ...]]
+    terms: list[str]  # index terms of the question
+    context: list[str] = field(default_factory=list)  # index terms of the preamble
+    subjects: list[str] = field(default_factory=list)  # subject ids named, in order
+    content: list[str] = field(default_factory=list)  # terms that carry meaning
+    unknown: list[str] = field(default_factory=list)  # words the knowledge base lacks
+    surface: dict[str, str] = field(default_factory=dict)  # term -> word as asked
+    raw_words: list[str] = field(default_factory=list)  # words before correction
+    about_source: bool = False  # it names the source itself ("this article")
+
+
+def expand(ws: list[str], chat: dict[str, tuple[str, ...]]) -> list[str]:
+    """Chat spellings expanded word by word."""
+    out: list[str] = []
+    for w in ws:
+        out.extend(chat.get(w, (w,)))
+    return out
+
+
+def focus_of(text: str, starts: frozenset[str]) -> tuple[str, str]:
+    """The question part of a message, and the rest (its preamble).
+
+    A short message is all question. In a longer one the question is the
+    sentences that end with "?" or start with a question word (else the last
+    sentence); the other sentences are context.
+    """
+    sentences = [s for s in _SENTENCE.split(text) if s.strip()]
+    if len(sentences) < 2 or len(text.split()) <= 12:
+        return text, ""
+    asking = []
+    for i, sentence in enumerate(sentences):
+        s = sentence.strip()
+        ws = words(s)
+        if s.endswith("?") or (ws and ws[0] in starts):
+            asking.append(i)
+    if not asking:
+        asking = [len(sentences) - 1]
+    # "...so. what about it?": a very short question leans on the sentence before.
+    if len(asking) == 1 and len(words(sentences[asking[0]])) <= 3 and asking[0] > 0:
+        asking.insert(0, asking[0] - 1)
+    focus = " ".join(sentences[i] for i in asking)
+    rest = " ".join(s for i, s in enumerate(sentences) if i not in asking)
+    return focus, rest
+
+
+def _base_form(word: str, known: Callable[[str], bool], neutral: frozenset[str]) -> str | None:
+    """The adjective of a comparative or superlative ("bigger" -> "big"), if known."""
+    for suffix in ("est", "er"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            base = word[: -len(suffix)]
+            for candidate in (base, base[:-1] if base[-1:] == base[-2:-1] else base, base + "e"):
+                if candidate in neutral or known(candidate):
+                    return candidate
+    return None
+
+
+def analyse(text: str, index: Index) -> Query:
+    """The :class:`Query` of a cleaned message."""
+    lang = index.language
+    tok = index.tokenizer
+    focus, preamble = focus_of(text, lang.question_starts)
+    raw = expand(words(focus), lang.chat)
+    joined_raw = " ".join(raw)
+    for pattern in lang.audience_patterns:
+        joined_raw = pattern.sub(" ", joined_raw)
+    kept = [w for w in joined_raw.split() if w not in lang.filler or w in lang.question_starts]
+    corrected: list[str] = []
+    budget = MAX_CORRECTIONS
+    for w in kept:
+        if budget > 0 and w not in tok.vocabulary:
+            budget -= 1
+            w = _base_form(w, tok.known, lang.neutral) or tok.correct(w)
+        corrected.append(w)
+    units = tok.units(corrected)
+    terms: list[str] = []
+    surface: dict[str, str] = {}
+    for unit in units:
+        term = tok.term(unit)
+        if term is not None:
+            terms.append(term)
+            surface.setdefault(term, " ".join(unit))
+    query = Query(
+        text=text,
+        focus=focus,
+        words=corrected,
+        joined=" ".join(corrected),
+        plain=" ".join(kept),
+        units=units,
+        terms=terms,
+        raw_words=raw,
+        surface=surface,
+    )
+    if preamble:
+        pre = [w for w in expand(words(preamble), lang.chat) if w not in lang.filler]
+        query.context = [t for t in tok.terms_of(tok.units(pre)) if t in index.retriever.vocabulary]
+    neutral = {tok.stem(w) for w in lang.neutral} | lang.neutral
+    source_words = lang.source_words | {index.kb.source_kind.lower()}
+    source_terms = {tok.stem(w) for w in source_words}
+    for term in terms:
+        if term in source_terms and surface.get(term, term) in source_words:
+            query.about_source = True
+            continue
+        subject = index.subject_of_term.get(term)
+        if subject is not None:
+            if subject not in query.subjects:
+                query.subjects.append(subject)
+            continue
+        if term in neutral or term in query.content:
+            continue
+        query.content.append(term)
+    focus_words = set(re.findall(r"\w+", focus))
+    for term in query.content:
+        if term in index.retriever.vocabulary:
+            continue
+        word = surface.get(term, term)
+        acronym = len(word) >= 2 and word.upper() in focus_words
+        if (
+            word.isalpha()
+            and (len(word) >= 3 or acronym)
+            and word not in _BOT_WORDS
+            and word not in query.unknown
+        ):
+            query.unknown.append(word)
+    return query

@@ -1,0 +1,179 @@
+"""Stage 6: compose the reply.
+
+Answers are the source's own sentences, trimmed to a budget at sentence
+boundaries; a list passage shows the items the question is about; the
+comparison shows every row or the rows asked for, each cell labelled with its
+subject. All wording comes from the knowledge base's ``replies`` or, where it
+has none, from the language's defaults.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from bot.index import Index
+from bot.models import Kind, Passage, Reply, Source, TableRow
+
+MAX_ANSWER_CHARS = 800
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+class Wording:
+    """Reply templates of one knowledge base, filled with its own names."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        kb = index.kb
+        self._templates = {**index.language.replies, **kb.replies}
+        self._values = {
+            "name": kb.name,
+            "kind": kb.source_kind,
+            "title": kb.source.title,
+            "date": kb.source.date,
+            "scope": kb.scope,
+            "examples": quoted(kb.suggested_questions[:2]),
+            "commands": self.commands(),
+            "commands_hint": ", or /compare for the side-by-side table" if kb.table else "",
+        }
+
+    def commands(self) -> str:
+        """The slash commands this knowledge base supports."""
+        names = ["/ask"]
+        if self.index.kb.table:
+            names.append("/compare (the side-by-side table, or one row)")
+        if any(p.facet == "examples" for p in self.index.kb.passages):
+            names.append("/examples")
+        names += ["/topics (what I cover and my source)", "/help"]
+        return ", ".join(names)
+
+    def __call__(self, key: str, **extra: object) -> str:
+        """The template ``key`` filled in (missing placeholders are left as written)."""
+        values = {**self._values, **{k: str(v) for k, v in extra.items()}}
+        template = self._templates[key]
+        return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+def quoted(items: Iterable[str]) -> str:
+    """Questions in typographic quotes, comma-separated."""
+    return ", ".join(f"“{q}”" for q in items)
+
+
+def fit(parts: list[str], budget: int = MAX_ANSWER_CHARS) -> str:
+    """Join parts; if too long, keep each part's leading sentences within the budget."""
+    text = "\n\n".join(parts)
+    if len(text) <= budget:
+        return text
+    share = (budget - 2 * (len(parts) - 1)) // len(parts)
+    trimmed = []
+    for part in parts:
+        sentences = _SENTENCE_END.split(part)
+        kept = sentences[0]
+        for s in sentences[1:]:
+            if len(kept) + 1 + len(s) > share:
+                break
+            kept += " " + s
+        trimmed.append(kept[:share])
+    return "\n\n".join(trimmed)
+
+
+def list_items(passage: Passage, terms: set[str], index: Index, whole: bool) -> str:
+    """A list passage as bullets: the items about ``terms`` (all when ``whole``)."""
+    items = passage.text.splitlines()
+    chosen = items
+    if not whole:
+        tok = index.tokenizer
+        all_terms = [set(tok.tokenize(i)) for i in items]
+        shared = set.intersection(*all_terms) if all_terms else set()
+        scores = [sum(index.retriever.idf(t) for t in (it - shared) & terms) for it in all_terms]
+        best = max(scores, default=0.0)
+        if best > 0:
+            chosen = [i for i, s in zip(items, scores, strict=True) if s >= 0.5 * best]
+    return passage.title + ":\n" + "\n".join(f"• {i}" for i in chosen)
+
+
+def passages_reply(
+    passages: Sequence[Passage],
+    index: Index,
+    *,
+    scores: dict[str, float],
+    terms: set[str],
+    whole: bool,
+    question: str = "",
+) -> Reply:
+    """An answer from one or more passages (labelled by subject when several).
+
+    A list passage shows the items about ``terms``, or all of them when
+    ``whole`` (a list was asked for, or several passages are shown).
+    """
+    kb = index.kb
+    parts = []
+    for p in passages:
+        text = list_items(p, terms, index, whole or len(passages) > 1) if p.is_list else p.text
+        if len(passages) > 1 and not p.is_list and p.subject:
+            text = f"{kb.subject(p.subject).name}: {text}"
+        parts.append(text)
+    sources = tuple(
+        Source(p.id, p.section, p.title, round(scores.get(p.id, 0.0), 3)) for p in passages
+    )
+    rows: tuple[TableRow, ...] = ()
+    if kb.table and any(p.facet in ("difference", "definition") for p in passages):
+        rows = (kb.table[0],)
+    return Reply("answer", fit(parts), sources=sources, rows=rows, question=question)
+
+
+def row_source(row: TableRow, index: Index, score: float = 0.0) -> Source:
+    """The citation of a table row."""
+    return Source(row.id, index.kb.table_section, row.aspect, round(score, 3))
+
+
+def row_reply(
+    row: TableRow, index: Index, focus: str | None, *, score: float = 0.0, question: str = ""
+) -> Reply:
+    """One row: about one subject (that subject first, the others "by contrast"), or all."""
+    say = Wording(index)
+    if focus is not None:
+        kb = index.kb
+        first = kb.subject(focus)
+        lines = [f"{row.aspect} — {first.name}: {row.cell(focus)}"]
+        for cell in row.cells:
+            if cell.subject != focus:
+                label = say("by_contrast", label=kb.subject(cell.subject).name)
+                lines.append(f"{label} {cell.text}")
+        return Reply(
+            "answer",
+            "\n".join(lines),
+            sources=(row_source(row, index, score),),
+            rows=(row,),
+            question=question,
+            title=row.aspect,
+        )
+    return table_reply((row,), index, scores={row.id: score}, question=question)
+
+
+def table_reply(
+    rows: Sequence[TableRow],
+    index: Index,
+    *,
+    scores: dict[str, float] | None = None,
+    question: str = "",
+) -> Reply:
+    """The comparison (all rows, or those given), each cell labelled with its subject."""
+    kb = index.kb
+    scores = scores or {}
+    say = Wording(index)
+    if len(rows) == 1:
+        lines = [rows[0].aspect]
+        title = f"{rows[0].aspect}: {kb.name}"
+    else:
+        lines = [say("compare_title")]
+        title = kb.name
+    for row in rows:
+        if len(rows) > 1:
+            lines += ["", row.aspect]
+        lines += [f"• {kb.subject(c.subject).name}: {c.text}" for c in row.cells]
+    sources = tuple(row_source(r, index, scores.get(r.id, 0.0)) for r in rows)
+    kind: Kind = "compare"
+    return Reply(
+        kind, "\n".join(lines), sources=sources, rows=tuple(rows), question=question, title=title
+    )

@@ -1,0 +1,179 @@
+"""What the engine derives from a knowledge base once, at start-up.
+
+The tokenizer (with the knowledge base's synonyms and its subjects' aliases),
+the BM25 retriever over passages and table rows, and the facts about terms
+that later stages read: which subject a term points to ("ChatGPT" appears only
+in passages about Generative AI), which terms a passage defines, which are
+names of things. Nothing here knows what any knowledge base is about.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.knowledge import KnowledgeBase, KnowledgeError
+from bot.language import Language
+from bot.models import Passage, Subject, TableRow
+from bot.retrieval import DEFAULT_VARIANT, Document, Retriever
+from bot.text import Tokenizer, words
+
+# A definition in the source's own words: "X is ...", "X are ...", "X: ...".
+_DEFINES = re.compile(r"^(?P<head>[^.:;!?]{1,60}?)\s*(?:\b(?:is|are|refers to|means)\b|:)")
+_CAPITALISED = re.compile(r"(?<![.!?•]\s)(?<!^)\b([A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)")
+
+
+@dataclass(frozen=True)
+class Doc:
+    """A unit of retrieval with what later stages need to know of it."""
+
+    id: str
+    text: str  # what the evidence checks read
+    subject: str  # "" for general passages and for table rows
+    facet: str
+    passage: Passage | None
+    row: TableRow | None
+    defined: frozenset[str]  # terms the document explains
+    title: frozenset[str] = frozenset()  # terms of its title (a row: its aspect)
+
+
+class Index:
+    """A knowledge base, tokenized and indexed."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        language: Language,
+        *,
+        variant: str = DEFAULT_VARIANT,
+        params: dict[str, float] | None = None,
+    ) -> None:
+        self.kb = kb
+        self.language = language
+        unknown = sorted(set(kb.replies) - set(language.replies))
+        if unknown:
+            raise KnowledgeError(
+                f"{kb.path / 'source.yaml'}, replies: unknown reply '{unknown[0]}' "
+                f"(known: {', '.join(sorted(language.replies))})"
+            )
+        synonyms: dict[str, tuple[str, ...]] = dict(kb.synonyms)
+        for canonical, variants in language.synonyms.items():
+            synonyms[canonical] = tuple(dict.fromkeys((*synonyms.get(canonical, ()), *variants)))
+        for subject in kb.subjects:
+            synonyms[subject.name.lower()] = tuple(
+                dict.fromkeys((*synonyms.get(subject.name.lower(), ()), *subject.aliases))
+            )
+        known: list[str] = []
+        for p in kb.passages:
+            known += [p.title, p.text, p.section, *p.questions, *p.keywords]
+        for r in kb.table:
+            known += [r.aspect, *(c.text for c in r.cells), *r.keywords]
+        # The language's own cue words are never "corrected" into the knowledge base's.
+        known.append(" ".join(language.vocabulary))
+        self.tokenizer = Tokenizer(synonyms, known, language.stopwords, language.frequency)
+        tok = self.tokenizer
+        self.subjects: tuple[Subject, ...] = kb.subjects
+        self.subject_term: dict[str, str] = {}
+        for subject in kb.subjects:
+            name_terms = tok.tokenize(subject.name)
+            if not name_terms:
+                raise KnowledgeError(
+                    f"{kb.path / 'source.yaml'}, subject '{subject.id}': "
+                    "its name is made of stopwords only"
+                )
+            self.subject_term[subject.id] = "_".join(name_terms)
+        self.subject_of_term = {t: s for s, t in self.subject_term.items()}
+
+        def terms(parts: list[str]) -> tuple[str, ...]:
+            return tuple(t for part in parts for t in tok.tokenize(part))
+
+        docs: list[Document] = []
+        self.docs: dict[str, Doc] = {}
+        for p in kb.passages:
+            parts = [p.title, p.text, *p.questions, *p.keywords]
+            if p.subject:
+                parts.append(kb.subject(p.subject).name)
+            docs.append(Document(p.id, terms(parts)))
+            self.docs[p.id] = Doc(
+                p.id,
+                p.text,
+                p.subject,
+                p.facet,
+                p,
+                None,
+                self._defined_terms(p),
+                frozenset(tok.tokenize(p.title)),
+            )
+        for r in kb.table:
+            parts = [r.aspect, *(c.text for c in r.cells), *r.keywords]
+            parts += [s.name for s in kb.subjects]  # a row speaks for every subject
+            docs.append(Document(r.id, terms(parts)))
+            text = r.aspect + ". " + " ".join(c.text for c in r.cells)
+            defined = frozenset(terms([r.aspect, *r.keywords]))
+            self.docs[r.id] = Doc(
+                r.id, text, "", "row", None, r, defined, frozenset(tok.tokenize(r.aspect))
+            )
+        self.retriever = Retriever(docs, variant, params)
+        self.passages = {p.id: p for p in kb.passages}
+        self.rows = {r.id: r for r in kb.table}
+        self.max_idf = max((self.retriever.idf(t) for t in self.retriever.vocabulary), default=1.0)
+        self.term_subject = self._term_subjects()
+        self.names = self._names()
+        common = set(self.subject_term.values())
+        self.row_terms = {r.id: set(terms([r.aspect, *r.keywords])) - common for r in kb.table}
+        self.suggestions = self._suggestions()
+
+    def _defined_terms(self, p: Passage) -> frozenset[str]:
+        """Terms a passage explains: its title, the heads of its "X is ..."
+        sentences and list items, and what its own "what is X?" questions ask about."""
+        tok = self.tokenizer
+        out = set(tok.tokenize(p.title))
+        if p.subject:
+            out |= set(tok.tokenize(self.kb.subject(p.subject).name))
+        for piece in re.split(r"(?<=[.!?])\s+|\n", p.text):
+            match = _DEFINES.match(piece.strip())
+            if match:
+                out |= set(tok.tokenize(match.group("head")))
+        for q in p.questions:
+            ws = words(q)
+            if ws[:2] in (["what", "is"], ["what", "are"]) or ws[:1] in (["define"], ["whats"]):
+                out |= set(tok.tokenize(q))
+        return frozenset(out)
+
+    def _term_subjects(self) -> dict[str, str]:
+        """Terms found in passages of exactly one subject (and no other subject's)."""
+        seen: dict[str, set[str]] = {}
+        for doc in self.docs.values():
+            if doc.passage is None or not doc.subject:
+                continue
+            p = doc.passage
+            for t in self.tokenizer.tokenize(" ".join([p.title, p.text, *p.keywords])):
+                seen.setdefault(t, set()).add(doc.subject)
+        subject_terms = set(self.subject_term.values())
+        return {t: next(iter(s)) for t, s in seen.items() if len(s) == 1 and t not in subject_terms}
+
+    def _names(self) -> frozenset[str]:
+        """Terms of names of things: capitalised words within a sentence ("Netflix")."""
+        out: set[str] = set()
+        for p in self.kb.passages:
+            for line in p.text.splitlines():
+                for match in _CAPITALISED.finditer(line):
+                    out |= set(self.tokenizer.tokenize(match.group(1)))
+        return frozenset(out - set(self.subject_term.values()))
+
+    def _suggestions(self) -> tuple[str, ...]:
+        """Questions to suggest: the offered ones, then each passage's (at most 100
+        characters, the longest a Discord autocomplete choice may be)."""
+        seen: dict[str, None] = {}
+        for q in (
+            *self.kb.suggested_questions,
+            *(q for p in self.kb.passages for q in p.questions),
+        ):
+            if len(q) <= 100:
+                seen.setdefault(q, None)
+        return tuple(seen)
+
+    def first_question(self, doc_id: str) -> str | None:
+        """A question the document answers, to suggest (None for table rows)."""
+        p = self.passages.get(doc_id)
+        return p.questions[0] if p is not None and p.questions else None

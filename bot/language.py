@@ -1,0 +1,210 @@
+"""Generic English cues, loaded from the package's ``data/english.yaml``.
+
+How people greet, thank, ask for help, point back at an earlier turn, or ask
+for a kind of fact (who, when, how much) is the same whatever the knowledge
+base is about, so it lives in one data file shipped with the package rather
+than in code or in a knowledge base.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from bot.knowledge import KnowledgeError
+
+DATA_FILE = "english.yaml"
+FREQUENCY_FILE = "english-frequencies.txt"
+
+
+@dataclass(frozen=True)
+class QuestionType:
+    """A kind of fact a question asks for, and how to tell a passage holds one."""
+
+    name: str
+    pattern: re.Pattern[str]
+    evidence: re.Pattern[str]
+    refusal: str
+
+
+@dataclass(frozen=True)
+class Language:
+    """Everything in ``english.yaml``, parsed and compiled."""
+
+    stopwords: frozenset[str]
+    neutral: frozenset[str]
+    filler: frozenset[str]
+    source_words: frozenset[str]
+    chat: dict[str, tuple[str, ...]]
+    greetings: frozenset[tuple[str, ...]]
+    thanks: frozenset[tuple[str, ...]]
+    thank_words: frozenset[str]
+    byes: frozenset[tuple[str, ...]]
+    emoji: dict[str, frozenset[str]]
+    help_patterns: tuple[re.Pattern[str], ...]
+    identity_patterns: tuple[re.Pattern[str], ...]
+    commands: frozenset[str]
+    compare_words: frozenset[str]
+    compare_phrases: tuple[str, ...]
+    versus_words: frozenset[str]
+    exhaustive_words: frozenset[str]
+    difference_words: frozenset[str]
+    plural_difference_words: frozenset[str]
+    list_words: frozenset[str]
+    back_references: frozenset[str]
+    other_patterns: tuple[re.Pattern[str], ...]
+    more_patterns: tuple[re.Pattern[str], ...]
+    why_patterns: tuple[re.Pattern[str], ...]
+    which_patterns: tuple[re.Pattern[str], ...]
+    example_patterns: tuple[re.Pattern[str], ...]
+    facets: dict[str, tuple[re.Pattern[str], ...]]
+    question_types: tuple[QuestionType, ...]
+    opinion_patterns: tuple[re.Pattern[str], ...]
+    howto_patterns: tuple[re.Pattern[str], ...]
+    live_patterns: tuple[re.Pattern[str], ...]
+    audience_patterns: tuple[re.Pattern[str], ...]
+    question_starts: frozenset[str]
+    auxiliaries: frozenset[str]
+    replies: dict[str, str]
+    synonyms: dict[str, tuple[str, ...]]
+    frequency: dict[str, float]  # word -> Zipf frequency (6: "day", 3: "lasagna")
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every cue word: never to be corrected into another word."""
+        out = set(self.neutral | self.filler | self.source_words | self.thank_words)
+        out |= self.compare_words | self.versus_words | self.exhaustive_words
+        out |= self.difference_words | self.list_words | self.back_references
+        out |= self.question_starts | {w for v in self.chat.values() for w in v}
+        out |= {
+            w for phrases in (self.greetings, self.thanks, self.byes) for p in phrases for w in p
+        }
+        return frozenset(out)
+
+    def salience(self, word: str) -> float:
+        """How much an unknown word says about what is asked: 1 for rare words
+        ("hallucinate"), down to about 0.02 for everyday ones ("day")."""
+        zipf = self.frequency.get(word, 0.0)
+        for suffix in ("ing", "ed", "es", "s", "ly"):  # "powering" is as everyday as "power"
+            if word.endswith(suffix) and len(word) > len(suffix) + 2:
+                base = word[: -len(suffix)]
+                zipf = max(zipf, self.frequency.get(base, 0.0), self.frequency.get(base + "e", 0.0))
+        return min(1.0, max(0.15, (6.0 - zipf) / 3.0)) ** 2
+
+
+def _words(value: Any, key: str) -> frozenset[str]:
+    if not isinstance(value, str):
+        raise KnowledgeError(f"{DATA_FILE}: '{key}' must be text of space-separated words")
+    return frozenset(value.split())
+
+
+def _phrases(value: Any, key: str) -> frozenset[tuple[str, ...]]:
+    if not isinstance(value, str):
+        raise KnowledgeError(f"{DATA_FILE}: '{key}' must be phrases separated by '|'")
+    return frozenset(tuple(p.split()) for p in value.split("|") if p.strip())
+
+
+def _patterns(value: Any, key: str) -> tuple[re.Pattern[str], ...]:
+    if not isinstance(value, list):
+        raise KnowledgeError(f"{DATA_FILE}: '{key}' must be a list of regular expressions")
+    out = []
+    for i, item in enumerate(value):
+        try:
+            out.append(re.compile(str(item)))
+        except re.error as exc:
+            raise KnowledgeError(
+                f"{DATA_FILE}: '{key}' item {i + 1}: bad pattern ({exc})"
+            ) from None
+    return tuple(out)
+
+
+def parse_frequencies(text: str) -> dict[str, float]:
+    """Lines of "<zipf x 10> <word> <word> ..." (``#`` starts a comment)."""
+    out: dict[str, float] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        bucket, *ws = line.split()
+        zipf = int(bucket) / 10
+        for w in ws:
+            out.setdefault(w, zipf)
+    return out
+
+
+def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> Language:
+    """A :class:`Language` from the parsed YAML (errors name the key)."""
+    frequency = frequency or {}
+    try:
+        types = tuple(
+            QuestionType(
+                name=str(t["name"]),
+                pattern=re.compile(str(t["pattern"])),
+                evidence=re.compile(str(t["evidence"])),
+                refusal=str(t["refusal"]),
+            )
+            for t in data["question_types"]
+        )
+        chat = {str(k): tuple(str(v).split()) for k, v in data["chat"].items()}
+        emoji = {str(k): frozenset(str(v)) for k, v in data["emoji"].items()}
+        facets = {str(k): _patterns(v, f"facets.{k}") for k, v in data["facets"].items()}
+        return Language(
+            stopwords=_words(data["stopwords"], "stopwords"),
+            neutral=_words(data["neutral"], "neutral"),
+            filler=_words(data["filler"], "filler"),
+            source_words=_words(data["source_words"], "source_words"),
+            chat=chat,
+            greetings=_phrases(data["greetings"], "greetings"),
+            thanks=_phrases(data["thanks"], "thanks"),
+            thank_words=_words(data["thank_words"], "thank_words"),
+            byes=_phrases(data["byes"], "byes"),
+            emoji=emoji,
+            help_patterns=_patterns(data["help_patterns"], "help_patterns"),
+            identity_patterns=_patterns(data["identity_patterns"], "identity_patterns"),
+            commands=frozenset(str(c) for c in data["commands"]),
+            compare_words=_words(data["compare_words"], "compare_words"),
+            compare_phrases=tuple(str(p) for p in data["compare_phrases"]),
+            versus_words=_words(data["versus_words"], "versus_words"),
+            exhaustive_words=_words(data["exhaustive_words"], "exhaustive_words"),
+            difference_words=_words(data["difference_words"], "difference_words"),
+            plural_difference_words=_words(
+                data["plural_difference_words"], "plural_difference_words"
+            ),
+            list_words=_words(data["list_words"], "list_words"),
+            back_references=_words(data["back_references"], "back_references"),
+            other_patterns=_patterns(data["other_patterns"], "other_patterns"),
+            more_patterns=_patterns(data["more_patterns"], "more_patterns"),
+            why_patterns=_patterns(data["why_patterns"], "why_patterns"),
+            which_patterns=_patterns(data["which_patterns"], "which_patterns"),
+            example_patterns=_patterns(data["example_patterns"], "example_patterns"),
+            facets=facets,
+            question_types=types,
+            opinion_patterns=_patterns(data["opinion_patterns"], "opinion_patterns"),
+            howto_patterns=_patterns(data["howto_patterns"], "howto_patterns"),
+            live_patterns=_patterns(data["live_patterns"], "live_patterns"),
+            audience_patterns=_patterns(data["audience_patterns"], "audience_patterns"),
+            question_starts=_words(data["question_starts"], "question_starts"),
+            auxiliaries=_words(data["auxiliaries"], "auxiliaries"),
+            replies={str(k): str(v) for k, v in data["replies"].items()},
+            synonyms={str(k): tuple(str(v) for v in vs) for k, vs in data["synonyms"].items()},
+            frequency=frequency,
+        )
+    except KeyError as exc:
+        raise KnowledgeError(f"{DATA_FILE}: missing key {exc}") from None
+    except (TypeError, AttributeError, re.error) as exc:
+        raise KnowledgeError(f"{DATA_FILE}: malformed ({exc})") from None
+
+
+@cache
+def english() -> Language:
+    """The shipped English cues (parsed once per process)."""
+    folder = resources.files("bot").joinpath("data")
+    data = yaml.safe_load(folder.joinpath(DATA_FILE).read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise KnowledgeError(f"{DATA_FILE}: expected a mapping at the top level")
+    frequencies = folder.joinpath(FREQUENCY_FILE).read_text(encoding="utf-8")
+    return parse(data, parse_frequencies(frequencies))

@@ -1,0 +1,117 @@
+"""Stage 4: retrieve with BM25 and rank for the plan.
+
+BM25 (rank-bm25) scores passages and table rows for the plan's weighted terms.
+The ranking then prefers, by measurement on the tuning sets: documents that
+cover more of what the question asks (each term weighted by its idf), the
+subject the question is about (a question about Generative AI gets Generative
+AI passages), and the facet its wording asks for (examples, how it works).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.analysis import Query
+from bot.index import Index
+from bot.resolve import Plan
+from bot.retrieval import Hit
+
+SAME_SUBJECT = 1.3
+OTHER_SUBJECT = 0.5
+FACET = 1.4
+CANDIDATES = 12
+ENTITY_WEIGHT = 0.3
+SUBJECT_SHARE = 0.3
+KNOWN_SALIENCE_FLOOR = 0.25
+COVERAGE_BASE = 0.2
+TITLE = 0.5
+UNKNOWN = 1.5  # an unknown word, against a known term found in one passage (swept 1-2)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A retrieved document with its final score and how much of the question it covers."""
+
+    hit: Hit
+    score: float
+    coverage: float
+
+
+def facets_asked(query: Query, index: Index) -> set[str]:
+    """The facets whose cue patterns the question's wording matches."""
+    return {
+        facet
+        for facet, patterns in index.language.facets.items()
+        if any(p.search(query.joined) for p in patterns)
+    }
+
+
+def coverage(
+    terms: set[str],
+    matched: frozenset[str],
+    index: Index,
+    unknown: Sequence[str] = (),
+    surface: Mapping[str, str] | None = None,
+) -> float:
+    """The idf-weighted share of ``terms`` found in ``matched``.
+
+    Each ``unknown`` word (one the knowledge base lacks) counts as a term
+    found nowhere, weighted by how rare it is in English. A known everyday
+    word ("traditional", "modern") counts less than a specific one.
+    """
+    salience = index.language.salience
+    surface = surface or {}
+    weight = {}
+    for t in terms:
+        if t not in index.retriever.vocabulary:
+            continue  # an unknown word counts through ``unknown``
+        w = index.retriever.idf(t)
+        word = surface.get(t, "")
+        if word and " " not in word:
+            w *= max(KNOWN_SALIENCE_FLOOR, salience(word))
+        weight[t] = w
+    for t in terms & index.subject_of_term.keys():
+        # A subject is named everywhere, so its idf is low, yet it is what is asked about.
+        weight[t] = max(weight[t], index.max_idf * SUBJECT_SHARE)
+    total = sum(weight.values()) + sum(UNKNOWN * index.max_idf * salience(w) for w in unknown)
+    if total <= 0:
+        return 1.0
+    return sum(w for t, w in weight.items() if t in matched) / total
+
+
+def rank(query: Query, plan: Plan, index: Index) -> list[Ranked]:
+    """The plan's candidates, best first."""
+    weights = dict(plan.weights)
+    facets = facets_asked(query, index)
+    if plan.entity is not None and facets and "examples" not in facets:
+        # "How does ChatGPT work?" asks how its subject works: the name counts
+        # less than the subject it belongs to.
+        implied = index.term_subject.get(plan.entity)
+        if implied is not None:
+            weights[plan.entity] = ENTITY_WEIGHT
+            term = index.subject_term[implied]
+            weights[term] = weights.get(term, 0.0) + 1.0
+    hits = index.retriever.search(weights, k=CANDIDATES)
+    if not hits:
+        return []
+    subjects = plan.subjects
+    focus = subjects[0] if len(subjects) == 1 else None
+    wanted = set(query.content) | {index.subject_term[s] for s in query.subjects}
+    out = []
+    for hit in hits:
+        doc = index.docs[hit.id]
+        factor = 1.0
+        if focus and doc.subject:
+            factor *= SAME_SUBJECT if doc.subject == focus else OTHER_SUBJECT
+        elif focus and doc.row is not None:
+            factor *= SAME_SUBJECT
+        if doc.facet in facets:
+            factor *= FACET
+        titled = hit.matched & doc.title & set(query.content)
+        if titled:  # the question names what the passage's heading names
+            factor *= 1 + TITLE * len(titled) / len(query.content)
+        cov = coverage(wanted, hit.matched, index, surface=query.surface) if wanted else 1.0
+        out.append(Ranked(hit, hit.score * factor * (COVERAGE_BASE + cov), cov))
+    out.sort(key=lambda r: (-r.score, r.hit.id))
+    return out

@@ -1,0 +1,189 @@
+"""Stage 3: resolve a question against the conversation, into a plan.
+
+A plan says what to do: answer from retrieval, show the comparison (all of it
+or some rows), show examples, go on from the last answer, or tell which
+subject a named thing belongs to, and with which subjects and terms. Follow-ups
+take what they lack from the last turns of the same conversation: "and the
+other one?" switches subject, "examples?" asks for the examples of the
+subject last discussed, "why?" goes on, "is it ML or GenAI?" takes the thing
+last asked about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.analysis import Query
+from bot.conversation import Turn
+from bot.index import Index
+
+Action = Literal["ask", "compare", "examples", "more", "classify", "repeat"]
+CONTEXT_WEIGHT = 0.35  # a preamble's terms, against the question's 1.0
+CARRIED_WEIGHT = 0.6  # terms carried from the previous turn
+
+
+@dataclass
+class Plan:
+    """What the engine will do for one question."""
+
+    action: Action
+    subjects: list[str] = field(default_factory=list)
+    weights: dict[str, float] = field(default_factory=dict)  # retrieval terms
+    rows: list[str] = field(default_factory=list)  # table rows named
+    entity: str | None = None
+    carried: bool = False  # the conversation filled something in
+    last: Turn | None = None
+
+
+def _matches(patterns: Sequence[object], text: str) -> bool:
+    return any(p.search(text) for p in patterns)  # type: ignore[attr-defined]
+
+
+def named_rows(query: Query, index: Index) -> list[str]:
+    """Table rows whose aspect words the question uses, in table order."""
+    terms = set(query.terms)
+    return [rid for rid, row_terms in index.row_terms.items() if terms & row_terms]
+
+
+def is_comparison(query: Query, index: Index) -> bool:
+    """Whether the question asks for the comparison rather than one passage.
+
+    Explicit ("compare", "side by side", "table"), "X vs Y" without asking for
+    "the difference", or differences asked for in the plural or exhaustively
+    ("the key differences", "every difference").
+    """
+    lang = index.language
+    ws = set(query.words)
+    plural = bool(ws & lang.plural_difference_words)
+    exhaustive = bool(ws & lang.difference_words) and bool(
+        ws & {"all", "every", "each", "list", "full", "complete", "entire", "whole"}
+    )
+    if plural or exhaustive:
+        return True
+    back = bool(ws & {"them", "both", "two", "they", "each", "these", "those"})
+    if len(query.subjects) == 1 and not back:
+        return False  # "How does ML compare predictions?" is about one side
+    explicit = bool(ws & lang.compare_words) or any(p in query.joined for p in lang.compare_phrases)
+    singular = bool(ws & (lang.difference_words - lang.plural_difference_words))
+    # "ML vs GenAI" is the comparison; "ML vs GenAI: what's the key difference?" one answer.
+    asks = bool(ws & {"what", "how", "which", "why", "whats"})
+    versus = bool(ws & lang.versus_words) and not (singular and asks)
+    return explicit or versus
+
+
+def _subject_only(query: Query, index: Index) -> bool:
+    """ "and ML?", "what about genai": a subject and nothing else that carries meaning."""
+    return bool(query.subjects) and not query.content
+
+
+def _entity(query: Query, index: Index) -> str | None:
+    """A named thing in the question that belongs to one subject ("chatgpt")."""
+    for term in query.content:
+        if term in index.term_subject and term in index.names:
+            return term
+    for term in query.content:
+        if term in index.term_subject:
+            return term
+    return None
+
+
+def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
+    """The :class:`Plan` for ``query`` given the conversation so far."""
+    lang = index.language
+    last = history[-1] if history else None
+    weights: dict[str, float] = {}
+    for t in query.context:
+        weights[t] = weights.get(t, 0.0) + CONTEXT_WEIGHT
+    for t in query.terms:
+        weights[t] = weights.get(t, 0.0) + 1.0
+    result = Plan("ask", list(query.subjects), weights, last=last)
+    joined = query.joined
+    all_subjects = [s.id for s in index.subjects]
+
+    if index.kb.table and is_comparison(query, index):
+        result.action = "compare"
+        result.rows = named_rows(query, index)
+        return result
+    rows = named_rows(query, index) if index.kb.table else []
+    row_terms = set().union(*(index.row_terms[r] for r in rows)) if rows else set()
+    only_rows = bool(rows) and set(query.content) <= row_terms
+    if rows and (
+        (len(query.subjects) > 1 and only_rows) or set(query.words) & lang.difference_words
+    ):
+        # "Do tea and coffee taste different?": those rows of the comparison.
+        result.action = "compare"
+        result.rows = rows
+        return result
+
+    if last is not None:
+        other = _matches(lang.other_patterns, joined) and not query.subjects
+        if other and last.subjects and len(all_subjects) > 1:
+            result.subjects = [s for s in all_subjects if s not in last.subjects]
+            result.action = "repeat"
+            result.carried = True
+            return result
+        if (
+            _subject_only(query, index)
+            and last.kind in ("answer", "compare")
+            and (set(query.subjects) != set(last.subjects) or last.kind == "compare")
+        ):
+            result.action = "repeat"
+            result.carried = True
+            return result
+        if _matches(lang.more_patterns, joined) or _matches(lang.why_patterns, joined):
+            result.action = "more"
+            result.subjects = list(last.subjects)
+            result.carried = True
+            return result
+
+    entity = _entity(query, index)
+    wants_which = _matches(lang.which_patterns, joined) or (
+        entity is not None
+        and entity in index.names
+        and bool(query.subjects)
+        and " or " in f" {joined} "
+    )
+    if wants_which and len(all_subjects) > 1:
+        carried_entity = entity or (last.entity if last is not None else None)
+        if carried_entity is not None:
+            result.action = "classify"
+            result.entity = carried_entity
+            result.carried = entity is None
+            return result
+
+    examples = _matches(lang.example_patterns, joined)
+    extra = [t for t in query.content if t not in index.term_subject or t == entity]
+    if examples and len(extra) <= 1 and entity is None:
+        if not query.subjects and last is not None:
+            result.subjects = list(last.subjects) or all_subjects
+            result.carried = True
+        result.action = "examples" if (result.subjects or not last) else "ask"
+        if result.action == "examples" and not result.subjects:
+            result.subjects = all_subjects
+        return result
+
+    result.entity = entity
+    if last is not None and not query.subjects and last.kind in ("answer", "compare"):
+        back = bool(set(query.words) & lang.back_references)
+        unknown = bool(query.unknown)
+        short = len(query.words) <= 7
+        if (back or short) and not unknown and entity is None:
+            result.subjects = list(last.subjects)
+            result.carried = True
+            for t in last.terms:
+                if t not in weights:
+                    weights[t] = CARRIED_WEIGHT
+            for s in last.subjects:
+                term = index.subject_term[s]
+                weights[term] = weights.get(term, 0.0) + CARRIED_WEIGHT
+        elif back and last.entity and entity is None:
+            result.entity = last.entity
+            weights[last.entity] = weights.get(last.entity, 0.0) + CARRIED_WEIGHT
+            result.carried = True
+    if not result.subjects and entity is not None:
+        implied = index.term_subject.get(entity)
+        if implied is not None:
+            result.subjects = [implied]
+    return result
