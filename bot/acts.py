@@ -17,6 +17,10 @@ from bot.text import words
 
 ActKind = Literal["greeting", "thanks", "bye", "help", "identity", "command", "question"]
 _COMMAND = re.compile(r"^/(\w+)\s*(.*)$", re.S)
+# Greetings, thanks and questions about the bot are short: only the start of a
+# message is looked at to tell them (a long message is a question).
+_LOOK_AT = 400
+_MAX_ACT_WORDS = 40
 _STRIP = frozenset({"bot", "please", "pls", "plz", "again", "there", "everyone", "all", "guys"})
 
 
@@ -38,12 +42,13 @@ def classify(text: str, lang: Language) -> Act:
     match = _COMMAND.match(text.strip())
     if match and match.group(1).lower() in lang.commands:
         return Act("command", match.group(2).strip(), match.group(1).lower())
-    ws = [w for part in words(text) for w in lang.chat.get(part, (part,))]
+    typed = words(text[:_LOOK_AT])
+    ws = [w for part in typed[:_MAX_ACT_WORDS] for w in lang.chat.get(part, (part,))]
     if not ws:
         return _emoji_act(text, lang)
     core = [w for w in ws if w not in _STRIP] or ws
     bare = [w for w in core if w not in lang.filler]
-    if bare and len(bare) < len(core) and not _phrase_in(core, lang.greetings | lang.thanks):
+    if bare and len(bare) < len(core) and not _phrase_in(core, lang.pleasantries):
         core = bare  # "lol ok bye" is "bye"
     if _phrase_in(core, lang.greetings):
         return Act("greeting")
@@ -51,13 +56,15 @@ def classify(text: str, lang: Language) -> Act:
         return Act("thanks")
     if _phrase_in(core, lang.byes):
         return Act("bye")
+    if len(typed) > _MAX_ACT_WORDS:
+        return Act("question", text)
     joined = " ".join(ws)
     if any(p.search(joined) for p in lang.identity_patterns):
         return Act("identity")
     if len(ws) <= 12 and any(p.search(joined) for p in lang.help_patterns):
         return Act("help")
     # Only greetings and chat filler ("yo bro", "hey hey"): a greeting.
-    greeting_words = {w for phrase in lang.greetings for w in phrase if len(phrase) == 1}
+    greeting_words = lang.greeting_words
     if all(w in lang.filler or w in greeting_words for w in core):
         if any(w in greeting_words for w in core):
             return Act("greeting")
@@ -77,7 +84,7 @@ def _strip_opening(ws: list[str], lang: Language) -> list[str] | None:
     """A question with a greeting or thanks in front: the question's words."""
     for size in (4, 3, 2, 1):
         head = tuple(ws[:size])
-        if len(ws) > size and (head in lang.greetings or head in lang.thanks):
+        if len(ws) > size and head in lang.pleasantries:
             return ws[size:]
     return None
 

@@ -18,6 +18,10 @@ from bot.index import Index
 from bot.text import words
 
 MAX_CORRECTIONS = 24  # distinct unknown words corrected per question: bounds the cost
+# The words of a message looked at: the last ones of its question, and of its
+# preamble. Nobody asks one question in more; the cost stays bounded.
+MAX_FOCUS_WORDS = 80
+MAX_CONTEXT_WORDS = 80
 _CHAT_MARKUP = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>|@everyone|@here|https?://\S+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+|(?<=\?)(?=\S)")
 _BOT_WORDS = frozenset({"bot", "please", "pls", "plz", "kindly"})
@@ -48,6 +52,7 @@ class Query:
     surface: dict[str, str] = field(default_factory=dict)  # term -> word as asked
     raw_words: list[str] = field(default_factory=list)  # words before correction
     about_source: bool = False  # it names the source itself ("this article")
+    facets: set[str] | None = None  # the facets its wording asks for (see bot.rank)
 
 
 def expand(ws: list[str], chat: dict[str, tuple[str, ...]]) -> list[str]:
@@ -100,7 +105,7 @@ def analyse(text: str, index: Index) -> Query:
     lang = index.language
     tok = index.tokenizer
     focus, preamble = focus_of(text, lang.question_starts)
-    raw = expand(words(focus), lang.chat)
+    raw = expand(words(focus)[-MAX_FOCUS_WORDS:], lang.chat)
     joined_raw = " ".join(raw)
     for pattern in lang.audience_patterns:
         joined_raw = pattern.sub(" ", joined_raw)
@@ -132,11 +137,13 @@ def analyse(text: str, index: Index) -> Query:
         surface=surface,
     )
     if preamble:
-        pre = [w for w in expand(words(preamble), lang.chat) if w not in lang.filler]
+        pre_words = words(preamble)[-MAX_CONTEXT_WORDS:]
+        pre = [w for w in expand(pre_words, lang.chat) if w not in lang.filler]
         query.context = [t for t in tok.terms_of(tok.units(pre)) if t in index.retriever.vocabulary]
-    neutral = {tok.stem(w) for w in lang.neutral} | lang.neutral
-    source_words = lang.source_words | {index.kb.source_kind.lower()}
-    source_terms = {tok.stem(w) for w in source_words}
+    neutral = index.neutral_terms
+    source_words = index.source_words
+    source_terms = index.source_terms
+    seen: set[str] = set()
     for term in terms:
         if term in source_terms and surface.get(term, term) in source_words:
             query.about_source = True
@@ -146,10 +153,12 @@ def analyse(text: str, index: Index) -> Query:
             if subject not in query.subjects:
                 query.subjects.append(subject)
             continue
-        if term in neutral or term in query.content:
+        if term in neutral or term in seen:
             continue
+        seen.add(term)
         query.content.append(term)
     focus_words = set(re.findall(r"\w+", focus))
+    seen_unknown: set[str] = set()
     for term in query.content:
         if term in index.retriever.vocabulary:
             continue
@@ -159,7 +168,8 @@ def analyse(text: str, index: Index) -> Query:
             word.isalpha()
             and (len(word) >= 3 or acronym)
             and word not in _BOT_WORDS
-            and word not in query.unknown
+            and word not in seen_unknown
         ):
+            seen_unknown.add(word)
             query.unknown.append(word)
     return query

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.analysis import Query
-from bot.index import Index
+from bot.index import Doc, Index
 from bot.rank import Ranked, coverage
 from bot.resolve import Plan
 from bot.text import words
@@ -92,7 +92,11 @@ def intent(query: Query, index: Index, text: str = "") -> Verdict:
     joined = query.plain
     if any(p.search(joined) for p in lang.live_patterns):
         return Verdict("live")
-    opinions = [m.group(0) for p in lang.opinion_patterns if (m := p.search(joined))]
+    opinions = (
+        [m.group(0) for p in lang.opinion_patterns if (m := p.search(joined))]
+        if lang.opinion_any.search(joined)
+        else []
+    )
     stated = bool(text) and any(
         re.search(r"\b" + re.escape(o.split()[0]) + r"\b", text, re.I) for o in opinions
     )
@@ -122,10 +126,10 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
     first = intent(query, index, doc.text)
     if not first.ok:
         return first
+    wanted_terms = set(query.content) | {index.subject_term[s] for s in query.subjects}
     for qtype in lang.question_types:
-        if qtype.pattern.search(joined) and not qtype.evidence.search(
-            _relevant_text(doc.text, set(query.content), index)
-        ):
+        text = doc.text if doc.row is not None else _relevant_text(doc, wanted_terms)
+        if qtype.pattern.search(joined) and not qtype.evidence.search(text):
             return Verdict("question_type", clause(query.focus, lang.auxiliaries), qtype.refusal)
     wanted = set(query.content)
     if not plan.carried:
@@ -155,12 +159,10 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
     return Verdict("ok")
 
 
-def _relevant_text(text: str, terms: set[str], index: Index) -> str:
-    """The sentences or list items of ``text`` that hold one of ``terms`` (else all of it)."""
-    pieces = [p for p in re.split(r"(?<=[.!?])\s+|\n", text) if p.strip()]
-    tok = index.tokenizer
-    chosen = [p for p in pieces if terms & set(tok.tokenize(p))]
-    return " ".join(chosen) if chosen else text
+def _relevant_text(doc: Doc, terms: set[str]) -> str:
+    """The sentences or list items of a passage that hold one of ``terms`` (else all of it)."""
+    chosen = [text for text, piece_terms in doc.pieces if terms & piece_terms]
+    return " ".join(chosen) if chosen else doc.text
 
 
 def _definition_target(query: Query, index: Index) -> list[str]:

@@ -81,7 +81,7 @@ def _format_reply(reply: Reply, engine: Engine) -> str:
             f"Source: {'; '.join(sections)} — “{engine.kb.source.title}” "
             f"({engine.kb.source.date}), knowledge base {engine.kb.source.version}"
         )
-    if reply.kind == "refusal" and reply.suggestions and "You could ask" not in reply.text:
+    if reply.kind == "refusal" and not all(q in reply.text for q in reply.suggestions):
         lines.append("")
         lines.append("Try: " + " | ".join(reply.suggestions))
     return "\n".join(lines)

@@ -82,8 +82,7 @@ def list_items(passage: Passage, terms: set[str], index: Index, whole: bool) -> 
     items = passage.text.splitlines()
     chosen = items
     if not whole:
-        tok = index.tokenizer
-        all_terms = [set(tok.tokenize(i)) for i in items]
+        all_terms = [set(t) for t in index.item_terms[passage.id]]
         shared = set.intersection(*all_terms) if all_terms else set()
         scores = [sum(index.retriever.idf(t) for t in (it - shared) & terms) for it in all_terms]
         best = max(scores, default=0.0)

@@ -35,6 +35,8 @@ class Doc:
     row: TableRow | None
     defined: frozenset[str]  # terms the document explains
     title: frozenset[str] = frozenset()  # terms of its title (a row: its aspect)
+    facet_terms: frozenset[str] = frozenset()  # terms of its facet's name ("rules")
+    pieces: tuple[tuple[str, frozenset[str]], ...] = ()  # sentences and list items, with terms
 
 
 class Index:
@@ -103,6 +105,8 @@ class Index:
                 None,
                 self._defined_terms(p),
                 frozenset(tok.tokenize(p.title)),
+                frozenset(tok.tokenize(p.facet.replace("-", " "))),
+                self._pieces(p.text),
             )
         for r in kb.table:
             parts = [r.aspect, *(c.text for c in r.cells), *r.keywords]
@@ -122,6 +126,19 @@ class Index:
         common = set(self.subject_term.values())
         self.row_terms = {r.id: set(terms([r.aspect, *r.keywords])) - common for r in kb.table}
         self.suggestions = self._suggestions()
+        self.neutral_terms = frozenset({tok.stem(w) for w in language.neutral} | language.neutral)
+        self.source_words = language.source_words | {kb.source_kind.lower()}
+        self.source_terms = frozenset(tok.stem(w) for w in self.source_words)
+        self.item_terms = {
+            p.id: tuple(frozenset(tok.tokenize(line)) for line in p.text.splitlines())
+            for p in kb.passages
+            if p.is_list
+        }
+
+    def _pieces(self, text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+        """The sentences (or list items) of a text, each with its terms."""
+        parts = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n", text) if s.strip()]
+        return tuple((s, frozenset(self.tokenizer.tokenize(s))) for s in parts)
 
     def _defined_terms(self, p: Passage) -> frozenset[str]:
         """Terms a passage explains: its title, the heads of its "X is ..."

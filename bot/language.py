@@ -65,6 +65,9 @@ class Language:
     facets: dict[str, tuple[re.Pattern[str], ...]]
     question_types: tuple[QuestionType, ...]
     opinion_patterns: tuple[re.Pattern[str], ...]
+    opinion_any: re.Pattern[str]
+    greeting_words: frozenset[str]  # one-word greetings ("hi", "gm")
+    pleasantries: frozenset[tuple[str, ...]]  # greetings and thanks
     howto_patterns: tuple[re.Pattern[str], ...]
     live_patterns: tuple[re.Pattern[str], ...]
     audience_patterns: tuple[re.Pattern[str], ...]
@@ -123,6 +126,14 @@ def _patterns(value: Any, key: str) -> tuple[re.Pattern[str], ...]:
     return tuple(out)
 
 
+def _union(value: Any, key: str) -> tuple[re.Pattern[str], ...]:
+    """The patterns as one alternation, for lists only ever asked "does any match?"."""
+    patterns = _patterns(value, key)
+    if not patterns:
+        return ()
+    return (re.compile("|".join(f"(?:{p.pattern})" for p in patterns)),)
+
+
 def parse_frequencies(text: str) -> dict[str, float]:
     """Lines of "<zipf x 10> <word> <word> ..." (``#`` starts a comment)."""
     out: dict[str, float] = {}
@@ -151,20 +162,23 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
         )
         chat = {str(k): tuple(str(v).split()) for k, v in data["chat"].items()}
         emoji = {str(k): frozenset(str(v)) for k, v in data["emoji"].items()}
-        facets = {str(k): _patterns(v, f"facets.{k}") for k, v in data["facets"].items()}
+        facets = {str(k): _union(v, f"facets.{k}") for k, v in data["facets"].items()}
+        greetings = _phrases(data["greetings"], "greetings")
         return Language(
             stopwords=_words(data["stopwords"], "stopwords"),
             neutral=_words(data["neutral"], "neutral"),
             filler=_words(data["filler"], "filler"),
             source_words=_words(data["source_words"], "source_words"),
             chat=chat,
-            greetings=_phrases(data["greetings"], "greetings"),
+            greetings=greetings,
+            greeting_words=frozenset(p[0] for p in greetings if len(p) == 1),
+            pleasantries=greetings | _phrases(data["thanks"], "thanks"),
             thanks=_phrases(data["thanks"], "thanks"),
             thank_words=_words(data["thank_words"], "thank_words"),
             byes=_phrases(data["byes"], "byes"),
             emoji=emoji,
-            help_patterns=_patterns(data["help_patterns"], "help_patterns"),
-            identity_patterns=_patterns(data["identity_patterns"], "identity_patterns"),
+            help_patterns=_union(data["help_patterns"], "help_patterns"),
+            identity_patterns=_union(data["identity_patterns"], "identity_patterns"),
             commands=frozenset(str(c) for c in data["commands"]),
             compare_words=_words(data["compare_words"], "compare_words"),
             compare_phrases=tuple(str(p) for p in data["compare_phrases"]),
@@ -176,17 +190,18 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
             ),
             list_words=_words(data["list_words"], "list_words"),
             back_references=_words(data["back_references"], "back_references"),
-            other_patterns=_patterns(data["other_patterns"], "other_patterns"),
-            more_patterns=_patterns(data["more_patterns"], "more_patterns"),
-            why_patterns=_patterns(data["why_patterns"], "why_patterns"),
-            which_patterns=_patterns(data["which_patterns"], "which_patterns"),
-            example_patterns=_patterns(data["example_patterns"], "example_patterns"),
+            other_patterns=_union(data["other_patterns"], "other_patterns"),
+            more_patterns=_union(data["more_patterns"], "more_patterns"),
+            why_patterns=_union(data["why_patterns"], "why_patterns"),
+            which_patterns=_union(data["which_patterns"], "which_patterns"),
+            example_patterns=_union(data["example_patterns"], "example_patterns"),
             facets=facets,
             question_types=types,
             opinion_patterns=_patterns(data["opinion_patterns"], "opinion_patterns"),
-            howto_patterns=_patterns(data["howto_patterns"], "howto_patterns"),
-            live_patterns=_patterns(data["live_patterns"], "live_patterns"),
-            audience_patterns=_patterns(data["audience_patterns"], "audience_patterns"),
+            opinion_any=_union(data["opinion_patterns"], "opinion_patterns")[0],
+            howto_patterns=_union(data["howto_patterns"], "howto_patterns"),
+            live_patterns=_union(data["live_patterns"], "live_patterns"),
+            audience_patterns=_union(data["audience_patterns"], "audience_patterns"),
             question_starts=_words(data["question_starts"], "question_starts"),
             auxiliaries=_words(data["auxiliaries"], "auxiliaries"),
             replies={str(k): str(v) for k, v in data["replies"].items()},

@@ -20,6 +20,7 @@ from bot.retrieval import Hit
 SAME_SUBJECT = 1.3
 OTHER_SUBJECT = 0.5
 FACET = 1.4
+FACET_NAMED = 2.0
 CANDIDATES = 12
 ENTITY_WEIGHT = 0.3
 SUBJECT_SHARE = 0.3
@@ -39,12 +40,14 @@ class Ranked:
 
 
 def facets_asked(query: Query, index: Index) -> set[str]:
-    """The facets whose cue patterns the question's wording matches."""
-    return {
-        facet
-        for facet, patterns in index.language.facets.items()
-        if any(p.search(query.joined) for p in patterns)
-    }
+    """The facets whose cue patterns the question's wording matches (computed once)."""
+    if query.facets is None:
+        query.facets = {
+            facet
+            for facet, patterns in index.language.facets.items()
+            if any(p.search(query.joined) for p in patterns)
+        }
+    return query.facets
 
 
 def coverage(
@@ -60,9 +63,28 @@ def coverage(
     found nowhere, weighted by how rare it is in English. A known everyday
     word ("traditional", "modern") counts less than a specific one.
     """
+    weight, missing = weights(terms, index, unknown, surface)
+    return share(weight, missing, matched)
+
+
+def share(weight: Mapping[str, float], missing: float, matched: frozenset[str]) -> float:
+    """The share of the weight of the terms in ``matched`` (``missing``: found nowhere)."""
+    total = sum(weight.values()) + missing
+    if total <= 0:
+        return 1.0
+    return sum(w for t, w in weight.items() if t in matched) / total
+
+
+def weights(
+    terms: set[str],
+    index: Index,
+    unknown: Sequence[str] = (),
+    surface: Mapping[str, str] | None = None,
+) -> tuple[dict[str, float], float]:
+    """Each known term's weight in :func:`coverage`, and the unknown words' total."""
     salience = index.language.salience
     surface = surface or {}
-    weight = {}
+    weight: dict[str, float] = {}
     for t in terms:
         if t not in index.retriever.vocabulary:
             continue  # an unknown word counts through ``unknown``
@@ -74,30 +96,28 @@ def coverage(
     for t in terms & index.subject_of_term.keys():
         # A subject is named everywhere, so its idf is low, yet it is what is asked about.
         weight[t] = max(weight[t], index.max_idf * SUBJECT_SHARE)
-    total = sum(weight.values()) + sum(UNKNOWN * index.max_idf * salience(w) for w in unknown)
-    if total <= 0:
-        return 1.0
-    return sum(w for t, w in weight.items() if t in matched) / total
+    return weight, sum(UNKNOWN * index.max_idf * salience(w) for w in unknown)
 
 
 def rank(query: Query, plan: Plan, index: Index) -> list[Ranked]:
     """The plan's candidates, best first."""
-    weights = dict(plan.weights)
+    query_weights = dict(plan.weights)
     facets = facets_asked(query, index)
     if plan.entity is not None and facets and "examples" not in facets:
         # "How does ChatGPT work?" asks how its subject works: the name counts
         # less than the subject it belongs to.
         implied = index.term_subject.get(plan.entity)
         if implied is not None:
-            weights[plan.entity] = ENTITY_WEIGHT
+            query_weights[plan.entity] = ENTITY_WEIGHT
             term = index.subject_term[implied]
-            weights[term] = weights.get(term, 0.0) + 1.0
-    hits = index.retriever.search(weights, k=CANDIDATES)
+            query_weights[term] = query_weights.get(term, 0.0) + 1.0
+    hits = index.retriever.search(query_weights, k=CANDIDATES)
     if not hits:
         return []
     subjects = plan.subjects
     focus = subjects[0] if len(subjects) == 1 else None
     wanted = set(query.content) | {index.subject_term[s] for s in query.subjects}
+    weight, _ = weights(wanted, index, surface=query.surface)
     out = []
     for hit in hits:
         doc = index.docs[hit.id]
@@ -106,12 +126,14 @@ def rank(query: Query, plan: Plan, index: Index) -> list[Ranked]:
             factor *= SAME_SUBJECT if doc.subject == focus else OTHER_SUBJECT
         elif focus and doc.row is not None:
             factor *= SAME_SUBJECT
-        if doc.facet in facets:
+        if doc.facet_terms & set(query.content):
+            factor *= FACET_NAMED  # "what are the rules?" names the passage's facet
+        elif doc.facet in facets:
             factor *= FACET
         titled = hit.matched & doc.title & set(query.content)
         if titled:  # the question names what the passage's heading names
             factor *= 1 + TITLE * len(titled) / len(query.content)
-        cov = coverage(wanted, hit.matched, index, surface=query.surface) if wanted else 1.0
+        cov = share(weight, 0.0, hit.matched) if wanted else 1.0
         out.append(Ranked(hit, hit.score * factor * (COVERAGE_BASE + cov), cov))
     out.sort(key=lambda r: (-r.score, r.hit.id))
     return out

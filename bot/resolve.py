@@ -117,6 +117,21 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
         result.rows = rows
         return result
 
+    entity = _entity(query, index)
+    wants_which = _matches(lang.which_patterns, joined) or (
+        entity is not None
+        and entity in index.names
+        and bool(query.subjects)
+        and " or " in f" {joined} "
+    )
+    if wants_which and len(all_subjects) > 1:
+        carried_entity = entity or (last.entity if last is not None else None)
+        if carried_entity is not None:
+            result.action = "classify"
+            result.entity = carried_entity
+            result.carried = entity is None
+            return result
+
     if last is not None:
         other = _matches(lang.other_patterns, joined) and not query.subjects
         if other and last.subjects and len(all_subjects) > 1:
@@ -136,21 +151,6 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
             result.action = "more"
             result.subjects = list(last.subjects)
             result.carried = True
-            return result
-
-    entity = _entity(query, index)
-    wants_which = _matches(lang.which_patterns, joined) or (
-        entity is not None
-        and entity in index.names
-        and bool(query.subjects)
-        and " or " in f" {joined} "
-    )
-    if wants_which and len(all_subjects) > 1:
-        carried_entity = entity or (last.entity if last is not None else None)
-        if carried_entity is not None:
-            result.action = "classify"
-            result.entity = carried_entity
-            result.carried = entity is None
             return result
 
     examples = _matches(lang.example_patterns, joined)

@@ -31,6 +31,8 @@ def normalize(text: str) -> str:
 
     ``'Ｍachine Léarning'`` becomes ``'machine learning'``.
     """
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKC", text).casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -103,6 +105,7 @@ class Tokenizer:
                 if key:
                     self._phrases.setdefault(key, target)
         self._longest = max((len(k) for k in self._phrases), default=1)
+        self._starts = frozenset(k[0] for k in self._phrases if len(k) > 1)
         # An inflection of a one-word variant maps like it ("generator" like "generate").
         self._stemmed: dict[str, tuple[str, ...]] = {}
         self._stem_length: dict[str, int] = {}
@@ -116,10 +119,12 @@ class Tokenizer:
         for key, target in self._phrases.items():
             if len(key) == 1 and key[0] not in stopwords:
                 self._stemmed.setdefault(self.stem(key[0]), target)
-                self._stem_length[self.stem(key[0])] = len(key[0])
+                stem = self.stem(key[0])
+                self._stem_length[stem] = min(len(key[0]), self._stem_length.get(stem, 99))
         self._by_stem: dict[str, list[str]] = {}
         for word in vocabulary - stopwords:
             self._by_stem.setdefault(self.stem(word), []).append(word)
+        self._shortest = {s: min(len(w) for w in ws) for s, ws in self._by_stem.items()}
         # Deletion index for spelling correction. It never corrects to a
         # stopword ("bring" is not "being").
         self._deletes: dict[str, list[str]] = {}
@@ -149,8 +154,8 @@ class Tokenizer:
         """
         if len(word) < _MIN_CORRECTABLE or not word.isalpha() or word in self.vocabulary:
             return word
-        if word in self._english and self.stem(word) not in self._stems:
-            return word  # a real English word ("suggest"), not a typo of one we know
+        if word in self._english:
+            return word  # a real English word ("suggest", "relativity"), not a typo
         stem = self.stem(word)
         if stem in self._stems and any(self.stem(w) == stem for w in self._by_stem.get(stem, ())):
             # A known stem ("machin") may only be completed to a word of that stem.
@@ -174,7 +179,8 @@ class Tokenizer:
         out: list[tuple[str, ...]] = []
         i = 0
         while i < len(ws):
-            for size in range(min(self._longest, len(ws) - i), 0, -1):
+            longest = self._longest if ws[i] in self._starts else 1
+            for size in range(min(longest, len(ws) - i), 0, -1):
                 target = self._phrases.get(tuple(ws[i : i + size]))
                 if target is not None:
                     out.append(target)
@@ -199,9 +205,16 @@ class Tokenizer:
         """
         if len(unit) > 1:
             return "_".join(unit)
-        if unit[0] in self.stopwords:
+        word = unit[0]
+        if word in self.stopwords:
             return None
-        return self.stem(unit[0])
+        stem = self.stem(word)
+        shortest = self._shortest.get(stem)
+        if word not in self.vocabulary and shortest is not None and len(word) - shortest > 3:
+            # A derivation the stemmer folds into a known word ("relativity" is
+            # not "related"): a term of its own.
+            return word
+        return stem
 
     def terms_of(self, units: Iterable[tuple[str, ...]]) -> list[str]:
         """Index terms of units from :meth:`units`."""

@@ -1,0 +1,179 @@
+"""Each stage of the answer pipeline on its own, as plain functions."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import acts, analysis, answerability, compose, rank, resolve
+from bot.conversation import Turn
+from bot.engine import Engine
+from bot.knowledge import KnowledgeError
+from bot.language import english, parse, parse_frequencies
+
+
+def _query(engine: Engine, text: str) -> analysis.Query:
+    return analysis.analyse(analysis.clean(text), engine.index)
+
+
+# ---------------------------------------------------------------- acts
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("gm", "greeting"),
+        ("👋", "greeting"),
+        ("hello?? anyone here", "greeting"),
+        ("yo bro", "greeting"),
+        ("ty!!", "thanks"),
+        ("🙏", "thanks"),
+        ("lol ok bye", "bye"),
+        ("so what can you actually do", "help"),
+        ("who made you?", "identity"),
+        ("/compare goal", "command"),
+        ("what is ml", "question"),
+    ],
+)
+def test_dialogue_acts(text: str, kind: str) -> None:
+    assert acts.classify(text, english()).kind == kind
+
+
+def test_greeting_in_front_of_a_question_is_dropped() -> None:
+    act = acts.classify("hey there, what is generative AI?", english())
+    assert act.kind == "question" and act.text == "what is generative ai"
+
+
+# ---------------------------------------------------------------- analysis
+
+
+def test_a_long_preamble_is_context_not_question() -> None:
+    text = (
+        "So my boss keeps talking about AI in every meeting and I work in marketing. "
+        "I nodded along but honestly I was lost. What does machine learning actually do?"
+    )
+    focus, rest = analysis.focus_of(text, english().question_starts)
+    assert focus == "What does machine learning actually do?"
+    assert rest.startswith("So my boss")
+
+
+def test_chat_spellings_audience_and_unknown_words(shipped_engine: Engine) -> None:
+    q = _query(shipped_engine, "wats genai, explain it to my grandma pls")
+    assert q.subjects == ["genai"] and q.unknown == []
+    q = _query(shipped_engine, "does chatgpt hallucinate")
+    assert q.unknown == ["hallucinate"] and "chatgpt" in q.content
+
+
+def test_work_per_question_is_bounded(shipped_engine: Engine) -> None:
+    junk = [f"qzx{chr(97 + i % 26)}{chr(97 + i // 26)}vw" for i in range(200)]
+    q = _query(shipped_engine, " ".join(junk))
+    # Only the last MAX_FOCUS_WORDS words are looked at, and few of them corrected.
+    assert q.unknown == junk[-analysis.MAX_FOCUS_WORDS :]
+
+
+# ---------------------------------------------------------------- resolve
+
+
+def test_plans(shipped_engine: Engine) -> None:
+    index = shipped_engine.index
+
+    def plan(text: str, *history: Turn) -> resolve.Plan:
+        return resolve.plan(_query(shipped_engine, text), history, index)
+
+    assert plan("what are the key differences between ml and genai").action == "compare"
+    assert plan("what's the difference between ML and GenAI?").action == "ask"
+    assert plan("ml vs genai").action == "compare"
+    assert plan("how do their outputs and evaluation differ?").rows == [
+        "output-type",
+        "how-it-evaluates",
+    ]
+    last = Turn("what is ml", "answer", ("ml",), ("ml-definition",), "definition")
+    other = plan("what about the other one?", last)
+    assert other.action == "repeat" and other.subjects == ["genai"]
+    assert plan("and genai?", last).action == "repeat"
+    assert plan("why?", last).action == "more"
+    assert plan("examples?", last).action == "examples"
+    assert plan("examples?", last).subjects == ["ml"]
+    chatgpt = Turn("what is chatgpt", "answer", ("genai",), ("genai-examples",), entity="chatgpt")
+    which = plan("is it ML or GenAI?", chatgpt)
+    assert which.action == "classify" and which.entity == "chatgpt"
+
+
+# ---------------------------------------------------------------- rank and answerability
+
+
+def _verdict(engine: Engine, text: str) -> answerability.Verdict:
+    q = _query(engine, text)
+    p = resolve.plan(q, (), engine.index)
+    return answerability.judge(q, p, rank.rank(q, p, engine.index), engine.index)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Who invented machine learning?", "question_type"),
+        ("When did generative AI take off?", "question_type"),
+        ("How much does ChatGPT cost?", "question_type"),
+        ("How many parameters does an LLM have?", "question_type"),
+        ("Does ChatGPT hallucinate?", "not_mentioned"),
+        ("What is synthetic data?", "not_explained"),
+        ("Should I learn python before machine learning?", "no_opinion"),
+        ("Is ChatGPT better than Claude?", "no_opinion"),
+        ("What's the weather tomorrow?", "live"),
+        ("Tell me about the Roman Empire", "not_mentioned"),
+        ("How does machine learning work?", "ok"),
+        ("Is generative AI a subset of machine learning?", "ok"),
+    ],
+)
+def test_answerability(shipped_engine: Engine, text: str, reason: str) -> None:
+    assert _verdict(shipped_engine, text).reason == reason
+
+
+def test_refusal_names_what_is_missing(shipped_engine: Engine) -> None:
+    assert shipped_engine.ask("Who invented machine learning?").text.startswith(
+        "The article doesn't say who invented machine learning."
+    )
+    assert "“hallucinate”" in shipped_engine.ask("does chatgpt hallucinate?").text
+    quoted = answerability.clause("When did AI take off?", english().auxiliaries)
+    assert quoted == "“When did AI take off?”"
+
+
+def test_coverage_weighs_unknown_words_by_rarity(shipped_engine: Engine) -> None:
+    index = shipped_engine.index
+    terms = {"chatgpt"}
+    matched = frozenset(terms)
+    rare = rank.coverage(terms, matched, index, ["hallucinate"])
+    everyday = rank.coverage(terms, matched, index, ["day"])
+    assert rare < answerability.MIN_COVERAGE < everyday
+
+
+# ---------------------------------------------------------------- compose
+
+
+def test_fit_keeps_whole_sentences() -> None:
+    text = compose.fit(["One. Two. " + "Three is long. " * 80, "Four."], budget=120)
+    assert len(text) <= 120 and text.startswith("One. Two.") and text.endswith("Four.")
+
+
+def test_wording_comes_from_the_knowledge_base(shipped_engine: Engine) -> None:
+    say = compose.Wording(shipped_engine.index)
+    assert "Machine Learning vs Generative AI" in say("thanks")
+    assert say("not_mentioned", missing="“x”") == "The article doesn't mention “x”."
+
+
+# ---------------------------------------------------------------- language data
+
+
+def test_language_file_errors_name_the_key() -> None:
+    with pytest.raises(KnowledgeError, match=r"english\.yaml: missing key"):
+        parse({})
+    data = {"stopwords": "a", "help_patterns": ["("]}
+    with pytest.raises(KnowledgeError, match=r"english\.yaml"):
+        parse(data)
+
+
+def test_frequencies_and_salience() -> None:
+    freq = parse_frequencies("# comment\n60 day\n30 lasagna\n")
+    assert freq == {"day": 6.0, "lasagna": 3.0}
+    lang = english()
+    assert lang.salience("hallucinate") == 1.0
+    assert lang.salience("day") < 0.05 < lang.salience("copyright") < 1.0
