@@ -173,3 +173,14 @@ def analyse(text: str, index: Index) -> Query:
             seen_unknown.add(word)
             query.unknown.append(word)
     return query
+
+
+def facets_asked(query: Query, index: Index) -> set[str]:
+    """The facets whose cue patterns the question's wording matches (computed once)."""
+    if query.facets is None:
+        query.facets = {
+            facet
+            for facet, patterns in index.language.facets.items()
+            if any(p.search(query.joined) for p in patterns)
+        }
+    return query.facets

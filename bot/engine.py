@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot import compose
 from bot.acts import Act, classify
-from bot.analysis import Query, analyse, clean
+from bot.analysis import Query, analyse, clean, facets_asked
 from bot.answerability import Verdict, intent, judge
 from bot.compose import Wording, quoted
 from bot.conversation import ConversationStore, Turn
@@ -23,7 +23,7 @@ from bot.index import Index
 from bot.knowledge import KnowledgeBase, load
 from bot.language import Language, english
 from bot.models import Passage, Reply
-from bot.rank import Ranked, facets_asked, rank
+from bot.rank import Ranked, rank
 from bot.resolve import Plan, named_rows, plan
 from bot.retrieval import DEFAULT_VARIANT
 from bot.text import words

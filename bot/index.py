@@ -126,6 +126,16 @@ class Index:
         common = set(self.subject_term.values())
         self.row_terms = {r.id: set(terms([r.aspect, *r.keywords])) - common for r in kb.table}
         self.suggestions = self._suggestions()
+        self.list_terms = frozenset(
+            t
+            for w in (*language.list_words, "example", "instance", "use case")
+            for t in tok.tokenize(w)
+        )
+        # Terms a request for the comparison may use: its cue words, its rows' words.
+        cues = language.compare_words | language.versus_words | set(language.compare_phrases)
+        self.comparison_terms = frozenset(
+            {t for cue in cues for t in tok.tokenize(cue)}.union(*self.row_terms.values())
+        )
         self.neutral_terms = frozenset({tok.stem(w) for w in language.neutral} | language.neutral)
         self.source_words = language.source_words | {kb.source_kind.lower()}
         self.source_terms = frozenset(tok.stem(w) for w in self.source_words)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.analysis import Query
+from bot.analysis import Query, facets_asked
 from bot.index import Index
 from bot.resolve import Plan
 from bot.retrieval import Hit
@@ -37,17 +37,6 @@ class Ranked:
     hit: Hit
     score: float
     coverage: float
-
-
-def facets_asked(query: Query, index: Index) -> set[str]:
-    """The facets whose cue patterns the question's wording matches (computed once)."""
-    if query.facets is None:
-        query.facets = {
-            facet
-            for facet, patterns in index.language.facets.items()
-            if any(p.search(query.joined) for p in patterns)
-        }
-    return query.facets
 
 
 def coverage(

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.analysis import Query
+from bot.analysis import Query, facets_asked
 from bot.conversation import Turn
 from bot.index import Index
 
@@ -65,6 +65,9 @@ def is_comparison(query: Query, index: Index) -> bool:
     back = bool(ws & {"them", "both", "two", "they", "each", "these", "those"})
     if len(query.subjects) == 1 and not back:
         return False  # "How does ML compare predictions?" is about one side
+    others = [t for t in query.content if t not in index.comparison_terms]
+    if len(query.subjects) < 2 and not back and others:
+        return False  # "supervised vs unsupervised learning" compares other things
     explicit = bool(ws & lang.compare_words) or any(p in query.joined for p in lang.compare_phrases)
     singular = bool(ws & (lang.difference_words - lang.plural_difference_words))
     # "ML vs GenAI" is the comparison; "ML vs GenAI: what's the key difference?" one answer.
@@ -83,10 +86,13 @@ def _entity(query: Query, index: Index) -> str | None:
     for term in query.content:
         if term in index.term_subject and term in index.names:
             return term
-    for term in query.content:
-        if term in index.term_subject:
-            return term
     return None
+
+
+def _implied_subject(query: Query, index: Index) -> str | None:
+    """The one subject the question's terms point to, when it names none."""
+    found = {index.term_subject[t] for t in query.content if t in index.term_subject}
+    return next(iter(found)) if len(found) == 1 else None
 
 
 def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
@@ -125,7 +131,9 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
         and " or " in f" {joined} "
     )
     if wants_which and len(all_subjects) > 1:
-        carried_entity = entity or (last.entity if last is not None else None)
+        carried_entity = entity
+        if entity is None and last is not None and not query.content:
+            carried_entity = last.entity  # "is it ML or GenAI?" about the thing just asked
         if carried_entity is not None:
             result.action = "classify"
             result.entity = carried_entity
@@ -154,8 +162,11 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
             return result
 
     examples = _matches(lang.example_patterns, joined)
-    extra = [t for t in query.content if t not in index.term_subject or t == entity]
-    if examples and len(extra) <= 1 and entity is None:
+    # "examples?", "some ML examples": nothing asked but examples (of subjects named or
+    # carried); "the house price example" asks for one example, found by retrieval.
+    extra = [t for t in query.content if t not in index.list_terms]
+    other_facets = facets_asked(query, index) - {"examples"}
+    if examples and not extra and entity is None and not other_facets:
         if not query.subjects and last is not None:
             result.subjects = list(last.subjects) or all_subjects
             result.carried = True
@@ -182,8 +193,8 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
             result.entity = last.entity
             weights[last.entity] = weights.get(last.entity, 0.0) + CARRIED_WEIGHT
             result.carried = True
-    if not result.subjects and entity is not None:
-        implied = index.term_subject.get(entity)
+    if not result.subjects:
+        implied = _implied_subject(query, index)
         if implied is not None:
             result.subjects = [implied]
     return result
