@@ -63,6 +63,17 @@ def expand(ws: list[str], chat: dict[str, tuple[str, ...]]) -> list[str]:
     return out
 
 
+_VOCATIVE = re.compile(r"^(?:hey |ok |okay |yo )?([A-Z][a-z]+),\s+")
+
+
+def drop_vocative(text: str, known: Callable[[str], bool]) -> str:
+    """ "Alexa, does ML ...?": the question without the name it is addressed to."""
+    match = _VOCATIVE.match(text)
+    if match and not known(match.group(1).lower()):
+        return text[match.end() :]
+    return text
+
+
 def focus_of(text: str, starts: frozenset[str]) -> tuple[str, str]:
     """The question part of a message, and the rest (its preamble).
 
@@ -104,7 +115,7 @@ def analyse(text: str, index: Index) -> Query:
     """The :class:`Query` of a cleaned message."""
     lang = index.language
     tok = index.tokenizer
-    focus, preamble = focus_of(text, lang.question_starts)
+    focus, preamble = focus_of(drop_vocative(text, tok.known), lang.question_starts)
     raw = expand(words(focus)[-MAX_FOCUS_WORDS:], lang.chat)
     joined_raw = " ".join(raw)
     for pattern in lang.audience_patterns:

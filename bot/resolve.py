@@ -57,18 +57,17 @@ def is_comparison(query: Query, index: Index) -> bool:
     lang = index.language
     ws = set(query.words)
     plural = bool(ws & lang.plural_difference_words)
-    exhaustive = bool(ws & lang.difference_words) and bool(
-        ws & {"all", "every", "each", "list", "full", "complete", "entire", "whole"}
-    )
-    if plural or exhaustive:
-        return True
+    every = bool(ws & {"all", "every", "each", "list", "full", "complete", "entire", "whole"})
+    explicit = bool(ws & lang.compare_words) or any(p in query.joined for p in lang.compare_phrases)
+    if plural or (every and (explicit or ws & lang.difference_words)):
+        return True  # "all the differences", "compare them on every point"
     back = bool(ws & {"them", "both", "two", "they", "each", "these", "those"})
+    back = back or (explicit and "it" in ws)  # "compare it with GenAI"
     if len(query.subjects) == 1 and not back:
         return False  # "How does ML compare predictions?" is about one side
     others = [t for t in query.content if t not in index.comparison_terms]
     if len(query.subjects) < 2 and not back and others:
         return False  # "supervised vs unsupervised learning" compares other things
-    explicit = bool(ws & lang.compare_words) or any(p in query.joined for p in lang.compare_phrases)
     singular = bool(ws & (lang.difference_words - lang.plural_difference_words))
     # "ML vs GenAI" is the comparison; "ML vs GenAI: what's the key difference?" one answer.
     asks = bool(ws & {"what", "how", "which", "why", "whats"})

@@ -84,7 +84,7 @@ def _grade_grader_case(engine: Engine, key: str, section: str, item: Any) -> str
     return None
 
 
-@pytest.mark.parametrize("name", ["chat-a.yaml", "mixed-b.yaml"])
+@pytest.mark.parametrize("name", ["chat-a.yaml", "mixed-b.yaml", "terse-c.yaml"])
 def test_tuning_set(name: str) -> None:
     """Sets written blind by others, now tuned on: every section at 90% or more."""
     engine = Engine.load()
