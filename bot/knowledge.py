@@ -209,12 +209,14 @@ def _load_subjects(f: _File, data: Mapping[str, Any]) -> tuple[Subject, ...]:
 def _load_source(folder: Path) -> _Source:
     f = _File(folder, "source.yaml")
     data = f.load()
+    kind = f.optional_text(data, "source_kind") or "source"
     info = SourceInfo(
         title=f.text(data, "title"),
         date=f.text(data, "date"),
         version=f.text(data, "version"),
         url=f.optional_text(data, "url"),
         publisher=f.optional_text(data, "publisher"),
+        kind=kind,
     )
     subjects = _load_subjects(f, data)
     suggestions = f.strings(data, "suggested_questions")
@@ -229,7 +231,7 @@ def _load_source(folder: Path) -> _Source:
     return _Source(
         name=f.optional_text(data, "name") or " vs ".join(s.name for s in subjects),
         info=info,
-        kind=f.optional_text(data, "source_kind") or "source",
+        kind=kind,
         scope=f.text(data, "scope"),
         subjects=subjects,
         suggestions=suggestions,

@@ -70,6 +70,7 @@ class SourceInfo:
     version: str
     url: str = ""
     publisher: str = ""
+    kind: str = "source"  # how replies name it: "article", "FAQ", "guide"
 
 
 @dataclass(frozen=True)

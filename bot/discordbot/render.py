@@ -184,10 +184,10 @@ def _add_field(embed: discord.Embed, name: str, value: str, *, inline: bool = Fa
 
 
 def footer_text(source: SourceInfo) -> str:
-    """The footer line: knowledge-base version and the article's date."""
+    """The footer line: knowledge-base version and the source's date."""
     parts = [f"Knowledge base v{source.version}"]
     if source.date:
-        parts.append(f"article of {source.date}")
+        parts.append(f"{source.kind} of {source.date}")
     return clean(" · ".join(parts), FOOTER_LIMIT)
 
 
@@ -233,7 +233,7 @@ def answer_embed(reply: Reply, source: SourceInfo, *, title: str | None = None) 
 
 
 def compare_embed(reply: Reply, source: SourceInfo) -> discord.Embed:
-    """The comparison as one field per aspect, ML and GenAI on their own lines.
+    """The comparison as one field per aspect, each subject on its own line.
 
     Reads the same on a phone and a desktop (no monospace table to wrap).
     """

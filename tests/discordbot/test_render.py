@@ -12,7 +12,9 @@ from bot.discordbot import render
 from bot.engine import Engine
 from bot.models import Cell, Reply, Source, SourceInfo, TableRow
 
-SOURCE = SourceInfo(title="Generative AI vs. Machine Learning", date="2026-06-11", version="1")
+SOURCE = SourceInfo(
+    title="Generative AI vs. Machine Learning", date="2026-06-11", version="1", kind="article"
+)
 
 FAMILY = "👨\u200d👩\u200d👧\u200d👦"  # one grapheme, 7 code points, 11 UTF-16 units
 FLAG = "🇫🇷"
