@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from bot.engine import Engine
+from tests.core.grading import failures_by_section
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 MAX_CHARS = {"answer": 800, "compare": 2000, "refusal": 800, "help": 1500, "smalltalk": 1500}
@@ -58,46 +59,14 @@ def test_question_set(name: str) -> None:
     assert not report, "\n".join(report)
 
 
-GRADER_KINDS = {
-    "in_scope": {"answer", "compare"},
-    "compare": {"compare"},
-    "refusal": {"refusal"},
-    "help": {"help", "smalltalk"},
-}
-GRADER_MAX = {"in_scope": 800, "compare": 2000, "refusal": 800, "help": 1500}
-
-
-def _grade_grader_case(engine: Engine, key: str, section: str, item: Any) -> str | None:
-    """One case in the format of ../shared/eval/grade.py (sections by expected kind)."""
-    if isinstance(item, str):
-        item = {"q": item}
-    turns = item.get("turns") or [item["q"]]
-    for turn in turns:
-        reply = engine.ask(turn, key)
-    if reply.kind not in GRADER_KINDS[section]:
-        return f"{turns}: kind {reply.kind}"
-    if len(reply.text) > GRADER_MAX[section]:
-        return f"{turns}: {len(reply.text)} characters"
-    for fact in item.get("facts", []):
-        if not any(re.search(alt, reply.text, re.I) for alt in fact):
-            return f"{turns}: missing {fact}"
-    return None
-
-
 @pytest.mark.parametrize("name", ["chat-a.yaml", "mixed-b.yaml", "terse-c.yaml"])
 def test_tuning_set(name: str) -> None:
     """Sets written blind by others, now tuned on: every section at 90% or more."""
     engine = Engine.load()
     data = yaml.safe_load((DATA / "tuning" / name).read_text(encoding="utf-8"))
-    report = []
-    for section, items in data.items():
-        failures = [
-            why
-            for i, item in enumerate(items)
-            if (why := _grade_grader_case(engine, f"{section}-{i}", section, item))
-        ]
-        if len(failures) > 0.1 * len(items):
-            report.append(
-                f"{section}: {len(failures)} of {len(items)} failed\n  " + "\n  ".join(failures)
-            )
+    report = [
+        f"{section}: {len(failed)} of {len(data[section])} failed\n  " + "\n  ".join(failed)
+        for section, failed in failures_by_section(engine, data).items()
+        if len(failed) > 0.1 * len(data[section])
+    ]
     assert not report, "\n".join(report)
