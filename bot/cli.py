@@ -155,7 +155,8 @@ def cmd_chat(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) 
     width = terminal_width(out)
     intro = (
         f"Ask me about {engine.kb.name} (from “{src.title}”, {src.date}).\n"
-        "Type /compare for the side-by-side table, /help for more, quit to leave."
+        + ("Type /compare for the side-by-side table, " if engine.kb.table else "Type ")
+        + "/help for more, quit to leave."
     )
     print(_wrap(intro, width) if width else intro, file=out)
     while True:
