@@ -101,8 +101,8 @@ def focus_of(text: str, starts: frozenset[str]) -> tuple[str, str]:
 
 
 def _base_form(word: str, known: Callable[[str], bool], neutral: frozenset[str]) -> str | None:
-    """The adjective of a comparative or superlative ("bigger" -> "big"), if known."""
-    for suffix in ("est", "er"):
+    """The base of a comparative or an agent noun ("bigger" -> "big", "farmers" -> "farm")."""
+    for suffix in ("est", "ers", "er"):  # "bigger", "farmers"
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             base = word[: -len(suffix)]
             for candidate in (base, base[:-1] if base[-1:] == base[-2:-1] else base, base + "e"):

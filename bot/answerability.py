@@ -26,7 +26,7 @@ from typing import Literal
 
 from bot.analysis import Query
 from bot.index import Doc, Index
-from bot.rank import Ranked, coverage
+from bot.rank import Ranked, coverage, plan_terms
 from bot.resolve import Plan
 from bot.text import words
 
@@ -41,6 +41,7 @@ Reason = Literal[
     "not_explained",
 ]
 MIN_COVERAGE = 0.45  # swept 0.4-0.55 on the tuning sets: a plateau from 0.4 to 0.5
+_MEASURED = re.compile(r"\bhow (?:much|many) ([a-z]+(?: [a-z]+)?)")  # "showcase posts"
 NEIGHBOUR = 0.5  # a runner-up this close to the best adds its terms to the coverage
 STRICT_COVERAGE = 0.8  # for personal how-to questions
 
@@ -69,7 +70,7 @@ def clause(focus: str, auxiliaries: frozenset[str]) -> str:
     ws = focus.strip().rstrip("?!. ").split()
     if not ws:
         return ""
-    if len(ws) > 1 and ws[1].lower() in auxiliaries:
+    if any(w.lower() in auxiliaries for w in ws[1:4]):
         return "“" + focus.strip().rstrip("?!. ") + "?”"
     return " ".join([ws[0].lower(), *ws[1:]])
 
@@ -127,13 +128,21 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
     if not first.ok:
         return first
     wanted_terms = set(query.content) | {index.subject_term[s] for s in query.subjects}
+    measured = _MEASURED.search(joined)
+    if measured:
+        # "How much energy ...": the amount must be said of energy, not of anything.
+        terms = index.tokenizer.tokenize(measured.group(1))
+        wanted_terms = set(terms) or wanted_terms
     for qtype in lang.question_types:
-        text = doc.text if doc.row is not None else _relevant_text(doc, wanted_terms)
+        if doc.row is not None:
+            text = doc.text
+        else:
+            text = _relevant_text(doc, wanted_terms, fallback=not measured)
         if qtype.pattern.search(joined) and not qtype.evidence.search(text):
             return Verdict("question_type", clause(query.focus, lang.auxiliaries), qtype.refusal)
-    wanted = set(query.content)
-    if not plan.carried:
-        wanted |= {index.subject_term[s] for s in query.subjects}
+    wanted = plan_terms(query, plan, index)
+    if plan.carried:
+        wanted -= {index.subject_term[s] for s in query.subjects}
     if wanted or query.unknown:
         matched = best.hit.matched
         runner = ranked[1] if len(ranked) > 1 else None
@@ -159,10 +168,15 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
     return Verdict("ok")
 
 
-def _relevant_text(doc: Doc, terms: set[str]) -> str:
-    """The sentences or list items of a passage that hold one of ``terms`` (else all of it)."""
+def _relevant_text(doc: Doc, terms: set[str], *, fallback: bool = True) -> str:
+    """The sentences or list items of a passage that hold one of ``terms``.
+
+    With none, all of it (``fallback``) or nothing.
+    """
     chosen = [text for text, piece_terms in doc.pieces if terms & piece_terms]
-    return " ".join(chosen) if chosen else doc.text
+    if chosen:
+        return " ".join(chosen)
+    return doc.text if fallback else ""
 
 
 def _definition_target(query: Query, index: Index) -> list[str]:

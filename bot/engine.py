@@ -22,7 +22,7 @@ from bot.conversation import ConversationStore, Turn
 from bot.index import Index
 from bot.knowledge import KnowledgeBase, load
 from bot.language import Language, english
-from bot.models import Passage, Reply
+from bot.models import Passage, Reply, Source
 from bot.rank import Ranked, rank
 from bot.resolve import Plan, named_rows, plan
 from bot.retrieval import DEFAULT_VARIANT
@@ -222,6 +222,11 @@ class Engine:
             repeated = self._repeat(the_plan.last, the_plan.subjects, query)
             if repeated is not None:
                 return repeated, self._turn(query, repeated, the_plan)
+        if action == "why" and the_plan.last is not None:
+            reason = self._why(the_plan.last, query)
+            if reason is not None:
+                return reason, self._turn(query, reason, the_plan)
+            action = "more"
         if action == "more" and the_plan.last is not None:
             reply = self._more(the_plan.last, history)
             return reply, self._turn(query, reply, the_plan)
@@ -329,7 +334,7 @@ class Engine:
                 ) or self._facet_passage(other, doc.facet)
                 if partner is not None:
                     chosen.append(partner)
-        for facet in sorted(asked - {doc.facet}):
+        for facet in sorted(asked - {doc.facet}) if len(asked) > 1 else ():
             # "What is X and how does it work?": one passage per facet asked.
             extra = self._facet_passage(doc.subject, facet) if doc.subject else None
             if extra is not None and extra not in chosen and len(chosen) < 2:
@@ -406,6 +411,25 @@ class Engine:
             return None
         return compose.passages_reply(
             chosen, self.index, scores={}, terms=set(last.terms), whole=True, question=query.text
+        )
+
+    def _why(self, last: Turn, query: Query) -> Reply | None:
+        """ "why?" after an answer: the sentences of that passage that give a reason."""
+        doc = self.index.docs.get(last.passage_ids[0]) if last.passage_ids else None
+        if doc is None or doc.passage is None:
+            return None
+        causal = self.index.language.causal
+        reasons = [text for text, terms in doc.pieces if causal.search(text)]
+        related = [
+            text for text, terms in doc.pieces if causal.search(text) and terms & set(last.terms)
+        ]
+        chosen = related or reasons
+        if not chosen:
+            return None
+        p = doc.passage
+        source = Source(p.id, p.section, p.title, 0.0)
+        return Reply(
+            "answer", compose.fit([" ".join(chosen)]), sources=(source,), question=query.text
         )
 
     def _more(self, last: Turn, history: Sequence[Turn]) -> Reply:

@@ -73,6 +73,7 @@ class Language:
     audience_patterns: tuple[re.Pattern[str], ...]
     question_starts: frozenset[str]
     auxiliaries: frozenset[str]
+    causal: re.Pattern[str]
     replies: dict[str, str]
     synonyms: dict[str, tuple[str, ...]]
     frequency: dict[str, float]  # word -> Zipf frequency (6: "day", 3: "lasagna")
@@ -204,6 +205,10 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
             audience_patterns=_union(data["audience_patterns"], "audience_patterns"),
             question_starts=_words(data["question_starts"], "question_starts"),
             auxiliaries=_words(data["auxiliaries"], "auxiliaries"),
+            causal=re.compile(
+                r"\b(?:" + "|".join(re.escape(str(m)) for m in data["causal_markers"]) + r")\b",
+                re.I,
+            ),
             replies={str(k): str(v) for k, v in data["replies"].items()},
             synonyms={str(k): tuple(str(v) for v in vs) for k, vs in data["synonyms"].items()},
             frequency=frequency,

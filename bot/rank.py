@@ -22,7 +22,6 @@ OTHER_SUBJECT = 0.5
 FACET = 1.4
 FACET_NAMED = 2.0
 CANDIDATES = 12
-ENTITY_WEIGHT = 0.3
 SUBJECT_SHARE = 0.3
 KNOWN_SALIENCE_FLOOR = 0.25
 COVERAGE_BASE = 0.2
@@ -88,24 +87,25 @@ def weights(
     return weight, sum(UNKNOWN * index.max_idf * salience(w) for w in unknown)
 
 
+def plan_terms(query: Query, plan: Plan, index: Index) -> set[str]:
+    """What the question asks about: its content terms and subjects, a name that
+    stands in for its subject replaced by that subject."""
+    wanted = set(query.content) | {index.subject_term[s] for s in query.subjects}
+    for name, subject in plan.stand_ins.items():
+        wanted.discard(name)
+        wanted.add(index.subject_term[subject])
+    return wanted
+
+
 def rank(query: Query, plan: Plan, index: Index) -> list[Ranked]:
     """The plan's candidates, best first."""
-    query_weights = dict(plan.weights)
     facets = facets_asked(query, index)
-    if plan.entity is not None and facets and "examples" not in facets:
-        # "How does ChatGPT work?" asks how its subject works: the name counts
-        # less than the subject it belongs to.
-        implied = index.term_subject.get(plan.entity)
-        if implied is not None:
-            query_weights[plan.entity] = ENTITY_WEIGHT
-            term = index.subject_term[implied]
-            query_weights[term] = query_weights.get(term, 0.0) + 1.0
-    hits = index.retriever.search(query_weights, k=CANDIDATES)
+    hits = index.retriever.search(plan.weights, k=CANDIDATES)
     if not hits:
         return []
     subjects = plan.subjects
     focus = subjects[0] if len(subjects) == 1 else None
-    wanted = set(query.content) | {index.subject_term[s] for s in query.subjects}
+    wanted = plan_terms(query, plan, index)
     weight, _ = weights(wanted, index, surface=query.surface)
     out = []
     for hit in hits:

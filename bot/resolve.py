@@ -19,7 +19,7 @@ from bot.analysis import Query, facets_asked
 from bot.conversation import Turn
 from bot.index import Index
 
-Action = Literal["ask", "compare", "examples", "more", "classify", "repeat"]
+Action = Literal["ask", "compare", "examples", "more", "why", "classify", "repeat"]
 CONTEXT_WEIGHT = 0.35  # a preamble's terms, against the question's 1.0
 CARRIED_WEIGHT = 0.6  # terms carried from the previous turn
 
@@ -35,6 +35,7 @@ class Plan:
     entity: str | None = None
     carried: bool = False  # the conversation filled something in
     last: Turn | None = None
+    stand_ins: dict[str, str] = field(default_factory=dict)  # a name asked about as its subject
 
 
 def _matches(patterns: Sequence[object], text: str) -> bool:
@@ -155,7 +156,7 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
             result.carried = True
             return result
         if _matches(lang.more_patterns, joined) or _matches(lang.why_patterns, joined):
-            result.action = "more"
+            result.action = "why" if _matches(lang.why_patterns, joined) else "more"
             result.subjects = list(last.subjects)
             result.carried = True
             return result
@@ -175,6 +176,15 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
         return result
 
     result.entity = entity
+    facets = facets_asked(query, index)
+    if entity is not None and "how-it-works" in facets:
+        # "How does ChatGPT work?" asks how its subject works: the subject stands
+        # in for the name, which only says which subject.
+        subject = index.term_subject[entity]
+        result.stand_ins[entity] = subject
+        weights.pop(entity, None)
+        term = index.subject_term[subject]
+        weights[term] = weights.get(term, 0.0) + 1.0
     if last is not None and not query.subjects and last.kind in ("answer", "compare"):
         back = bool(set(query.words) & lang.back_references)
         unknown = bool(query.unknown)

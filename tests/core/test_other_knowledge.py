@@ -21,7 +21,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 MIN_SHARE = 0.85
 
 
-@pytest.fixture(params=["kb_faq", "kb_tea"])
+@pytest.fixture(params=["kb_faq", "kb_tea", "kb_solar"])
 def other(request: pytest.FixtureRequest) -> tuple[Engine, dict[str, Any]]:
     folder = DATA / request.param
     questions = yaml.safe_load((folder / "questions.yaml").read_text(encoding="utf-8"))
@@ -84,3 +84,11 @@ def test_faq_without_a_table() -> None:
     assert reply.kind == "answer" and "Friday" in reply.text
     refused = engine.ask("who invented pixel art?")
     assert refused.kind == "refusal" and refused.text.startswith("The FAQ doesn't say")
+
+
+def test_why_gives_the_reason_the_last_passage_states() -> None:
+    engine = Engine.load(DATA / "kb_solar")
+    engine.ask("do taller wind turbines capture more energy?", "c")
+    reason = engine.ask("why?", "c")
+    assert reason.kind == "answer"
+    assert reason.text.startswith("Because wind is stronger and steadier"), reason.text

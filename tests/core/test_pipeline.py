@@ -90,7 +90,8 @@ def test_plans(shipped_engine: Engine) -> None:
     other = plan("what about the other one?", last)
     assert other.action == "repeat" and other.subjects == ["genai"]
     assert plan("and genai?", last).action == "repeat"
-    assert plan("why?", last).action == "more"
+    assert plan("why?", last).action == "why"
+    assert plan("tell me more", last).action == "more"
     assert plan("examples?", last).action == "examples"
     assert plan("examples?", last).subjects == ["ml"]
     chatgpt = Turn("what is chatgpt", "answer", ("genai",), ("genai-examples",), entity="chatgpt")
