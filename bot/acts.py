@@ -72,6 +72,13 @@ def classify(text: str, lang: Language) -> Act:
             return Act("thanks")
     if set(core) & lang.thank_words and len(core) <= 4:
         return Act("thanks")
+    for size in (3, 2, 1):
+        if (
+            len(core) > size
+            and tuple(core[:size]) in lang.byes
+            and core[size] not in lang.question_starts
+        ):
+            return Act("bye")  # "bye, gotta go study"
     rest = _strip_opening(ws, lang)
     if rest is not None:
         # "hey, what is ML?" or "thanks! and GenAI?": the question alone.

@@ -121,6 +121,9 @@ def analyse(text: str, index: Index) -> Query:
     for pattern in lang.audience_patterns:
         joined_raw = pattern.sub(" ", joined_raw)
     kept = [w for w in joined_raw.split() if w not in lang.filler or w in lang.question_starts]
+    if not kept and preamble:
+        # "My slide says ML predicts. Does the article agree?": the claim is the question.
+        return analyse(preamble, index)
     corrected: list[str] = []
     budget = MAX_CORRECTIONS
     for w in kept:

@@ -21,7 +21,7 @@ SAME_SUBJECT = 1.3
 OTHER_SUBJECT = 0.5
 FACET = 1.4
 FACET_NAMED = 2.0
-CANDIDATES = 12
+CANDIDATES = 8
 SUBJECT_SHARE = 0.3
 KNOWN_SALIENCE_FLOOR = 0.25
 COVERAGE_BASE = 0.2
@@ -84,7 +84,10 @@ def weights(
     for t in terms & index.subject_of_term.keys():
         # A subject is named everywhere, so its idf is low, yet it is what is asked about.
         weight[t] = max(weight[t], index.max_idf * SUBJECT_SHARE)
-    return weight, sum(UNKNOWN * index.max_idf * salience(w) for w in unknown)
+    # Each further unknown word counts half the one before: one rare word sinks a
+    # question, a handful of everyday ones ("regular", "ever", "directly") do not.
+    ranked = sorted((salience(w) for w in unknown), reverse=True)
+    return weight, sum(UNKNOWN * index.max_idf * s * 0.5**i for i, s in enumerate(ranked))
 
 
 def plan_terms(query: Query, plan: Plan, index: Index) -> set[str]:

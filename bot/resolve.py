@@ -66,6 +66,8 @@ def is_comparison(query: Query, index: Index) -> bool:
     back = back or (explicit and "it" in ws)  # "compare it with GenAI"
     if len(query.subjects) == 1 and not back:
         return False  # "How does ML compare predictions?" is about one side
+    if "together" in facets_asked(query, index):
+        return False  # "ML vs GenAI: do I have to pick one?" asks how they combine
     others = [t for t in query.content if t not in index.comparison_terms]
     if len(query.subjects) < 2 and not back and others:
         return False  # "supervised vs unsupervised learning" compares other things
@@ -108,22 +110,12 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
     joined = query.joined
     all_subjects = [s.id for s in index.subjects]
 
-    if index.kb.table and is_comparison(query, index):
-        result.action = "compare"
-        result.rows = named_rows(query, index)
-        return result
-    rows = named_rows(query, index) if index.kb.table else []
-    row_terms = set().union(*(index.row_terms[r] for r in rows)) if rows else set()
-    only_rows = bool(rows) and set(query.content) <= row_terms
-    if rows and (
-        (len(query.subjects) > 1 and only_rows) or set(query.words) & lang.difference_words
-    ):
-        # "Do tea and coffee taste different?": those rows of the comparison.
-        result.action = "compare"
-        result.rows = rows
-        return result
-
     entity = _entity(query, index)
+    if entity is None and query.context and set(query.words) & lang.back_references:
+        # "Someone swears Spotify is GenAI. Which category does it fall into?"
+        entity = next(
+            (t for t in query.context if t in index.term_subject and t in index.names), None
+        )
     wants_which = _matches(lang.which_patterns, joined) or (
         entity is not None
         and entity in index.names
@@ -139,6 +131,21 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
             result.entity = carried_entity
             result.carried = entity is None
             return result
+
+    if index.kb.table and is_comparison(query, index):
+        result.action = "compare"
+        result.rows = named_rows(query, index)
+        return result
+    rows = named_rows(query, index) if index.kb.table else []
+    row_terms = set().union(*(index.row_terms[r] for r in rows)) if rows else set()
+    only_rows = bool(rows) and set(query.content) <= row_terms
+    if rows and (
+        (len(query.subjects) > 1 and only_rows) or set(query.words) & lang.difference_words
+    ):
+        # "Do tea and coffee taste different?": those rows of the comparison.
+        result.action = "compare"
+        result.rows = rows
+        return result
 
     if last is not None:
         other = _matches(lang.other_patterns, joined) and not query.subjects
