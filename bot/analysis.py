@@ -53,6 +53,9 @@ class Query:
     raw_words: list[str] = field(default_factory=list)  # words before correction
     about_source: bool = False  # it names the source itself ("this article")
     facets: set[str] | None = None  # the facets its wording asks for (see bot.rank)
+    pointed_back: list[str] = field(
+        default_factory=list
+    )  # unknown words of a preamble it refers to
 
 
 def expand(ws: list[str], chat: dict[str, tuple[str, ...]]) -> list[str]:
@@ -153,7 +156,20 @@ def analyse(text: str, index: Index) -> Query:
     if preamble:
         pre_words = words(preamble)[-MAX_CONTEXT_WORDS:]
         pre = [w for w in expand(pre_words, lang.chat) if w not in lang.filler]
-        query.context = [t for t in tok.terms_of(tok.units(pre)) if t in index.retriever.vocabulary]
+        pre_terms = tok.terms_of(tok.units(pre))
+        query.context = [t for t in pre_terms if t in index.retriever.vocabulary]
+        if set(kept) & lang.back_references:
+            # "My son used AI for his essay... how can teachers detect that?": what
+            # "that" is counts too.
+            query.pointed_back = [
+                w
+                for w in pre
+                if w.isalpha()
+                and len(w) > 3
+                and not tok.known(w)
+                and w not in lang.neutral
+                and lang.salience(w) >= 0.25
+            ]
     neutral = index.neutral_terms
     source_words = index.source_words
     source_terms = index.source_terms
@@ -186,7 +202,17 @@ def analyse(text: str, index: Index) -> Query:
         ):
             seen_unknown.add(word)
             query.unknown.append(word)
+    for word in query.pointed_back:
+        if word not in seen_unknown:
+            seen_unknown.add(word)
+            query.unknown.append(word)
     return query
+
+
+def question_parts(focus: str) -> list[str]:
+    """The separate questions of a message's question part ("X? and Y?")."""
+    parts = [p.strip() for p in re.split(r"\?+", focus) if len(words(p)) >= 3]
+    return parts if len(parts) > 1 else [focus]
 
 
 def facets_asked(query: Query, index: Index) -> set[str]:

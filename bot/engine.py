@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot import compose
 from bot.acts import Act, classify
-from bot.analysis import Query, analyse, clean, facets_asked
+from bot.analysis import Query, analyse, clean, facets_asked, question_parts
 from bot.answerability import Verdict, intent, judge
 from bot.compose import Wording, quoted
 from bot.conversation import ConversationStore, Turn
@@ -31,6 +31,7 @@ from bot.text import words
 MAX_QUESTION_CHARS = 2000
 MAX_ANSWER_CHARS = compose.MAX_ANSWER_CHARS
 SUGGESTIONS = 3
+SURE = 0.8  # coverage that answers one question of a message whose other is declined
 
 
 class Engine:
@@ -243,6 +244,9 @@ class Engine:
                 [overview], self.index, scores={}, terms=set(), whole=True, question=query.text
             )
             return reply, self._turn(query, reply, the_plan)
+        parts = question_parts(query.focus)
+        if len(parts) > 1 and action == "ask":
+            return self._several(parts, history, query)
         ranked = rank(query, the_plan, self.index)
         verdict = judge(query, the_plan, ranked, self.index)
         if not verdict.ok:
@@ -250,6 +254,38 @@ class Engine:
             return reply, Turn(query.text, "refusal", tuple(the_plan.subjects))
         reply = self._answer(query, the_plan, ranked)
         return reply, self._turn(query, reply, the_plan)
+
+    def _several(
+        self, parts: list[str], history: Sequence[Turn], whole: Query
+    ) -> tuple[Reply, Turn | None]:
+        """Several questions in one message: the best answered one, unless another is
+        declined and the best is not answered well ("does AI use much power? is it bad?")."""
+        judged = []
+        for part in parts:
+            query = analyse(part, self.index)
+            if not query.words:
+                continue
+            the_plan = plan(query, history, self.index)
+            ranked = rank(query, the_plan, self.index)
+            judged.append((query, the_plan, ranked, judge(query, the_plan, ranked, self.index)))
+        answered = [j for j in judged if j[3].ok and j[2]]
+        declined = [j for j in judged if not j[3].ok]
+        if answered:
+            best = max(answered, key=lambda j: self._specificity(j[0], j[2][0]))
+            if not declined or best[2][0].coverage >= SURE:
+                query, the_plan, ranked, _ = best
+                reply = self._answer(query, the_plan, ranked)
+                return reply, self._turn(query, reply, the_plan)
+        if not declined:
+            return self.help(), None
+        query, the_plan, ranked, verdict = declined[0]
+        return self._refusal(verdict, ranked), Turn(whole.text, "refusal", tuple(the_plan.subjects))
+
+    def _specificity(self, query: Query, top: Ranked) -> float:
+        """How much a question says that its best passage matches: "how does Netflix
+        know what to show me?" more than "is that AI?"."""
+        matched = top.hit.matched & set(query.content)
+        return top.coverage * sum(self.retriever.idf(t) for t in matched)
 
     def _turn(self, query: Query, reply: Reply, the_plan: Plan) -> Turn:
         ids = tuple(s.passage_id for s in reply.sources)

@@ -66,6 +66,7 @@ class Language:
     question_types: tuple[QuestionType, ...]
     opinion_patterns: tuple[re.Pattern[str], ...]
     opinion_any: re.Pattern[str]
+    judgement_words: frozenset[str]
     greeting_words: frozenset[str]  # one-word greetings ("hi", "gm")
     pleasantries: frozenset[tuple[str, ...]]  # greetings and thanks
     howto_patterns: tuple[re.Pattern[str], ...]
@@ -200,6 +201,7 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
             question_types=types,
             opinion_patterns=_patterns(data["opinion_patterns"], "opinion_patterns"),
             opinion_any=_union(data["opinion_patterns"], "opinion_patterns")[0],
+            judgement_words=_words(data["judgement_words"], "judgement_words"),
             howto_patterns=_union(data["howto_patterns"], "howto_patterns"),
             live_patterns=_union(data["live_patterns"], "live_patterns"),
             audience_patterns=_union(data["audience_patterns"], "audience_patterns"),

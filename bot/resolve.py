@@ -22,6 +22,7 @@ from bot.index import Index
 Action = Literal["ask", "compare", "examples", "more", "why", "classify", "repeat"]
 CONTEXT_WEIGHT = 0.35  # a preamble's terms, against the question's 1.0
 CARRIED_WEIGHT = 0.6  # terms carried from the previous turn
+RARE_WORD = 0.25  # an unknown word this telling is a new topic, not a follow-up
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Plan:
     carried: bool = False  # the conversation filled something in
     last: Turn | None = None
     stand_ins: dict[str, str] = field(default_factory=dict)  # a name asked about as its subject
+    carried_terms: list[str] = field(default_factory=list)  # content taken from the last turn
 
 
 def _matches(patterns: Sequence[object], text: str) -> bool:
@@ -194,7 +196,7 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
         weights[term] = weights.get(term, 0.0) + 1.0
     if last is not None and not query.subjects and last.kind in ("answer", "compare"):
         back = bool(set(query.words) & lang.back_references)
-        unknown = bool(query.unknown)
+        unknown = any(lang.salience(w) >= RARE_WORD for w in query.unknown)
         short = len(query.words) <= 7
         if (back or short) and not unknown and entity is None:
             result.subjects = list(last.subjects)
@@ -202,6 +204,7 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
             for t in last.terms:
                 if t not in weights:
                     weights[t] = CARRIED_WEIGHT
+                    result.carried_terms.append(t)
             for s in last.subjects:
                 term = index.subject_term[s]
                 weights[term] = weights.get(term, 0.0) + CARRIED_WEIGHT

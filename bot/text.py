@@ -24,6 +24,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’](?=[a-z])")
 _MIN_CORRECTABLE = 5
 _TWO_EDITS_FROM = 8
+_COMPOUND_ZIPF = 4.5  # both halves of a compound are everyday words ("brain" + "power")
 
 
 def normalize(text: str) -> str:
@@ -125,6 +126,18 @@ class Tokenizer:
         for word in vocabulary - stopwords:
             self._by_stem.setdefault(self.stem(word), []).append(word)
         self._shortest = {s: min(len(w) for w in ws) for s, ws in self._by_stem.items()}
+        # The first half of a compound the knowledge base uses ("brain" of "brainpower").
+        self._compounds: dict[str, str] = {}
+        common = (
+            {w for w, z in english.items() if z >= _COMPOUND_ZIPF}
+            if isinstance(english, Mapping)
+            else set(english)
+        )
+        for word in sorted(self.vocabulary - stopwords):
+            for cut in range(4, len(word) - 3):
+                head, tail = word[:cut], word[cut:]
+                if head in common and tail in common and head not in self.vocabulary:
+                    self._compounds.setdefault(head, word)
         # Deletion index for spelling correction. It never corrects to a
         # stopword ("bring" is not "being").
         self._deletes: dict[str, list[str]] = {}
@@ -152,8 +165,12 @@ class Tokenizer:
         is not a typo of "suggesting"), and a known word's inflection only to
         a word of its stem ("machin" is "machine", "using" never "housing").
         """
-        if len(word) < _MIN_CORRECTABLE or not word.isalpha() or word in self.vocabulary:
+        if len(word) < 4 or not word.isalpha() or word in self.vocabulary:
             return word
+        if len(word) < _MIN_CORRECTABLE:
+            return self._compounds.get(word, word)
+        if word in self._compounds:
+            return self._compounds[word]  # "brain" for the "brainpower" of the source
         if word in self._english:
             return word  # a real English word ("suggest", "relativity"), not a typo
         stem = self.stem(word)

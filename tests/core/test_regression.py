@@ -59,7 +59,9 @@ def test_question_set(name: str) -> None:
     assert not report, "\n".join(report)
 
 
-@pytest.mark.parametrize("name", ["chat-a.yaml", "mixed-b.yaml", "terse-c.yaml", "course-d.yaml"])
+@pytest.mark.parametrize(
+    "name", ["chat-a.yaml", "mixed-b.yaml", "terse-c.yaml", "course-d.yaml", "public-e.yaml"]
+)
 def test_tuning_set(name: str) -> None:
     """Sets written blind by others, now tuned on: every section at 90% or more."""
     engine = Engine.load()
