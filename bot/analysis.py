@@ -30,8 +30,9 @@ _BOT_WORDS = frozenset({"bot", "please", "pls", "plz", "kindly"})
 def clean(text: str) -> str:
     """Drop chat mentions, links, control and formatting characters; collapse whitespace."""
     text = _CHAT_MARKUP.sub(" ", text)
-    kept = "".join(ch if ch.isprintable() or ch.isspace() else " " for ch in text)
-    return " ".join(kept.split())
+    if not text.isprintable():  # the common case skips the per-character pass
+        text = "".join(ch if ch.isprintable() or ch.isspace() else " " for ch in text)
+    return " ".join(text.split())
 
 
 @dataclass
@@ -53,9 +54,9 @@ class Query:
     raw_words: list[str] = field(default_factory=list)  # words before correction
     about_source: bool = False  # it names the source itself ("this article")
     facets: set[str] | None = None  # the facets its wording asks for (see bot.rank)
-    pointed_back: list[str] = field(
-        default_factory=list
-    )  # unknown words of a preamble it refers to
+    # Unknown words of a preamble the question points back to ("... detect that?").
+    pointed_back: list[str] = field(default_factory=list)
+    named: frozenset[str] = frozenset()  # unknown words written as names ("Siri")
 
 
 def expand(ws: list[str], chat: dict[str, tuple[str, ...]]) -> list[str]:
@@ -202,6 +203,8 @@ def analyse(text: str, index: Index) -> Query:
         ):
             seen_unknown.add(word)
             query.unknown.append(word)
+    capitalised = {w.lower() for w in re.findall(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b", focus)}
+    query.named = frozenset(w for w in query.unknown if w in capitalised)
     for word in query.pointed_back:
         if word not in seen_unknown:
             seen_unknown.add(word)

@@ -26,7 +26,7 @@ from typing import Literal
 
 from bot.analysis import Query
 from bot.index import Doc, Index
-from bot.rank import Ranked, coverage, plan_terms
+from bot.rank import NamedWords, Ranked, coverage, plan_terms
 from bot.resolve import Plan
 from bot.text import words
 
@@ -98,9 +98,9 @@ def intent(query: Query, index: Index, text: str = "") -> Verdict:
         return Verdict("live")
     opinions = (
         [m.group(0) for p in lang.opinion_patterns if (m := p.search(joined))]
-        if lang.opinion_any.search(joined)
+        if lang.opinion_any.search(joined) and not joined.startswith("why ")
         else []
-    )
+    )  # "why is it worth knowing?" asks for the source's reason, not an opinion
     judged = {w for o in opinions for w in o.split() if w in lang.judgement_words}
     stated = bool(text) and any(re.search(rf"\b{re.escape(w)}\b", text, re.I) for w in judged)
     if opinions and not stated:
@@ -135,7 +135,11 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
         # "How much energy ...": the amount must be said of energy, not of anything.
         terms = index.tokenizer.tokenize(measured.group(1))
         wanted_terms = set(terms) or wanted_terms
-    asked_types = [t for t in lang.question_types if t.pattern.search(joined)]
+    asked_types = (
+        [t for t in lang.question_types if t.pattern.search(joined)]
+        if lang.question_types_any.search(joined)
+        else []
+    )
     for qtype in asked_types:
         if doc.row is not None:
             text = doc.text
@@ -156,7 +160,8 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
             and runner.hit.matched & matched  # about the same thing
         ):
             matched = matched | runner.hit.matched  # what the next passage adds counts too
-        share = coverage(wanted, matched, index, query.unknown, query.surface)
+        unknown = NamedWords(query.unknown, query.named)
+        share = coverage(wanted, matched, index, unknown, query.surface)
         howto = any(p.search(joined) for p in lang.howto_patterns)
         if howto and (share < STRICT_COVERAGE or query.unknown):
             return Verdict("no_opinion")

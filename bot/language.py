@@ -64,6 +64,7 @@ class Language:
     example_patterns: tuple[re.Pattern[str], ...]
     facets: dict[str, tuple[re.Pattern[str], ...]]
     question_types: tuple[QuestionType, ...]
+    question_types_any: re.Pattern[str]  # one search tells whether any type is asked
     opinion_patterns: tuple[re.Pattern[str], ...]
     opinion_any: re.Pattern[str]
     judgement_words: frozenset[str]
@@ -199,6 +200,7 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
             example_patterns=_union(data["example_patterns"], "example_patterns"),
             facets=facets,
             question_types=types,
+            question_types_any=re.compile("|".join(f"(?:{t.pattern.pattern})" for t in types)),
             opinion_patterns=_patterns(data["opinion_patterns"], "opinion_patterns"),
             opinion_any=_union(data["opinion_patterns"], "opinion_patterns")[0],
             judgement_words=_words(data["judgement_words"], "judgement_words"),

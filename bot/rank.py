@@ -86,8 +86,18 @@ def weights(
         weight[t] = max(weight[t], index.max_idf * SUBJECT_SHARE)
     # Each further unknown word counts half the one before: one rare word sinks a
     # question, a handful of everyday ones ("regular", "ever", "directly") do not.
-    ranked = sorted((salience(w) for w in unknown), reverse=True)
+    names = unknown.names if isinstance(unknown, NamedWords) else frozenset()
+    ranked = sorted((1.0 if w in names else salience(w) for w in unknown), reverse=True)
     return weight, sum(UNKNOWN * index.max_idf * s * 0.5**i for i, s in enumerate(ranked))
+
+
+class NamedWords(list[str]):
+    """Unknown words, with those written as names ("Siri", "British") marked: a name
+    the source never mentions says as much as a rare word."""
+
+    def __init__(self, words: Sequence[str], names: frozenset[str]) -> None:
+        super().__init__(words)
+        self.names = names
 
 
 def plan_terms(query: Query, plan: Plan, index: Index) -> set[str]:

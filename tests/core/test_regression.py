@@ -59,16 +59,28 @@ def test_question_set(name: str) -> None:
     assert not report, "\n".join(report)
 
 
-@pytest.mark.parametrize(
-    "name", ["chat-a.yaml", "mixed-b.yaml", "terse-c.yaml", "course-d.yaml", "public-e.yaml"]
-)
-def test_tuning_set(name: str) -> None:
-    """Sets written blind by others, now tuned on: every section at 90% or more."""
+# The share of each section that must pass. paraphrase-f.yaml is held lower: its
+# questions reword the article heavily ("make up new stuff" for "create new
+# content"), which lexical retrieval meets only through synonyms; it measures
+# where the engine stands on them, and a change that loses ground fails here.
+TUNING_SETS = [
+    ("chat-a.yaml", 0.9),
+    ("mixed-b.yaml", 0.9),
+    ("terse-c.yaml", 0.9),
+    ("course-d.yaml", 0.9),
+    ("public-e.yaml", 0.9),
+    ("paraphrase-f.yaml", 0.75),
+]
+
+
+@pytest.mark.parametrize(("name", "min_share"), TUNING_SETS)
+def test_tuning_set(name: str, min_share: float) -> None:
+    """Sets written blind by others, now tuned on: each section at ``min_share`` or more."""
     engine = Engine.load()
     data = yaml.safe_load((DATA / "tuning" / name).read_text(encoding="utf-8"))
     report = [
         f"{section}: {len(failed)} of {len(data[section])} failed\n  " + "\n  ".join(failed)
         for section, failed in failures_by_section(engine, data).items()
-        if len(failed) > 0.1 * len(data[section])
+        if len(failed) > round((1 - min_share) * len(data[section]), 6)
     ]
     assert not report, "\n".join(report)
