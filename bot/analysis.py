@@ -51,7 +51,6 @@ class Query:
     content: list[str] = field(default_factory=list)  # terms that carry meaning
     unknown: list[str] = field(default_factory=list)  # words the knowledge base lacks
     surface: dict[str, str] = field(default_factory=dict)  # term -> word as asked
-    raw_words: list[str] = field(default_factory=list)  # words before correction
     about_source: bool = False  # it names the source itself ("this article")
     facets: set[str] | None = None  # the facets its wording asks for (see bot.rank)
     # Unknown words of a preamble the question points back to ("... detect that?").
@@ -151,7 +150,6 @@ def analyse(text: str, index: Index) -> Query:
         plain=" ".join(kept),
         units=units,
         terms=terms,
-        raw_words=raw,
         surface=surface,
     )
     if preamble:

@@ -328,8 +328,8 @@ class Engine:
                     whole=False,
                     question=query.text,
                 )
-        top_doc = index.docs[top.hit.id]
-        separate = "each" in query.words or top_doc.subject or top.coverage < 1
+        doc = index.docs[top.hit.id]
+        separate = "each" in query.words or doc.subject or top.coverage < 1
         if len(subjects) > 1 and "together" not in asked and separate:
             # "How do ML and GenAI each work?": the facet asked, for every subject named.
             for facet in sorted(asked):
@@ -343,7 +343,6 @@ class Engine:
                         whole=True,
                         question=query.text,
                     )
-        doc = index.docs[top.hit.id]
         if doc.row is not None:
             rows = [index.rows[r] for r in named_rows(query, index)]
             if len(rows) > 1 and len(subjects) != 1:

@@ -60,7 +60,7 @@ def is_comparison(query: Query, index: Index) -> bool:
     lang = index.language
     ws = set(query.words)
     plural = bool(ws & lang.plural_difference_words)
-    every = bool(ws & {"all", "every", "each", "list", "full", "complete", "entire", "whole"})
+    every = bool(ws & lang.exhaustive_words)
     explicit = bool(ws & lang.compare_words) or any(p in query.joined for p in lang.compare_phrases)
     if plural or (every and (explicit or ws & lang.difference_words)):
         return True  # "all the differences", "compare them on every point"
