@@ -77,6 +77,18 @@ def drop_vocative(text: str, known: Callable[[str], bool]) -> str:
     return text
 
 
+_ILLUSTRATION = re.compile(r"(?<=\w\ws) (?:like|such as|including|e\.g\.)\s+(?P<tail>[^?.!]+)")
+
+
+def _illustration(focus: str) -> str:
+    """ "... traditional models like classifiers or recommenders?": examples given to
+    illustrate. A word there the source lacks does not make the question unanswerable."""
+    match = _ILLUSTRATION.search(focus)
+    if match is None or len(words(focus[: match.start()])) < 4:
+        return ""
+    return match.group("tail")
+
+
 def focus_of(text: str, starts: frozenset[str]) -> tuple[str, str]:
     """The question part of a message, and the rest (its preamble).
 
@@ -119,6 +131,7 @@ def analyse(text: str, index: Index) -> Query:
     lang = index.language
     tok = index.tokenizer
     focus, preamble = focus_of(drop_vocative(text, tok.known), lang.question_starts)
+    illustration = set(words(_illustration(focus)))
     raw = expand(words(focus)[-MAX_FOCUS_WORDS:], lang.chat)
     joined_raw = " ".join(raw)
     for pattern in lang.audience_patterns:
@@ -198,6 +211,7 @@ def analyse(text: str, index: Index) -> Query:
             and (len(word) >= 3 or acronym)
             and word not in _BOT_WORDS
             and word not in seen_unknown
+            and word not in illustration
         ):
             seen_unknown.add(word)
             query.unknown.append(word)
