@@ -226,7 +226,7 @@ def analyse(text: str, index: Index) -> Query:
 
 def question_parts(focus: str) -> list[str]:
     """The separate questions of a message's question part ("X? and Y?")."""
-    parts = [p.strip() for p in re.split(r"\?+", focus) if len(words(p)) >= 3]
+    parts = [p.strip() for p in re.split(r"\?+", focus) if len(p.split()) >= 3]
     return parts if len(parts) > 1 else [focus]
 
 
