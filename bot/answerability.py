@@ -135,11 +135,13 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
         # "How much energy ...": the amount must be said of energy, not of anything.
         terms = index.tokenizer.tokenize(measured.group(1))
         wanted_terms = set(terms) or wanted_terms
-    asked_types = (
-        [t for t in lang.question_types if t.pattern.search(joined)]
-        if lang.question_types_any.search(joined)
-        else []
-    )
+    typed = set(query.words)
+    has_year = any(w.isdigit() and len(w) == 4 for w in typed)
+    asked_types = [
+        t
+        for t in lang.question_types
+        if (not t.cues or typed & t.cues or has_year) and t.pattern.search(joined)
+    ]
     for qtype in asked_types:
         if doc.row is not None:
             text = doc.text

@@ -30,6 +30,7 @@ class QuestionType:
     pattern: re.Pattern[str]
     evidence: re.Pattern[str]
     refusal: str
+    cues: frozenset[str] = frozenset()  # the pattern is tried only when one is in the question
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,6 @@ class Language:
     example_patterns: tuple[re.Pattern[str], ...]
     facets: dict[str, tuple[re.Pattern[str], ...]]
     question_types: tuple[QuestionType, ...]
-    question_types_any: re.Pattern[str]  # one search tells whether any type is asked
     opinion_patterns: tuple[re.Pattern[str], ...]
     opinion_any: re.Pattern[str]
     judgement_words: frozenset[str]
@@ -160,6 +160,7 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
                 pattern=re.compile(str(t["pattern"])),
                 evidence=re.compile(str(t["evidence"])),
                 refusal=str(t["refusal"]),
+                cues=frozenset(str(t.get("cues", "")).split()),
             )
             for t in data["question_types"]
         )
@@ -200,7 +201,6 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
             example_patterns=_union(data["example_patterns"], "example_patterns"),
             facets=facets,
             question_types=types,
-            question_types_any=re.compile("|".join(f"(?:{t.pattern.pattern})" for t in types)),
             opinion_patterns=_patterns(data["opinion_patterns"], "opinion_patterns"),
             opinion_any=_union(data["opinion_patterns"], "opinion_patterns")[0],
             judgement_words=_words(data["judgement_words"], "judgement_words"),

@@ -120,6 +120,7 @@ def rank(query: Query, plan: Plan, index: Index) -> list[Ranked]:
     focus = subjects[0] if len(subjects) == 1 else None
     wanted = plan_terms(query, plan, index)
     weight, _ = weights(wanted, index, surface=query.surface)
+    content = set(query.content)
     out = []
     for hit in hits:
         doc = index.docs[hit.id]
@@ -128,11 +129,11 @@ def rank(query: Query, plan: Plan, index: Index) -> list[Ranked]:
             factor *= SAME_SUBJECT if doc.subject == focus else OTHER_SUBJECT
         elif focus and doc.row is not None:
             factor *= SAME_SUBJECT
-        if doc.facet_terms & set(query.content):
+        if doc.facet_terms & content:
             factor *= FACET_NAMED  # "what are the rules?" names the passage's facet
         elif doc.facet in facets:
             factor *= FACET
-        titled = hit.matched & doc.title & set(query.content)
+        titled = hit.matched & doc.title & content
         if titled:  # the question names what the passage's heading names
             factor *= 1 + TITLE * len(titled) / len(query.content)
         cov = share(weight, 0.0, hit.matched) if wanted else 1.0

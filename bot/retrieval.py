@@ -16,6 +16,7 @@ above that floor.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -62,6 +63,7 @@ class Retriever:
         if not documents:
             raise ValueError("a retriever needs at least one document")
         self.documents = tuple(documents)
+        self._ids = tuple(d.id for d in self.documents)
         self._sets = [frozenset(d.terms) for d in self.documents]
         options = dict(DEFAULT_PARAMS if params is None else params)
         if variant == "okapi":
@@ -124,8 +126,6 @@ class Retriever:
             for i, score in zip(self._postings[term], self._column(term), strict=True):
                 totals[i] = totals.get(i, 0.0) + weight * score
                 matched.setdefault(i, set()).add(term)
-        hits = [
-            Hit(self.documents[i].id, total, frozenset(matched[i])) for i, total in totals.items()
-        ]
-        hits.sort(key=lambda h: (-h.score, h.id))
-        return hits[:k]
+        ids = self._ids
+        best = heapq.nsmallest(k, totals, key=lambda i: (-totals[i], ids[i]))
+        return [Hit(ids[i], totals[i], frozenset(matched[i])) for i in best]
