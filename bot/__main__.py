@@ -10,20 +10,31 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from typing import TextIO
 
 from bot import __version__, cli
 from bot.discordbot import cli as discord_cli
 
 
+def version_line() -> str:
+    """The package's version, with discord.py's and Python's (what a bug report needs)."""
+    try:
+        discord_version = metadata.version("discord.py")
+    except metadata.PackageNotFoundError:
+        discord_version = "not installed"
+    python = ".".join(str(n) for n in sys.version_info[:3])
+    return f"mlgenai-bot {__version__} (discord.py {discord_version}, Python {python})"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line parser with every subcommand."""
     parser = argparse.ArgumentParser(
         prog="python -m bot",
-        description="Answers questions about Machine Learning vs Generative AI, grounded in one "
-        "article. Try: python -m bot chat",
+        description="Answers questions from a knowledge base (shipped: Machine Learning vs "
+        "Generative AI, grounded in one article). Try: python -m bot chat",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=version_line())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     cli.add_subcommands(sub)
     discord_cli.add_subcommands(sub)

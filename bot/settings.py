@@ -38,6 +38,8 @@ ENV_VARS = (
 # mistakes (a "Bot " prefix, quotes, a line break, the client secret) early.
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 _KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_DIGITS = re.compile(r"[0-9]+")
+MAX_SECONDS = 86_400  # the longest cooldown window: past it, timers overflow
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "$": "$"}
 
 
@@ -155,7 +157,7 @@ def application_id_from_token(token: str) -> int | None:
         decoded = base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)).decode("ascii")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
-    return int(decoded) if decoded.isdigit() and 0 < int(decoded) < 2**64 else None
+    return int(decoded) if _digits(decoded) and 0 < int(decoded) < 2**64 else None
 
 
 def parse_env_file(path: Path) -> dict[str, str]:
@@ -210,13 +212,17 @@ def _env_value(rest: str) -> str:
     return (rest[: comment.start()] if comment else rest).strip()
 
 
+def _digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts "²", which int() then rejects."""
+    return _DIGITS.fullmatch(text) is not None
+
+
 def _int(raw: str | None, name: str, *, default: int, minimum: int) -> int:
     if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if not _digits(raw.strip().removeprefix("-")):
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}")
+    value = int(raw)
     if value < minimum:
         raise SettingsError(f"{name} must be at least {minimum}, got {value}")
     return value
@@ -235,13 +241,15 @@ def _float(raw: str | None, name: str, *, default: float) -> float:
         raise SettingsError(f"{name} must be a number of seconds, got {raw!r}") from None
     if not value > 0 or value == float("inf"):
         raise SettingsError(f"{name} must be a positive number of seconds, got {raw!r}")
+    if value > MAX_SECONDS:
+        raise SettingsError(f"{name} must be at most {MAX_SECONDS:,} seconds (a day), got {raw!r}")
     return value
 
 
 def _snowflake(raw: str | None, name: str) -> int | None:
     if raw is None:
         return None
-    if not raw.isdigit() or not 0 < int(raw) < 2**64:
+    if not _digits(raw) or not 0 < int(raw) < 2**64:
         raise SettingsError(f"{name} must be a Discord id (digits only), got {raw!r}")
     return int(raw)
 
@@ -254,7 +262,7 @@ def _shard_ids(raw: str | None, shard_count: int | None) -> tuple[int, ...] | No
     ids: list[int] = []
     for part in raw.split(","):
         part = part.strip()
-        if not part.isdigit():
+        if not _digits(part):
             raise SettingsError(f"SHARD_IDS must be comma-separated numbers, got {raw!r}")
         shard = int(part)
         if shard >= shard_count:

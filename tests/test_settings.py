@@ -113,6 +113,14 @@ def test_missing_env_file_is_fine(tmp_path: Path) -> None:
         ({"SHARD_COUNT": "2", "SHARD_IDS": "0,2"}, "SHARD_IDS"),
         ({"SHARD_COUNT": "2", "SHARD_IDS": "0,x"}, "SHARD_IDS"),
         ({"SHARD_COUNT": "2", "SHARD_IDS": "1,1"}, "SHARD_IDS"),
+        # str.isdigit() says yes to these; int() then raised a traceback.
+        ({"DISCORD_APPLICATION_ID": "²"}, "DISCORD_APPLICATION_ID"),
+        ({"DEV_GUILD_ID": "¹²"}, "DEV_GUILD_ID"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "²"}, "SHARD_IDS"),
+        ({"SHARD_COUNT": "²"}, "SHARD_COUNT"),
+        ({"ASK_COOLDOWN_RATE": "٣"}, "ASK_COOLDOWN_RATE"),
+        # Accepted before, then every rate-limited ask raised OverflowError.
+        ({"ASK_COOLDOWN_SECONDS": "1e12"}, "ASK_COOLDOWN_SECONDS"),
     ],
 )
 def test_invalid_values_name_the_variable(env: dict[str, str], variable: str) -> None:

@@ -138,6 +138,16 @@ def test_help_and_unknown_command() -> None:
     assert code == 0
 
 
+def test_version_names_the_package_discord_py_and_python() -> None:
+    import platform
+
+    from bot.__main__ import version_line
+
+    line = version_line()
+    assert line.startswith("mlgenai-bot 0.1.0 (discord.py ")
+    assert line.endswith(f"Python {platform.python_version()})")
+
+
 def test_console_mode_does_not_import_discord() -> None:
     """The console (and the core) never load discord.py."""
     script = (
