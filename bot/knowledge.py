@@ -23,6 +23,8 @@ file, the entry and what is wrong, so an admin editing the YAML can fix it.
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +34,19 @@ import yaml
 
 from bot.models import Cell, Passage, SourceInfo, Subject, TableRow
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "knowledge"
+
+def _shipped_path() -> Path:
+    """The shipped knowledge base: installed as ``bot._knowledge`` (a wheel, pipx, an
+    editable install), or the checkout's ``knowledge/`` folder beside the package."""
+    with contextlib.suppress(ModuleNotFoundError):
+        spec = importlib.util.find_spec("bot._knowledge")  # a folder of data, no __init__
+        for location in (spec.submodule_search_locations or []) if spec else []:
+            if (Path(location) / "source.yaml").is_file():
+                return Path(location)
+    return Path(__file__).resolve().parent.parent / "knowledge"
+
+
+DEFAULT_PATH = _shipped_path()
 REQUIRED_FILES = ("source.yaml", "passages.yaml")
 OPTIONAL_FILES = ("table.yaml", "vocabulary.yaml")
 

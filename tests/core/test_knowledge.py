@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -197,3 +198,32 @@ def test_not_utf8(kb_copy: Path) -> None:
 def test_default_path_is_the_projects_folder() -> None:
     assert DEFAULT_PATH.name == "knowledge"
     assert (DEFAULT_PATH / "passages.yaml").is_file()
+
+
+def test_installed_knowledge_base_is_found(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A wheel installs knowledge/ as bot._knowledge; the loader finds it there."""
+    import importlib.machinery
+    import importlib.util
+
+    import bot.knowledge as knowledge
+
+    installed = tmp_path / "site-packages" / "bot" / "_knowledge"
+    shutil.copytree(DEFAULT_PATH, installed)
+    spec = importlib.machinery.ModuleSpec("bot._knowledge", None, is_package=True)
+    spec.submodule_search_locations = [str(installed)]
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: spec)
+    assert knowledge._shipped_path() == installed
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    assert (
+        knowledge._shipped_path() == Path(knowledge.__file__).resolve().parent.parent / "knowledge"
+    )
+
+
+def test_wheel_includes_the_knowledge_base() -> None:
+    """pyproject maps knowledge/ into the package and ships its YAML (see the README)."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+    assert config["setuptools"]["package-dir"]["bot._knowledge"] == "knowledge"
+    assert "bot._knowledge" in config["setuptools"]["packages"]
+    assert config["setuptools"]["package-data"]["bot._knowledge"] == ["*.yaml"]
