@@ -14,20 +14,29 @@ import shutil
 import textwrap
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TextIO
 
 from bot.engine import Engine
 from bot.knowledge import KnowledgeBase, KnowledgeError, load
 from bot.models import Reply
+from bot.settings import SettingsError, parse_env_file
 
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 
 
-def knowledge_path(args: argparse.Namespace) -> str | None:
-    """The knowledge folder: ``--knowledge``, else ``$KNOWLEDGE_PATH``, else the shipped one."""
-    return getattr(args, "knowledge", None) or os.environ.get("KNOWLEDGE_PATH") or None
+def knowledge_path(args: argparse.Namespace, env_file: Path = Path(".env")) -> str | None:
+    """The knowledge folder: ``--knowledge``, else ``KNOWLEDGE_PATH`` from the environment
+    or the ``.env`` file (as ``run`` and ``sync`` read it), else the shipped one.
+
+    Raises :class:`~bot.settings.SettingsError` when ``.env`` cannot be parsed.
+    """
+    chosen = getattr(args, "knowledge", None) or os.environ.get("KNOWLEDGE_PATH", "").strip()
+    if not chosen and env_file.is_file():
+        chosen = parse_env_file(env_file).get("KNOWLEDGE_PATH", "").strip()
+    return chosen or None
 
 
 def reply_to_json(reply: Reply) -> dict[str, Any]:
@@ -92,6 +101,9 @@ def _load_engine(args: argparse.Namespace, err: TextIO) -> Engine | None:
         return Engine.load(knowledge_path(args))
     except KnowledgeError as exc:
         print(f"error: knowledge base: {exc}", file=err)
+        return None
+    except SettingsError as exc:
+        print(f"error: {exc}", file=err)
         return None
 
 
@@ -218,7 +230,7 @@ def cmd_check(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO)
     try:
         kb = load(knowledge_path(args))
         engine = Engine(kb)  # builds the index, which checks what the loader cannot
-    except KnowledgeError as exc:
+    except (KnowledgeError, SettingsError) as exc:
         print(f"error: {exc}", file=err)
         return EXIT_ERROR
     problems = own_question_misses(engine)

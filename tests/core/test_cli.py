@@ -115,6 +115,20 @@ def test_knowledge_path_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert code == 1 and "knowledge folder not found" in err
 
 
+def test_knowledge_path_from_env_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """ask, chat and check read KNOWLEDGE_PATH from .env as run and sync do."""
+    monkeypatch.delenv("KNOWLEDGE_PATH", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text(f"KNOWLEDGE_PATH={tmp_path / 'missing'}\n", encoding="utf-8")
+    code, _, err = run("check")
+    assert code == 1 and "missing: knowledge folder not found" in err
+    code, _, err = run("ask", "hi")
+    assert code == 1 and "knowledge folder not found" in err
+    (tmp_path / ".env").write_text("not an assignment\n", encoding="utf-8")
+    code, _, err = run("check")
+    assert code == 1 and ".env, line 1" in err and "Traceback" not in err
+
+
 def test_chat_keeps_history_and_commands() -> None:
     stdin = "What is generative AI?\nexamples?\n/compare\n/help\nquit\nnever read\n"
     code, out, _ = run("chat", stdin=stdin)
