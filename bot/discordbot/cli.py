@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 from collections.abc import Coroutine, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TextIO
@@ -260,6 +261,21 @@ class RedactTokenFilter(logging.Filter):
         return True
 
 
+PLAIN_LOG_FORMAT = "[{asctime}] [{levelname:<8}] {name}: {message}"
+
+
+def log_formatter(stream: TextIO) -> logging.Formatter | None:
+    """Plain log lines unless ``stream`` is a terminal and ``NO_COLOR`` is unset.
+
+    ``None`` lets discord.py colour its lines; it would also colour them inside
+    a container with no terminal, filling log collectors with escape codes.
+    """
+    isatty = getattr(stream, "isatty", None)
+    if isatty is not None and isatty() and not os.environ.get("NO_COLOR"):
+        return None
+    return logging.Formatter(PLAIN_LOG_FORMAT, "%Y-%m-%d %H:%M:%S", style="{")
+
+
 def _not_about_voice(record: logging.LogRecord) -> bool:
     return "voice will NOT be supported" not in record.getMessage()
 
@@ -280,7 +296,13 @@ def redacted_logging(token: str, level: str, err: TextIO) -> Iterator[None]:
     added: logging.Handler | None = None
     if not root.handlers:
         added = logging.StreamHandler(err)
-        discord.utils.setup_logging(handler=added, level=logging.getLevelName(level))
+        formatter = log_formatter(err)
+        if formatter is None:  # a terminal: discord.py's coloured lines
+            discord.utils.setup_logging(handler=added, level=logging.getLevelName(level))
+        else:
+            discord.utils.setup_logging(
+                handler=added, formatter=formatter, level=logging.getLevelName(level)
+            )
     else:
         root.setLevel(level)
     handlers = list(root.handlers)

@@ -240,3 +240,25 @@ def test_readme_lists_settings_permissions_and_commands() -> None:
         assert command in text
     for word in ("applications.commands", "Procfile", "SIGTERM", "SHARD_IDS", "privileged"):
         assert word in text
+
+
+def test_log_lines_are_plain_off_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No colour codes in container logs (no terminal), nor with NO_COLOR set."""
+    import io
+    import logging
+
+    from bot.discordbot.cli import log_formatter
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    record = logging.LogRecord("discord.gateway", logging.INFO, __file__, 1, "hello", None, None)
+    plain = log_formatter(io.StringIO())
+    assert plain is not None
+    line = plain.format(record)
+    assert "\x1b" not in line and line.endswith("] [INFO    ] discord.gateway: hello")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert log_formatter(Terminal()) is None  # discord.py colours a terminal
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert log_formatter(Terminal()) is not None
