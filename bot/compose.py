@@ -10,6 +10,7 @@ has none, from the language's defaults.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable, Sequence
 
 from bot.index import Index
@@ -52,6 +53,17 @@ class Wording:
         values = {**self._values, **{k: str(v) for k, v in extra.items()}}
         template = self._templates[key]
         return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+_WORDINGS: weakref.WeakKeyDictionary[Index, Wording] = weakref.WeakKeyDictionary()
+
+
+def wording_for(index: Index) -> Wording:
+    """The :class:`Wording` of a knowledge base, built once per index."""
+    wording = _WORDINGS.get(index)
+    if wording is None:
+        wording = _WORDINGS[index] = Wording(index)
+    return wording
 
 
 def quoted(items: Iterable[str]) -> str:
@@ -130,7 +142,7 @@ def row_reply(
     row: TableRow, index: Index, focus: str | None, *, score: float = 0.0, question: str = ""
 ) -> Reply:
     """One row: about one subject (that subject first, the others "by contrast"), or all."""
-    say = Wording(index)
+    say = wording_for(index)
     if focus is not None:
         kb = index.kb
         first = kb.subject(focus)
@@ -160,7 +172,7 @@ def table_reply(
     """The comparison (all rows, or those given), each cell labelled with its subject."""
     kb = index.kb
     scores = scores or {}
-    say = Wording(index)
+    say = wording_for(index)
     if len(rows) == 1:
         lines = [rows[0].aspect]
         title = f"{rows[0].aspect}: {kb.name}"

@@ -17,7 +17,7 @@ from bot import compose
 from bot.acts import Act, classify
 from bot.analysis import Query, analyse, clean, facets_asked, question_parts
 from bot.answerability import Verdict, intent, judge
-from bot.compose import Wording, quoted
+from bot.compose import quoted
 from bot.conversation import ConversationStore, Turn
 from bot.index import Index
 from bot.knowledge import KnowledgeBase, load
@@ -55,7 +55,7 @@ class Engine:
         self.index = Index(kb, language or english(), variant=variant, params=params)
         self.tokenizer = self.index.tokenizer
         self.retriever = self.index.retriever
-        self.say = Wording(self.index)
+        self.say = compose.wording_for(self.index)
         self._suggestion_terms = [
             (q, " ".join(words(q)), frozenset(self.tokenizer.tokenize(q)))
             for q in self.index.suggestions

@@ -243,13 +243,3 @@ class Tokenizer:
         if correct:
             ws = [self.correct(w) for w in ws]
         return self.terms_of(self.units(ws))
-
-
-def contains(terms: list[str], phrase: tuple[str, ...]) -> bool:
-    """Whether ``phrase`` occurs in ``terms`` as a contiguous run."""
-    n = len(phrase)
-    if n == 0:
-        return False
-    if n == 1:
-        return phrase[0] in terms
-    return any(tuple(terms[i : i + n]) == phrase for i in range(len(terms) - n + 1))
