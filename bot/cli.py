@@ -215,7 +215,7 @@ def own_question_misses(engine: Engine) -> list[str]:
             if first != passage.id:
                 got = f"passage '{first}'" if first else f"a reply of kind {reply.kind}"
                 problems.append(
-                    f"{engine.kb.path / 'passages.yaml'}, passage '{passage.id}': "
+                    f"{engine.kb.origin(passage.id)}, passage '{passage.id}': "
                     f"its question “{question}” finds {got} first"
                 )
     return problems
@@ -307,6 +307,34 @@ def add_kb_subcommands(kb_sub: Any, common: argparse.ArgumentParser) -> None:
         description="Validate the knowledge base and print a summary.",
     )
     check.set_defaults(console=cmd_check)
+
+    migrate = kb_sub.add_parser(
+        "migrate",
+        parents=[common],
+        help="convert a YAML knowledge base to one Markdown file per entry",
+        description="Convert a knowledge base in the YAML files (source.yaml, passages.yaml, "
+        "table.yaml) into knowledge.yaml and one Markdown file per entry, in place or "
+        "into --out. The result is checked to read back the same before anything is removed.",
+    )
+    migrate.add_argument("--out", metavar="DIR", help="write here instead of in place")
+    migrate.set_defaults(console=cmd_migrate)
+
+
+def cmd_migrate(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -> int:
+    """``kb migrate``: the YAML format to Markdown entries (see :mod:`bot.migrate`)."""
+    from bot.migrate import migrate
+
+    try:
+        chosen = knowledge_path(args)
+        if chosen is None:
+            print("error: give the folder to convert with --knowledge DIR", file=err)
+            return EXIT_USAGE
+        kb = migrate(Path(chosen), Path(args.out) if args.out else None)
+    except (KnowledgeError, SettingsError, OSError) as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_ERROR
+    print(f"converted: {kb.path} ({len(kb.passages)} passages, {len(kb.table)} rows)", file=out)
+    return EXIT_OK
 
 
 def _usage(parser: argparse.ArgumentParser) -> Handler:
