@@ -322,6 +322,51 @@ def add_kb_subcommands(kb_sub: Any, common: argparse.ArgumentParser) -> None:
     migrate.add_argument("--out", metavar="DIR", help="write here instead of in place")
     migrate.set_defaults(console=cmd_migrate)
 
+    importer = kb_sub.add_parser(
+        "import",
+        help="make a knowledge base from Markdown, HTML or text files, folders or URLs",
+        description="Turn documents into a knowledge base in --out: headings become "
+        "passages, a comparison table the table (its columns the subjects), and each "
+        "passage gets example questions. URLs are fetched only when given.",
+    )
+    importer.add_argument("sources", nargs="+", metavar="SOURCE", help="file, folder or URL")
+    importer.add_argument("--out", metavar="DIR", required=True, help="the new knowledge folder")
+    importer.add_argument("--name", default="", help="what the knowledge base is called")
+    importer.add_argument(
+        "--subject", default="", help="the one thing the sources are about (default: guessed)"
+    )
+    importer.add_argument("--force", action="store_true", help="replace what --out holds")
+    importer.set_defaults(console=cmd_import)
+
+
+def cmd_import(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -> int:
+    """``kb import``: documents to a knowledge base, then the same checks as ``kb check``."""
+    from bot import importer
+
+    target = Path(args.out)
+    try:
+        draft = importer.import_sources(
+            args.sources, target, name=args.name, subject=args.subject, force=args.force
+        )
+    except (importer.SourceError, OSError) as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_ERROR
+    kb = draft.kb
+    print(
+        f"imported {len(kb.passages)} passages and {len(kb.table)} comparison rows into "
+        f"{target} (subjects: {', '.join(s.name for s in kb.subjects)})",
+        file=out,
+    )
+    report = kbcheck.check(str(target))
+    for problem in report.errors:
+        print(f"error: {problem}", file=err)
+    print(
+        f"kb check: {len(report.errors)} error(s), {len(report.warnings)} warning(s); "
+        f"run: python -m bot kb check {target}",
+        file=out,
+    )
+    return EXIT_ERROR if report.errors else EXIT_OK
+
 
 def cmd_migrate(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     """``kb migrate``: the YAML format to Markdown entries (see :mod:`bot.migrate`)."""

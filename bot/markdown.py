@@ -31,6 +31,18 @@ class Block:
     links: tuple[str, ...] = ()
 
 
+@dataclass
+class Document:
+    """One source document (for ``kb import``): its title, date, origin and blocks."""
+
+    title: str
+    blocks: list[Block]
+    date: str = ""
+    url: str = ""
+    name: str = ""  # the file or address, for messages
+    site: str = ""  # an HTML page's <title> ("FAQ - The Cargo Book"), when it has one
+
+
 def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table")
 
