@@ -3,8 +3,8 @@
 ``bot/__main__.py`` calls :func:`add_subcommands`. This module does not import
 ``discord`` at import time (the console mode never loads discord.py): the
 handlers import it when they run. Each handler returns the exit status:
-0 on success, 2 for a configuration problem (settings, token, knowledge base),
-1 when Discord cannot be reached.
+0 on success, 2 for a configuration problem (settings, token, knowledge base,
+a gateway close that retrying cannot fix), 1 when Discord cannot be reached.
 """
 
 from __future__ import annotations
@@ -30,6 +30,16 @@ EXIT_OK = 0
 EXIT_UNREACHABLE = 1
 EXIT_CONFIG = 2
 REDACTED = "[redacted token]"
+#: Gateway close codes that retrying cannot fix, as the one-line error for each.
+FATAL_CLOSES = {
+    4004: "Discord's gateway rejected DISCORD_TOKEN (close code 4004, authentication "
+    "failed). Reset the token in the developer portal (Bot tab) and update .env",
+    4010: "Discord refused a shard id (close code 4010): check SHARD_IDS against SHARD_COUNT",
+    4011: "Discord requires sharding for this many servers (close code 4011): set "
+    "SHARD_COUNT, or leave it unset so discord.py chooses",
+    4012: "Discord refused the gateway API version (close code 4012): upgrade discord.py",
+    4013: "Discord refused the gateway intents (close code 4013): upgrade the bot",
+}
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
@@ -223,9 +233,14 @@ def _run_reporting(main: Coroutine[Any, Any, int], token: str, err: TextIO) -> i
     except discord.HTTPException as error:
         print(redact(f"error: Discord answered {error.status}: {error.text}", token), file=err)
         return EXIT_UNREACHABLE
+    except discord.ConnectionClosed as error:
+        if error.code not in FATAL_CLOSES:
+            print(redact(f"error: cannot reach Discord: {error}", token), file=err)
+            return EXIT_UNREACHABLE
+        print(f"error: {FATAL_CLOSES[error.code]}", file=err)
+        return EXIT_CONFIG
     except (
         discord.GatewayNotFound,
-        discord.ConnectionClosed,
         aiohttp.ClientError,
         OSError,
     ) as error:

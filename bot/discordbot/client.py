@@ -8,7 +8,9 @@ that is set. Plain ``run`` never syncs globally: ``python -m bot sync`` does.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from typing import Any
 
 import discord
@@ -51,6 +53,11 @@ def required_permissions() -> discord.Permissions:
 
 class BotTree(app_commands.CommandTree["MLGenAIBot"]):
     """The command tree, with one error handler for every slash command and menu."""
+
+    async def interaction_check(self, interaction: discord.Interaction[MLGenAIBot], /) -> bool:
+        """Count every command as work in flight, which a shutdown lets finish."""
+        interaction.client.track()
+        return True
 
     async def on_error(
         self, interaction: discord.Interaction[MLGenAIBot], error: app_commands.AppCommandError, /
@@ -111,6 +118,50 @@ class MLGenAIBot(commands.AutoShardedBot):
         self.engine = engine
         self.cooldown = Cooldown(settings.ask_cooldown_rate, settings.ask_cooldown_seconds)
         self.sync_dev_guild = sync_dev_guild
+        self._in_flight: set[asyncio.Task[Any]] = set()
+
+    #: How long a shutdown waits for answers in flight before cancelling them.
+    shutdown_grace = 5.0
+
+    def track(self) -> None:
+        """Count the running task (an answer being made) as work in flight.
+
+        :meth:`close` lets tracked work finish, within :attr:`shutdown_grace`,
+        before it closes the HTTP session the work needs to send its reply.
+        """
+        task = asyncio.current_task()
+        if task is not None and task not in self._in_flight:
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+
+    @property
+    def in_flight(self) -> int:
+        """How many answers are being made right now."""
+        return len(self._in_flight)
+
+    async def close(self) -> None:
+        """Let answers in flight finish (cancel what outlasts the grace), then disconnect."""
+        if not self.is_closed():
+            await self._drain()
+        await super().close()
+
+    async def _drain(self) -> None:
+        deadline = time.monotonic() + self.shutdown_grace
+        current = asyncio.current_task()
+        while pending := {t for t in self._in_flight if t is not current and not t.done()}:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                log.warning(
+                    "Shutting down: cancelled %d answer(s) still in flight after %.0f s",
+                    len(pending),
+                    self.shutdown_grace,
+                )
+                for task in pending:
+                    task.cancel()
+                await asyncio.wait(pending, timeout=1.0)
+                return
+            log.info("Shutting down: waiting for %d answer(s) in flight", len(pending))
+            await asyncio.wait(pending, timeout=remaining)
 
     async def setup_hook(self) -> None:
         """Add the cog and the persistent buttons; sync to the development guild if set."""
