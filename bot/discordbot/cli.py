@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import signal
 from collections.abc import Coroutine, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TextIO
@@ -251,13 +252,26 @@ def _run_reporting(main: Coroutine[Any, Any, int], token: str, err: TextIO) -> i
     return result
 
 
+#: Other secrets in discord.py's debug lines: interaction and webhook tokens in URLs
+#: (``/interactions/{id}/{token}/callback``, ``/webhooks/{app}/{token}/...``) and
+#: ``token`` fields of logged payloads.
+SECRET_PATTERNS = (
+    re.compile(r"(/(?:interactions|webhooks)/\d+/)[A-Za-z0-9_.\-]+"),
+    re.compile(r"""(["']token["']\s*:\s*["'])[^"']+"""),
+)
+
+
 def redact(text: str, token: str) -> str:
-    """``text`` with every occurrence of ``token`` replaced."""
-    return text.replace(token, REDACTED) if token else text
+    """``text`` without ``token`` and without any interaction or webhook token."""
+    if token:
+        text = text.replace(token, REDACTED)
+    for pattern in SECRET_PATTERNS:
+        text = pattern.sub(rf"\1{REDACTED}", text)
+    return text
 
 
 class RedactTokenFilter(logging.Filter):
-    """A logging filter that removes the token from messages and tracebacks."""
+    """A logging filter that removes tokens from messages and tracebacks, at every level."""
 
     def __init__(self, token: str) -> None:
         """Redact ``token`` from every record passing the handler it is attached to."""
@@ -267,11 +281,12 @@ class RedactTokenFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record without the token; never drops a record."""
         message = record.getMessage()
-        if self.token in message:
-            record.msg, record.args = redact(message, self.token), None
+        cleaned = redact(message, self.token)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text and self.token in record.exc_text:
+        if record.exc_text:
             record.exc_text = redact(record.exc_text, self.token)
         return True
 

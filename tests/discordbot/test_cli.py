@@ -238,6 +238,26 @@ async def test_shutdown_cancels_work_that_outlasts_the_grace_quietly(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
+async def test_debug_logs_never_show_interaction_tokens(
+    fake_discord: FakeDiscord, engine: Engine
+) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logging.getLogger().addHandler(handler)
+    try:
+        with redacted_logging(FAKE_TOKEN, "DEBUG", stream):
+            client = MLGenAIBot(make_settings(), engine)
+            async with run_client(client, FAKE_TOKEN):
+                await client.sync_commands()
+                inter = await fake_discord.send_slash_command("ask", {"question": "what is ML?"})
+                await fake_discord.interaction_reply(inter.id)
+    finally:
+        logging.getLogger().removeHandler(handler)
+    text = stream.getvalue()
+    assert f"/interactions/{inter.id}/" in text  # the request was logged...
+    assert inter.token not in text and FAKE_TOKEN not in text  # ...without its token
+
+
 async def test_two_shards_split_the_guilds(
     fake_discord_factory: FakeFactory, engine: Engine
 ) -> None:
