@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_UNREACHABLE = 1
 EXIT_CONFIG = 2
+EXIT_UNHEALTHY = 1
 REDACTED = "[redacted token]"
 #: Gateway close codes that retrying cannot fix, as the one-line error for each.
 FATAL_CLOSES = {
@@ -70,6 +71,13 @@ def add_subcommands(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
         description="Print the OAuth2 URL: scopes bot + applications.commands, few permissions.",
     )
     invite.set_defaults(handler=invite_command)
+    health = subparsers.add_parser(
+        "health",
+        help="exit 0 if the running bot is connected to Discord (a container health check)",
+        description="Read the health file the running bot writes (HEALTH_FILE) and say "
+        "whether it is connected to the gateway: exit 0 if so, 1 if not.",
+    )
+    health.set_defaults(handler=health_command)
 
 
 # ------------------------------------------------------------------ handlers
@@ -115,6 +123,20 @@ def invite_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_CONFIG
     print(invite_url(application_id), file=out)
     return EXIT_OK
+
+
+def health_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``python -m bot health``: 0 when the running bot reports itself connected, else 1."""
+    from bot import health
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"error: {error}", file=err)
+        return EXIT_CONFIG
+    verdict = health.check(settings.health_file)
+    print(verdict.message, file=out if verdict.healthy else err)
+    return EXIT_OK if verdict.healthy else EXIT_UNHEALTHY
 
 
 # ------------------------------------------------------------------ building blocks

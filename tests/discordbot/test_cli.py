@@ -258,6 +258,26 @@ async def test_debug_logs_never_show_interaction_tokens(
     assert inter.token not in text and FAKE_TOKEN not in text  # ...without its token
 
 
+async def test_health_is_ok_while_connected_and_fails_once_the_gateway_is_gone(
+    fake_discord: FakeDiscord, engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    health_file = tmp_path / "health.json"
+    monkeypatch.setenv("HEALTH_FILE", str(health_file))
+    status, _, err = await cli("health")
+    assert status == 1 and "no health file" in err
+    client = MLGenAIBot(make_settings(health_file=health_file), engine)
+    async with run_client(client, FAKE_TOKEN):
+        status, out, err = await cli("health")
+        assert status == 0, err
+        assert out.startswith("healthy: connected on 1 shard(s)")
+        await fake_discord.close()  # Discord goes away; discord.py keeps trying to reconnect
+        deadline = time.monotonic() + 10
+        while (status := (await cli("health"))[0]) == 0 and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert status == 1
+        assert "gateway disconnected on shard(s) 0" in (await cli("health"))[2]
+
+
 async def test_two_shards_split_the_guilds(
     fake_discord_factory: FakeFactory, engine: Engine
 ) -> None:
