@@ -182,11 +182,13 @@ def history_path(environ: Mapping[str, str] = os.environ) -> Path | None:
         chosen = environ[HISTORY_VARIABLE].strip()
         return Path(chosen).expanduser() if chosen else None
     state = environ.get("XDG_STATE_HOME", "")
-    try:
-        base = Path(state) if os.path.isabs(state) else Path.home() / ".local" / "state"
-    except RuntimeError:  # no home directory to be found
-        return None
-    return base / "mlgenai-bot" / "history"
+    if not os.path.isabs(state):  # the XDG spec: a relative path is to be ignored
+        try:
+            home = Path(environ["HOME"]) if environ.get("HOME") else Path.home()
+        except RuntimeError:  # no home directory to be found
+            return None
+        state = str(home / ".local" / "state")
+    return Path(state) / "mlgenai-bot" / "history"
 
 
 class HistoryFile:
