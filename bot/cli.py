@@ -225,7 +225,10 @@ def add_subcommands(sub: Any) -> None:
         "chat",
         parents=[common],
         help="talk to the bot in the terminal",
-        description="An interactive conversation (quit or Ctrl-D leaves).",
+        description="An interactive conversation (quit or Ctrl-D leaves). In a terminal the "
+        "arrow keys edit the line and recall earlier questions (kept in "
+        "~/.local/state/mlgenai-bot/history, or $CHAT_HISTORY_FILE; empty: not kept) and "
+        "Ctrl-C drops the line; NO_COLOR=1 turns colour off.",
     )
     chat.set_defaults(console=cmd_chat)
 
