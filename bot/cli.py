@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot import chat
+from bot.chat import run as run_chat
 from bot.engine import Engine
 from bot.knowledge import KnowledgeBase, KnowledgeError, load
 from bot.models import Reply
@@ -138,7 +138,7 @@ def cmd_chat(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) 
     engine = _load_engine(args, err)
     if engine is None:
         return EXIT_ERROR
-    return chat.run(engine, stdin, out, err)
+    return run_chat(engine, stdin, out, err)
 
 
 def summarize(kb: KnowledgeBase) -> str:
