@@ -15,7 +15,7 @@ import os
 import re
 import sys
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Protocol, TextIO
@@ -57,7 +57,7 @@ def run(
     )
     print(_text(wrap([Line(t) for t in intro.split("\n")], terminal_width(out))), file=out)
     conversation = f"console:{uuid.uuid4().hex}"
-    with _reader(stdin, out, err, palette, environ) as reader:
+    with _reader(engine, stdin, out, err, palette, environ) as reader:
         while True:
             try:
                 line = reader.read()
@@ -128,11 +128,22 @@ class ReadlineReader:
     """Lines from ``input()`` with readline: editing, and history kept in ``history``."""
 
     def __init__(
-        self, readline: ModuleType, out: TextIO, palette: Palette, history: HistoryFile
+        self,
+        readline: ModuleType,
+        out: TextIO,
+        palette: Palette,
+        history: HistoryFile,
+        commands: Sequence[str] = (),
     ) -> None:
         self.readline, self.out, self.history = readline, out, history
+        self.commands = sorted(commands)
         self.prompt = palette.paint("you>", PROMPT, readline=True) + " "
         self._saved: list[str] = []
+        self._completer: object = None
+        self._delims = ""
+        # libedit (macOS's system Python) reads readline's key bindings in its own syntax.
+        doc = readline.__doc__ or ""
+        self._editline = "libedit" in doc or getattr(readline, "backend", "") == "editline"
 
     def __enter__(self) -> ReadlineReader:
         rl = self.readline
@@ -144,6 +155,10 @@ class ReadlineReader:
         rl.set_auto_history(False)  # remember() skips blank lines and repeats
         for entry in self.history.load():
             rl.add_history(entry)
+        self._completer, self._delims = rl.get_completer(), rl.get_completer_delims()
+        rl.set_completer(self._complete)
+        rl.set_completer_delims(" \t\n")
+        rl.parse_and_bind("bind ^I rl_complete" if self._editline else "tab: complete")
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -153,6 +168,10 @@ class ReadlineReader:
             if entry is not None:
                 rl.add_history(entry)
         rl.set_auto_history(True)
+        rl.set_completer(self._completer)
+        rl.set_completer_delims(self._delims)
+        # Python's own default: Tab inserts a tab.
+        rl.parse_and_bind("bind ^I ed-insert" if self._editline else "tab: tab-insert")
 
     def read(self) -> str | None:
         """The next line typed, edited with readline."""
@@ -162,6 +181,14 @@ class ReadlineReader:
             return input(self.prompt)
         except EOFError:
             return None
+
+    def _complete(self, text: str, state: int) -> str | None:
+        """Tab at the start of the line completes a slash command."""
+        rl = self.readline
+        if rl.get_line_buffer()[: rl.get_begidx()].strip():
+            return None
+        matches = [c + " " for c in self.commands if c.startswith(text)]
+        return matches[state] if state < len(matches) else None
 
     def remember(self, question: str) -> None:
         """Add ``question`` to the history unless it repeats the last entry."""
@@ -272,7 +299,12 @@ def _line_editor(stdin: TextIO, out: TextIO) -> ModuleType | None:
 
 @contextlib.contextmanager
 def _reader(
-    stdin: TextIO, out: TextIO, err: TextIO, palette: Palette, environ: Mapping[str, str]
+    engine: Engine,
+    stdin: TextIO,
+    out: TextIO,
+    err: TextIO,
+    palette: Palette,
+    environ: Mapping[str, str],
 ) -> Iterator[Reader]:
     readline = _line_editor(stdin, out)
     if readline is None:
@@ -280,7 +312,8 @@ def _reader(
         return
     history = HistoryFile(history_path(environ), err)
     try:
-        with ReadlineReader(readline, out, palette, history) as reader:
+        commands = ["/" + name for name in engine.index.language.commands]
+        with ReadlineReader(readline, out, palette, history, commands) as reader:
             yield reader
     finally:
         history.close()

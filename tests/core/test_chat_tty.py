@@ -235,3 +235,10 @@ def test_no_color_means_no_colour(spawn: Spawn, value: str) -> None:
     chat.turn(UP + "\r")
     assert not SGR.search(chat.raw.decode("utf-8"))
     assert "Source: What is Generative AI?" in chat.text
+
+
+def test_tab_completes_slash_commands_only(spawn: Spawn) -> None:
+    chat = spawn()
+    assert [_flat(chat.turn("/exa\t\r"))] == expected("/examples")
+    # Elsewhere Tab adds nothing to the question.
+    assert [_flat(chat.turn("What is gen\terative AI?\r"))] == expected("/examples", GENAI)[1:]
