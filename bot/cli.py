@@ -20,9 +20,13 @@ from bot.models import Reply
 from bot.render import reply_lines, terminal_width, wrap_text
 from bot.settings import SettingsError, parse_env_file
 
+#: Exit statuses, the same for every command (the README's table):
 EXIT_OK = 0
+#: The command ran and failed: a bad line in ``ask --jsonl``, a question ``check`` fails.
 EXIT_ERROR = 1
-EXIT_USAGE = 2
+#: Usage or configuration: bad arguments, settings or ``.env``, a knowledge base that
+#: cannot be loaded, a token Discord rejects.
+EXIT_USAGE = EXIT_CONFIG = 2
 
 
 def knowledge_path(args: argparse.Namespace, env_file: Path = Path(".env")) -> str | None:
@@ -87,7 +91,7 @@ def cmd_ask(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -
     """``ask "question"``, ``ask --json "question"`` or ``ask --jsonl`` (batch on stdin)."""
     engine = _load_engine(args, err)
     if engine is None:
-        return EXIT_ERROR
+        return EXIT_CONFIG
     if args.jsonl:
         return _ask_jsonl(engine, stdin, out, err)
     question = " ".join(args.question)
@@ -137,7 +141,7 @@ def cmd_chat(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) 
     """
     engine = _load_engine(args, err)
     if engine is None:
-        return EXIT_ERROR
+        return EXIT_CONFIG
     return run_chat(engine, stdin, out, err)
 
 
@@ -181,7 +185,7 @@ def cmd_check(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO)
         engine = Engine(kb)  # builds the index, which checks what the loader cannot
     except (KnowledgeError, SettingsError) as exc:
         print(f"error: {exc}", file=err)
-        return EXIT_ERROR
+        return EXIT_CONFIG
     problems = own_question_misses(engine)
     for problem in problems:
         print(f"error: {problem}", file=err)
