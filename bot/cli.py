@@ -7,25 +7,27 @@ and returns an exit status.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import shutil
-import textwrap
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
 from bot import kbcheck
+from bot.chat import run as run_chat
 from bot.engine import Engine
 from bot.knowledge import KnowledgeBase, KnowledgeError
 from bot.models import Reply
+from bot.render import reply_lines, terminal_width, wrap_text
 from bot.settings import SettingsError, parse_env_file
 
+#: Exit statuses, the same for every command (the README's table):
 EXIT_OK = 0
+#: The command ran and failed: a bad line in ``ask --jsonl``, a question ``check`` fails.
 EXIT_ERROR = 1
-EXIT_USAGE = 2
+#: Usage or configuration: bad arguments, settings or ``.env``, a knowledge base that
+#: cannot be loaded, a token Discord rejects.
+EXIT_USAGE = EXIT_CONFIG = 2
 
 
 def knowledge_path(args: argparse.Namespace, env_file: Path = Path(".env")) -> str | None:
@@ -57,20 +59,9 @@ def reply_to_json(reply: Reply) -> dict[str, Any]:
     }
 
 
-def terminal_width(stream: TextIO) -> int | None:
-    """The width to wrap to when ``stream`` is a terminal (at most 100), else ``None``."""
-    if not stream.isatty():
-        return None
-    return max(40, min(100, shutil.get_terminal_size().columns - 1))
-
-
 def _wrap(text: str, width: int) -> str:
     """Wrap each line to ``width``; a bullet's continuation lines are indented under it."""
-    out = []
-    for line in text.splitlines():
-        indent = "  " if line.startswith("• ") else ""
-        out.append(textwrap.fill(line, width, subsequent_indent=indent) if line else "")
-    return "\n".join(out)
+    return wrap_text(text, width)
 
 
 def format_reply(reply: Reply, engine: Engine, width: int | None = None) -> str:
@@ -83,18 +74,7 @@ def format_reply(reply: Reply, engine: Engine, width: int | None = None) -> str:
 
 
 def _format_reply(reply: Reply, engine: Engine) -> str:
-    lines = [reply.text]
-    if reply.sources:
-        sections = list(dict.fromkeys(s.section for s in reply.sources))
-        lines.append("")
-        lines.append(
-            f"Source: {'; '.join(sections)} — “{engine.kb.source.title}” "
-            f"({engine.kb.source.date}), knowledge base {engine.kb.source.version}"
-        )
-    if reply.kind == "refusal" and not all(q in reply.text for q in reply.suggestions):
-        lines.append("")
-        lines.append("Try: " + " | ".join(reply.suggestions))
-    return "\n".join(lines)
+    return "\n".join(line.text for line in reply_lines(reply, engine))
 
 
 def _load_engine(args: argparse.Namespace, err: TextIO) -> Engine | None:
@@ -112,7 +92,7 @@ def cmd_ask(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -
     """``ask "question"``, ``ask --json "question"`` or ``ask --jsonl`` (batch on stdin)."""
     engine = _load_engine(args, err)
     if engine is None:
-        return EXIT_ERROR
+        return EXIT_CONFIG
     if args.jsonl:
         return _ask_jsonl(engine, stdin, out, err)
     question = " ".join(args.question)
@@ -155,42 +135,15 @@ def _ask_jsonl(engine: Engine, stdin: TextIO, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_chat(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -> int:
-    """An interactive conversation in the terminal; ``quit`` or end of input leaves."""
+    """An interactive conversation in the terminal; ``quit`` or end of input leaves.
+
+    On a terminal it has line editing, history, colour and wrapping (see
+    :mod:`bot.chat`); with piped input it reads one question a line.
+    """
     engine = _load_engine(args, err)
     if engine is None:
-        return EXIT_ERROR
-    conversation = f"console:{uuid.uuid4().hex}"
-    interactive = stdin.isatty()
-    if interactive:
-        with contextlib.suppress(ImportError):  # line editing and history where available
-            import readline  # noqa: F401
-    src = engine.kb.source
-    width = terminal_width(out)
-    intro = (
-        f"Ask me about {engine.kb.name} (from “{src.title}”, {src.date}).\n"
-        + ("Type /compare for the side-by-side table, " if engine.kb.table else "Type ")
-        + "/help for more, quit to leave."
-    )
-    print(_wrap(intro, width) if width else intro, file=out)
-    while True:
-        if interactive:
-            out.write("\nyou> ")
-            out.flush()
-        line = stdin.readline()
-        if not line:
-            if interactive:
-                print(file=out)
-            return EXIT_OK
-        question = line.strip()
-        if not question:
-            continue
-        if question.lower() in {"quit", "exit", "/quit", "/exit", ":q"}:
-            print("Bye!", file=out)
-            return EXIT_OK
-        reply = engine.ask(question, conversation)
-        prefix = "" if interactive else f"\nyou> {question}\n"
-        print(f"{prefix}bot> " + format_reply(reply, engine, width), file=out)
-        out.flush()
+        return EXIT_CONFIG
+    return run_chat(engine, stdin, out, err)
 
 
 def summarize(kb: KnowledgeBase) -> str:
@@ -209,14 +162,15 @@ def summarize(kb: KnowledgeBase) -> str:
 def cmd_check(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     """Validate the knowledge base (see :mod:`bot.kbcheck`).
 
-    Exit status: 0 when it has no errors (warnings are printed), 1 when it has
-    errors (or warnings, with ``--strict``), 2 on a usage error.
+    Exit status: 0 when it has no errors (warnings are printed), 1 when it loads
+    but has errors (or warnings, with ``--strict``), 2 when it cannot be loaded
+    (or on a usage error).
     """
     try:
         chosen = getattr(args, "folder", None) or knowledge_path(args)
     except SettingsError as exc:
         print(f"error: {exc}", file=err)
-        return EXIT_ERROR
+        return EXIT_CONFIG
     report = kbcheck.check(chosen)
     for problem in report.errors:
         print(f"error: {problem}", file=err)
@@ -229,7 +183,7 @@ def cmd_check(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO)
             f"{len(report.errors)} error(s), {len(report.warnings)} warning(s) in {where}",
             file=err,
         )
-        return EXIT_ERROR
+        return EXIT_CONFIG if report.kb is None else EXIT_ERROR
     print(summarize(report.kb), file=out)
     if report.warnings:
         print(f"  warnings: {len(report.warnings)} (see above)", file=out)
@@ -241,7 +195,10 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
         "folder", nargs="?", metavar="DIR", help="the knowledge folder (wins over --knowledge)"
     )
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
-    parser.epilog = "Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 usage."
+    parser.epilog = (
+        "Exit status: 0 no errors, 1 errors (or warnings with --strict), "
+        "2 the knowledge base does not load (or a usage error)."
+    )
 
 
 Handler = Callable[[argparse.Namespace, TextIO, TextIO, TextIO], int]
@@ -277,7 +234,10 @@ def add_subcommands(sub: Any) -> None:
         "chat",
         parents=[common],
         help="talk to the bot in the terminal",
-        description="An interactive conversation (quit or Ctrl-D leaves).",
+        description="An interactive conversation (quit or Ctrl-D leaves). In a terminal the "
+        "arrow keys edit the line and recall earlier questions (kept in "
+        "~/.local/state/mlgenai-bot/history, or $CHAT_HISTORY_FILE; empty: not kept) and "
+        "Ctrl-C drops the line; NO_COLOR=1 turns colour off.",
     )
     chat.set_defaults(console=cmd_chat)
 
@@ -350,7 +310,7 @@ def cmd_import(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO
         )
     except (importer.SourceError, OSError) as exc:
         print(f"error: {exc}", file=err)
-        return EXIT_ERROR
+        return EXIT_USAGE
     kb = draft.kb
     print(
         f"imported {len(kb.passages)} passages and {len(kb.table)} comparison rows into "
@@ -380,7 +340,7 @@ def cmd_migrate(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextI
         kb = migrate(Path(chosen), Path(args.out) if args.out else None)
     except (KnowledgeError, SettingsError, OSError) as exc:
         print(f"error: {exc}", file=err)
-        return EXIT_ERROR
+        return EXIT_CONFIG
     print(f"converted: {kb.path} ({len(kb.passages)} passages, {len(kb.table)} rows)", file=out)
     return EXIT_OK
 

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -45,35 +41,30 @@ def test_requirements_install_the_bot_itself() -> None:
     assert lines[-1] == "."
 
 
-def test_a_wheel_answers_from_its_own_knowledge_base(tmp_path: Path) -> None:
-    """A wheel carries the shipped knowledge base (knowledge.yaml and every entry file) as
-    bot._knowledge, and answers from it outside the checkout."""
-    wheels, target = tmp_path / "wheels", tmp_path / "site"
-    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(wheels), str(ROOT)], check=True)  # noqa: S603
-    (wheel,) = wheels.glob("*.whl")
-    install = [*pip, "install", "--no-deps", "--target", str(target), str(wheel)]
-    subprocess.run(install, check=True)  # noqa: S603
-    shipped = sorted(p.name for p in (ROOT / "knowledge").iterdir() if p.is_file())
-    installed = sorted(p.name for p in (target / "bot" / "_knowledge").iterdir() if p.is_file())
-    assert installed == shipped
-    env = {"PYTHONPATH": str(target), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--json", "What is machine learning?"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        check=True,
-    )
-    reply = json.loads(result.stdout)
-    assert reply["kind"] == "answer" and "learn from data" in reply["answer"]
-    where = subprocess.run(
-        [sys.executable, "-c", "import bot.knowledge as k; print(k.DEFAULT_PATH)"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        check=True,
-    )
-    assert where.stdout.strip() == str(target / "bot" / "_knowledge")
+def test_a_wheel_installed_outside_the_checkout_answers(tmp_path: Path) -> None:
+    """pip install of a built wheel (as pipx does) has the knowledge base and answers."""
+    import subprocess
+    import sys
+    import venv
+
+    def run(*argv: str | Path, cwd: Path = tmp_path) -> str:
+        result = subprocess.run(  # noqa: S603 - our own interpreter, pip and console script
+            [str(a) for a in argv], cwd=cwd, capture_output=True, text=True, timeout=600
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    wheels = tmp_path / "wheels"
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", wheels, ROOT)
+    (wheel,) = wheels.glob("mlgenai_bot-*.whl")
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    bin_dir = env_dir / ("Scripts" if sys.platform == "win32" else "bin")
+    run(bin_dir / "python", "-m", "pip", "install", "--quiet", wheel)
+    elsewhere = tmp_path / "elsewhere"  # no knowledge/ folder and no .env here
+    elsewhere.mkdir()
+    out = run(bin_dir / "mlgenai-bot", "ask", "--json", "What is generative AI?", cwd=elsewhere)
+    assert '"kind": "answer"' in out and "Generative AI" in out
+    version = run(bin_dir / "mlgenai-bot", "--version", cwd=elsewhere)
+    assert version.startswith("mlgenai-bot ") and "discord.py 2." in version
+    assert f"Python {sys.version_info.major}.{sys.version_info.minor}." in version

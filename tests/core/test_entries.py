@@ -57,7 +57,7 @@ def test_migrate_in_place_from_the_console(legacy_copy: Path) -> None:
     assert (legacy_copy / "knowledge.yaml").is_file()
     assert _content(load(legacy_copy)) == _content(before)
     code = main(["kb", "migrate", "--knowledge", str(legacy_copy)], io.StringIO(), out, err)
-    assert code == 1 and "already in the Markdown format" in err.getvalue()
+    assert code == 2 and "already in the Markdown format" in err.getvalue()
 
 
 @pytest.mark.parametrize(

@@ -186,18 +186,18 @@ def test_url_is_fetched_only_when_given(monkeypatch: pytest.MonkeyPatch, tmp_pat
 
 def test_bad_sources_are_one_line_errors(tmp_path: Path) -> None:
     code, _, err = run("kb", "import", str(tmp_path / "missing.md"), "--out", str(tmp_path / "o"))
-    assert code == 1 and "no such file or folder" in err and "Traceback" not in err
+    assert code == 2 and "no such file or folder" in err and "Traceback" not in err
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")
     code, _, err = run("kb", "import", str(tmp_path / "notes.pdf"), "--out", str(tmp_path / "o"))
-    assert code == 1 and "not a .md, .html or .txt file" in err
+    assert code == 2 and "not a .md, .html or .txt file" in err
     (tmp_path / "empty.md").write_text("", encoding="utf-8")
     code, _, err = run("kb", "import", str(tmp_path / "empty.md"), "--out", str(tmp_path / "o"))
-    assert code == 1 and "no text to import" in err
+    assert code == 2 and "no text to import" in err
     taken = tmp_path / "taken"
     taken.mkdir()
     (taken / "keep.txt").write_text("mine", encoding="utf-8")
     code, _, err = run("kb", "import", str(DOCS / "cooktops.md"), "--out", str(taken))
-    assert code == 1 and "not empty" in err and (taken / "keep.txt").exists()
+    assert code == 2 and "not empty" in err and (taken / "keep.txt").exists()
 
 
 @pytest.mark.skipif(not ARTICLE.exists(), reason="the seed article is not beside the project")

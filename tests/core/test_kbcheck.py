@@ -31,7 +31,7 @@ def test_every_error_names_file_line_and_entry(kb_copy: Path) -> None:
     _edit(intro, "id: intro", "id: intro\nsubject: quantum")
     _edit(kb_copy / "030-goals.md", "id: goals", "id: goals\nsubjet: ml")
     code, out, err = run("kb", "check", str(kb_copy))
-    assert code == 1 and out == ""
+    assert code == 2 and out == ""
     assert f"error: {intro}:3, entry 'intro': subject must be one of genai, ml" in err
     assert "030-goals.md:3, entry 'goals': unknown field 'subjet'" in err
     assert "2 error(s), 0 warning(s)" in err and "Traceback" not in err
@@ -82,5 +82,5 @@ def test_weak_entries_warn_and_strict_fails(kb_copy: Path) -> None:
 
 def test_missing_folder_is_an_error() -> None:
     code, out, err = run("kb", "check", "/nonexistent/kb")
-    assert code == 1 and out == ""
+    assert code == 2 and out == ""
     assert "knowledge folder not found" in err
