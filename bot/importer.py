@@ -24,6 +24,8 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from bot import markdown, textsource
 from bot.authoring import (
     entry_names,
@@ -119,8 +121,6 @@ def read_markdown(text: str, name: str = "", url: str = "") -> Document:
         front, body = "", text
     meta: dict[str, Any] = {}
     if front:
-        import yaml
-
         try:
             loaded = yaml.safe_load(front)
             meta = loaded if isinstance(loaded, dict) else {}
@@ -467,7 +467,7 @@ def build(docs: list[Document], name: str = "", subject: str = "", today: str = 
         scope=f"{name or (' vs '.join(names) if len(names) > 1 else title)}: "
         + ", ".join(dict.fromkeys(p.section for p in passages)),
         subjects=tuple(subjects),
-        suggested_questions=("placeholder",),
+        suggested_questions=(),  # chosen by prune() among the questions that work
         passages=tuple(_dedupe_questions(passages)),
         table=tuple(rows),
         table_section=table_section if rows else "",

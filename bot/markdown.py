@@ -8,6 +8,7 @@ own words. Every block carries the line it starts on, for error messages.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -43,7 +44,9 @@ class Document:
     site: str = ""  # an HTML page's <title> ("FAQ - The Cargo Book"), when it has one
 
 
+@functools.cache
 def _parser() -> MarkdownIt:
+    """One parser for every file (building one costs more than parsing an entry)."""
     return MarkdownIt("commonmark").enable("table")
 
 

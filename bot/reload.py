@@ -44,12 +44,16 @@ class Reloaded:
     passages: int
     rows: int
 
-    def summary(self) -> str:
-        """One line for a log or an admin."""
+    def change(self) -> str:
+        """What changed: ``version A -> B (N passages, M comparison rows)``."""
         return (
-            f"knowledge base reloaded: version {self.old_version} -> {self.new_version} "
+            f"version {self.old_version} -> {self.new_version} "
             f"({self.passages} passages, {self.rows} comparison rows)"
         )
+
+    def summary(self) -> str:
+        """One line for a log."""
+        return f"knowledge base reloaded: {self.change()}"
 
 
 def _engine_for(kb: KnowledgeBase, old: Engine) -> Engine:

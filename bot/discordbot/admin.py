@@ -87,7 +87,7 @@ def reload_commands(bot: MLGenAIBot) -> list[AdminCommand]:
                 f"{shown}{more}"
             )
         else:
-            text = f"Reloaded: {done.summary().split(': ', 1)[1]}."
+            text = f"Reloaded: {done.change()}."
         await interaction.followup.send(text[:2000], ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     return [reload]
