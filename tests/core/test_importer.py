@@ -93,8 +93,8 @@ def _graded(folder: Path, questions: str) -> dict[str, tuple[int, int]]:
 @pytest.mark.parametrize(
     ("name", "questions", "least"),
     [
-        ("cooktops.md", "cooktops-questions.yaml", {"in_scope": 14, "compare": 2, "refusal": 5}),
-        ("cooktops.html", "cooktops-questions.yaml", {"in_scope": 14, "compare": 2, "refusal": 5}),
+        ("cooktops.md", "cooktops-questions.yaml", {"in_scope": 15, "compare": 2, "refusal": 5}),
+        ("cooktops.html", "cooktops-questions.yaml", {"in_scope": 15, "compare": 2, "refusal": 5}),
         ("cargo-faq.html", "cargo-faq-questions.yaml", {"in_scope": 12, "refusal": 6}),
     ],
 )
@@ -105,6 +105,16 @@ def test_blind_questions_on_imports(
     assert got["help"][0] == got["help"][1]
     for section, minimum in least.items():
         assert got[section][0] >= minimum, got
+
+
+def test_an_opinion_on_a_topic_the_source_is_about_is_answered(
+    imported: dict[str, Path],
+) -> None:
+    engine = Engine.load(imported["cooktops.md"])
+    reply = engine.ask("Is gas bad for indoor air?")
+    assert reply.kind == "answer" and "nitrogen dioxide" in reply.text
+    assert engine.ask("Is gas bad for my marriage?").kind == "refusal"
+    assert engine.ask("Is induction better than gas for my career?").kind == "refusal"
 
 
 def test_text_with_page_chrome_and_a_run_together_table() -> None:
