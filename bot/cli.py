@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot import store_console
 from bot.engine import Engine
 from bot.knowledge import KnowledgeBase, KnowledgeError, load
 from bot.models import Reply
@@ -113,12 +114,13 @@ def cmd_ask(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -
     if engine is None:
         return EXIT_ERROR
     if args.jsonl:
-        return _ask_jsonl(engine, stdin, out, err)
+        return _ask_jsonl(args, engine, stdin, out, err)
     question = " ".join(args.question)
     if not question.strip():
         print('error: give a question, e.g. python -m bot ask "What is generative AI?"', file=err)
         return EXIT_USAGE
     reply = engine.ask(question)
+    store_console.record(args, engine, question, reply)
     if args.json:
         print(json.dumps(reply_to_json(reply), ensure_ascii=False), file=out)
     else:
@@ -126,7 +128,9 @@ def cmd_ask(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -
     return EXIT_OK
 
 
-def _ask_jsonl(engine: Engine, stdin: TextIO, out: TextIO, err: TextIO) -> int:
+def _ask_jsonl(
+    args: argparse.Namespace, engine: Engine, stdin: TextIO, out: TextIO, err: TextIO
+) -> int:
     """One JSON object in, one out, in order, flushed per line; bad lines get an error object."""
     status = EXIT_OK
     for number, line in enumerate(stdin, start=1):
@@ -138,7 +142,9 @@ def _ask_jsonl(engine: Engine, stdin: TextIO, out: TextIO, err: TextIO) -> int:
                 raise ValueError('expected an object with a "question" string')
             conversation = item.get("conversation")
             key = None if conversation is None else str(conversation)
-            result = reply_to_json(engine.ask(item["question"], key))
+            reply = engine.ask(item["question"], key)
+            store_console.record(args, engine, item["question"], reply)
+            result = reply_to_json(reply)
         except ValueError as exc:  # json.JSONDecodeError is a ValueError
             print(f"line {number}: {exc}", file=err)
             result = {
@@ -187,6 +193,7 @@ def cmd_chat(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) 
             print("Bye!", file=out)
             return EXIT_OK
         reply = engine.ask(question, conversation)
+        store_console.record(args, engine, question, reply)
         prefix = "" if interactive else f"\nyou> {question}\n"
         print(f"{prefix}bot> " + format_reply(reply, engine, width), file=out)
         out.flush()
@@ -270,7 +277,8 @@ def add_subcommands(sub: Any) -> None:
         help='read {"question": ..., "conversation": ...} lines on stdin, '
         "write one JSON object per line",
     )
-    ask.set_defaults(console=cmd_ask)
+    store_console.add_store_flag(ask)
+    ask.set_defaults(console=store_console.with_recorder(cmd_ask))
 
     chat = sub.add_parser(
         "chat",
@@ -278,7 +286,8 @@ def add_subcommands(sub: Any) -> None:
         help="talk to the bot in the terminal",
         description="An interactive conversation (quit or Ctrl-D leaves).",
     )
-    chat.set_defaults(console=cmd_chat)
+    store_console.add_store_flag(chat)
+    chat.set_defaults(console=store_console.with_recorder(cmd_chat))
 
     check = sub.add_parser(
         "check",
@@ -307,6 +316,7 @@ def add_kb_subcommands(kb_sub: Any, common: argparse.ArgumentParser) -> None:
         description="Validate the knowledge base and print a summary.",
     )
     check.set_defaults(console=cmd_check)
+    store_console.add_gaps_parser(kb_sub, common)
 
 
 def _usage(parser: argparse.ArgumentParser) -> Handler:

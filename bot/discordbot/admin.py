@@ -18,6 +18,7 @@ import discord
 from discord import app_commands
 
 from bot.discordbot.errors import NO_MENTIONS
+from bot.discordbot.gaps import gaps_commands
 
 if TYPE_CHECKING:
     from bot.discordbot.client import MLGenAIBot
@@ -59,7 +60,7 @@ def info_commands(bot: MLGenAIBot) -> list[AdminCommand]:
     return [info]
 
 
-BUILDERS: tuple[Callable[[MLGenAIBot], list[AdminCommand]], ...] = (info_commands,)
+BUILDERS: tuple[Callable[[MLGenAIBot], list[AdminCommand]], ...] = (info_commands, gaps_commands)
 
 
 def kb_group(bot: MLGenAIBot) -> app_commands.Group:

@@ -20,8 +20,11 @@ from bot.discordbot.cog import AskCog
 from bot.discordbot.cooldown import Cooldown
 from bot.discordbot.engine_api import EngineLike
 from bot.discordbot.errors import notify_error, send_ephemeral
+from bot.discordbot.privacy import PrivacyCog
 from bot.discordbot.views import DYNAMIC_ITEMS
+from bot.models import Reply
 from bot.settings import Settings
+from bot.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +91,7 @@ class MLGenAIBot(commands.AutoShardedBot):
         engine: EngineLike,
         *,
         sync_dev_guild: bool = True,
+        store: Store | None = None,
     ) -> None:
         """Create the bot; nothing connects until ``login``/``start``."""
         options: dict[str, Any] = {}  # only what is set: discord.py's typed options refuse None
@@ -111,11 +115,38 @@ class MLGenAIBot(commands.AutoShardedBot):
         self.engine = engine
         self.cooldown = Cooldown(settings.ask_cooldown_rate, settings.ask_cooldown_seconds)
         self.sync_dev_guild = sync_dev_guild
+        self.store = store  # what the bot remembers (bot.store); None: nothing
+
+    def remember(self, answer_id: str, user_id: int, question: str, reply: Reply) -> str | None:
+        """Queue the log of an answer in the store (never waits); its id if it was kept,
+        so the reply gets rating buttons."""
+        if self.store is None or not question:
+            return None
+        kept = self.store.record_answer(
+            answer_id,
+            user_id,
+            question,
+            reply,
+            kb_version=self.engine.kb.source.version,
+            origin="discord",
+        )
+        return answer_id if kept else None
+
+    async def close(self) -> None:
+        """Disconnect, then write what the store still has queued."""
+        try:
+            await super().close()
+        finally:
+            if self.store is not None:
+                await self.store.close()
 
     async def setup_hook(self) -> None:
         """Add the cog and the persistent buttons; sync to the development guild if set."""
+        if self.store is not None:
+            await self.store.start()
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         await self.add_cog(AskCog(self))
+        await self.add_cog(PrivacyCog(self))
         self.tree.add_command(kb_group(self))
         if self.sync_dev_guild and self.settings.dev_guild_id is not None:
             synced = await self.sync_commands(self.settings.dev_guild_id)
