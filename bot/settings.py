@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.health import DEFAULT_PATH as DEFAULT_HEALTH_FILE
+
 log = logging.getLogger(__name__)
 
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
@@ -37,6 +39,7 @@ ENV_VARS = (
     "STORE_USER_IDS",
     "RETENTION_DAYS",
     "STORE_SALT",
+    "HEALTH_FILE",
 )
 
 # A bot token is three dot-separated base64url parts: the application id, a
@@ -75,6 +78,7 @@ class Settings:
     store_user_ids: bool = False
     retention_days: int = 30
     store_salt: str | None = field(default=None, repr=False)
+    health_file: Path = DEFAULT_HEALTH_FILE
 
     @classmethod
     def from_env(
@@ -121,6 +125,7 @@ class Settings:
                 f"(got {database_url.split(':', 1)[0][:20]!r}...)"
             )
         retention = _int(get("RETENTION_DAYS"), "RETENTION_DAYS", default=30, minimum=1)
+        health = get("HEALTH_FILE")
         return cls(
             data_dir=Path(data_dir).expanduser() if data_dir else None,
             database_url=database_url,
@@ -137,6 +142,7 @@ class Settings:
             knowledge_path=knowledge_path,
             shard_count=shard_count,
             shard_ids=shard_ids,
+            health_file=Path(health).expanduser() if health else DEFAULT_HEALTH_FILE,
         )
 
     def store_url(self, environ: Mapping[str, str] | None = None) -> str:

@@ -270,7 +270,9 @@ class AskCog(commands.Cog, name="Ask"):
             return
         key = conversation or conversation_key(interaction.channel_id, interaction.user.id)
         reply = self.engine.ask(question, key)
-        answer_id = self.bot.remember(str(interaction.id), interaction.user.id, question, reply)
+        answer_id = self.bot.remember(
+            str(interaction.id), interaction.user.id, question, reply, interaction.guild_id
+        )
         title = question if reply.kind in ("answer", "refusal") else None
         await self._send(
             interaction,
@@ -330,6 +332,7 @@ class AskCog(commands.Cog, name="Ask"):
         how = self._addressed(message)
         if how is None:
             return
+        self.bot.track()
         try:
             await self._answer_message(message, how)
         except Exception:
@@ -360,7 +363,8 @@ class AskCog(commands.Cog, name="Ask"):
             return
         key = conversation_key(message.channel.id, message.author.id)
         reply = self.engine.ask(question, key) if question else self.engine.help()
-        answer_id = self.bot.remember(str(message.id), message.author.id, question, reply)
+        guild_id = message.guild.id if message.guild is not None else None
+        answer_id = self.bot.remember(str(message.id), message.author.id, question, reply, guild_id)
         embed = render.answer_embed(reply, self.engine.kb.source)
         view = views.reply_view(reply, self.engine.kb, answer_id)
         await self._reply(message, embed=embed, **({"view": view} if view is not None else {}))

@@ -1,5 +1,8 @@
 """``/kb gaps``: what members asked that the knowledge base lacks, with a CSV export.
 
+The reply is deferred (Discord allows 3 seconds for a response, and a busy or
+distant database may take longer); the report follows.
+
 One builder for the ``/kb`` group (see :data:`bot.discordbot.admin.BUILDERS`). The
 clustering and the text are the core's (:mod:`bot.store.gaps`), shared with
 ``python -m bot kb gaps``.
@@ -60,8 +63,11 @@ def gaps_commands(bot: MLGenAIBot) -> list[app_commands.Command[Any, Any, Any]]:
             )
             return
         days = PERIODS.get(period, 7)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # a slow database
         try:
-            flagged = await store.flagged(time.time() - days * 86_400, LOW_CONFIDENCE)
+            flagged = await store.flagged(
+                time.time() - days * 86_400, LOW_CONFIDENCE, guild_id=interaction.guild_id
+            )
         except StoreUnavailableError as exc:
             await send_ephemeral(interaction, f"I can't read the gaps right now: {exc}.")
             return
@@ -73,7 +79,7 @@ def gaps_commands(bot: MLGenAIBot) -> list[app_commands.Command[Any, Any, Any]]:
         if found:
             data = to_csv(found).encode("utf-8")
             kwargs["file"] = discord.File(io.BytesIO(data), filename=f"gaps-{days}d.csv")
-        await interaction.response.send_message(
+        await interaction.followup.send(
             text, ephemeral=True, allowed_mentions=NO_MENTIONS, **kwargs
         )
 

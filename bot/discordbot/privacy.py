@@ -1,6 +1,7 @@
 """``/privacy`` (what is stored about you, and for how long) and ``/forget-me``.
 
-Both answer ephemerally and work in servers and in DMs: the store keeps one
+Both answer ephemerally (deferred first: the database may be slow) and work in
+servers and in DMs: the store keeps one
 record per user across servers, under a salted hash of the user id.
 """
 
@@ -44,8 +45,9 @@ def privacy_text(store: Store, mine: UserData) -> str:
         "When you ask me something, I keep your question, the kind of reply (answered or "
         f"declined), the passages I used and when, with {who}. When you rate an answer "
         "with 👍/👎, I keep the vote and the reason you give.\n"
-        f"Everything is deleted after **{store.retention_days} days**. Administrators see "
-        "declined and down-rated questions in `/kb gaps`, without who asked them.\n\n"
+        f"Everything is deleted after **{store.retention_days} days**. The administrators of "
+        "the server you asked in see its declined and down-rated questions in `/kb gaps`, "
+        "without who asked them.\n\n"
         f"Right now I hold **{mine.answers}** question(s) and **{mine.ratings}** rating(s) of "
         f"yours{since}. `/forget-me` deletes them all."
     )
@@ -69,6 +71,7 @@ class PrivacyCog(commands.Cog, name="Privacy"):
         if store is None or not store.enabled:
             await send_ephemeral(interaction, NOTHING_STORED)
             return
+        await interaction.response.defer(ephemeral=True, thinking=True)  # a slow database
         try:
             mine = await store.about_user(interaction.user.id)
         except StoreUnavailableError as exc:
@@ -83,6 +86,7 @@ class PrivacyCog(commands.Cog, name="Privacy"):
         if store is None or not store.enabled:
             await send_ephemeral(interaction, NOTHING_STORED)
             return
+        await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             gone = await store.forget_user(interaction.user.id)
         except StoreUnavailableError as exc:

@@ -98,14 +98,16 @@ class SqliteBackend:
         if self._conn is None:
             await self.connect()
         conn = self._conn
+        if conn.in_transaction:  # left open by a failure: start clean
+            await conn.execute("ROLLBACK")
         await conn.execute("BEGIN IMMEDIATE")
         try:
             yield _SqliteTx(conn)
+            await conn.execute("COMMIT")  # a busy COMMIT is rolled back too, never left open
         except BaseException:
             with contextlib.suppress(Exception):
                 await conn.execute("ROLLBACK")
             raise
-        await conn.execute("COMMIT")
 
 
 class _SqliteTx:

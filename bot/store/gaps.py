@@ -93,16 +93,26 @@ def cluster(items: Sequence[Flagged], terms: Terms) -> list[Gap]:
     group by their exact wording.
     """
     groups: list[list[tuple[frozenset[str], Flagged]]] = []
+    group_of: dict[frozenset[str], int] = {}  # each distinct term set, and its topic
+    holders: dict[str, list[frozenset[str]]] = {}  # term -> the distinct sets that have it
+    known: dict[str, frozenset[str]] = {}  # a week repeats wordings: tokenize each once
     for item in items:
-        mine = frozenset(terms(item.question)) or frozenset({item.question.strip().lower()})
-        home = next(
-            (g for g in groups if any(_jaccard(mine, other) >= SIMILAR for other, _ in g)),
-            None,
-        )
+        mine = known.get(item.question)
+        if mine is None:
+            mine = frozenset(terms(item.question)) or frozenset({item.question.strip().lower()})
+            known[item.question] = mine
+        home = group_of.get(mine)
         if home is None:
-            groups.append([(mine, item)])
-        else:
-            home.append((mine, item))
+            # Only sets sharing a term can be similar: look at those, first topic first.
+            near = {other for t in mine for other in holders.get(t, ())}
+            similar = [group_of[o] for o in near if _jaccard(mine, o) >= SIMILAR]
+            home = min(similar) if similar else len(groups)
+            if home == len(groups):
+                groups.append([])
+            group_of[mine] = home
+            for t in mine:
+                holders.setdefault(t, []).append(mine)
+        groups[home].append((mine, item))
     gaps = []
     for group in groups:
         counted = Counter(t for ts, _ in group for t in ts)

@@ -62,6 +62,7 @@ class AnswerRecord:
     origin: str
     sources: tuple[tuple[str, float], ...]
     created_at: float
+    guild_id: str | None = None  # the server it was asked in (None: a DM, the console)
 
 
 @dataclass(frozen=True)
@@ -251,9 +252,10 @@ class Store:
         *,
         kb_version: str,
         origin: str,
+        guild_id: int | str | None = None,
     ) -> bool:
         """Queue the log of one answer served; False if it is not kept (its kind is not
-        logged, or the queue is full)."""
+        logged, or the queue is full). ``guild_id`` scopes it to one server's gaps."""
         if reply.kind not in RECORDED_KINDS:
             return False
         record = AnswerRecord(
@@ -266,6 +268,7 @@ class Store:
             origin=origin,
             sources=tuple((s.passage_id, float(s.score)) for s in reply.sources),
             created_at=time.time(),
+            guild_id=None if guild_id is None else str(guild_id),
         )
         return self._enqueue(record)
 
@@ -337,6 +340,7 @@ class Store:
                         user,
                         raw,
                         item.origin,
+                        item.guild_id,
                         item.question,
                         item.kind,
                         item.confidence,
@@ -350,8 +354,8 @@ class Store:
                 ratings.append((item.answer_id, user, raw, item.vote, item.reason, item.created_at))
         async with self.backend.transaction() as tx:
             await tx.executemany(
-                "INSERT INTO answers (id, created_at, user_hash, user_id, origin, question, "
-                "kind, confidence, kb_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "INSERT INTO answers (id, created_at, user_hash, user_id, origin, guild_id, "
+                "question, kind, confidence, kb_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (id) DO NOTHING",
                 answers,
             )
@@ -386,25 +390,31 @@ class Store:
                 "the database is unreachable right now; try again in a minute"
             ) from exc
 
-    async def flagged(self, since: float, low_confidence: float) -> list[Flagged]:
+    async def flagged(
+        self, since: float, low_confidence: float, guild_id: int | str | None = None
+    ) -> list[Flagged]:
         """Answers since ``since`` (epoch seconds) that were declined, had a confidence
-        under ``low_confidence``, or were rated down, oldest first."""
+        under ``low_confidence``, or were rated down, oldest first; with ``guild_id``,
+        only those asked in that server (an admin sees their own server's questions)."""
+        guild = None if guild_id is None else str(guild_id)
+        scope = (guild, guild)  # CAST: PostgreSQL must know the type of a NULL parameter
 
         async def work(tx: Transaction) -> list[Flagged]:
             rows = await tx.fetch(
                 "SELECT a.id, a.created_at, a.question, a.kind, a.confidence, "
-                "(SELECT COUNT(*) FROM ratings r WHERE r.answer_id = a.id AND r.vote < 0) "
-                "FROM answers a WHERE a.created_at >= ? AND (a.kind = 'refusal' "
-                "OR (a.kind = 'answer' AND a.confidence < ?) "
-                "OR EXISTS (SELECT 1 FROM ratings r WHERE r.answer_id = a.id AND r.vote < 0)) "
-                "ORDER BY a.created_at, a.id",
-                (since, low_confidence),
+                "COALESCE(d.downvotes, 0) FROM answers a LEFT JOIN "
+                "(SELECT answer_id, COUNT(*) AS downvotes FROM ratings WHERE vote < 0 "
+                "GROUP BY answer_id) d ON d.answer_id = a.id "
+                "WHERE a.created_at >= ? AND (a.kind = 'refusal' "
+                "OR (a.kind = 'answer' AND a.confidence < ?) OR d.downvotes > 0) "
+                "AND (CAST(? AS TEXT) IS NULL OR a.guild_id = ?) ORDER BY a.created_at, a.id",
+                (since, low_confidence, *scope),
             )
             reasons = await tx.fetch(
                 "SELECT r.answer_id, r.reason FROM ratings r JOIN answers a ON a.id = r.answer_id "
                 "WHERE a.created_at >= ? AND r.vote < 0 AND r.reason IS NOT NULL "
-                "ORDER BY r.created_at",
-                (since,),
+                "AND (CAST(? AS TEXT) IS NULL OR a.guild_id = ?) ORDER BY r.created_at",
+                (since, *scope),
             )
             said: dict[str, list[str]] = {}
             for answer_id, reason in reasons:

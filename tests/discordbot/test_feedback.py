@@ -59,6 +59,19 @@ def rate_ids(message: dict[str, Any]) -> dict[str, str]:
     return {i.rsplit(":", 1)[1]: i for i in custom_ids(message) if i.startswith("mlgenai:rate:")}
 
 
+async def deferred(fake: FakeDiscord, inter: Any) -> Any:
+    """The ephemeral "thinking" response, then the followup that carries the reply."""
+    first = await fake.interaction_reply(inter.id)
+    assert first["type"] == 5 and flags_of(first) & EPHEMERAL
+    return await fake.wait_for_followup(inter.token)
+
+
+async def text_of_deferred(fake: FakeDiscord, inter: Any) -> str:
+    followup = await deferred(fake, inter)
+    assert followup.json["flags"] & EPHEMERAL
+    return str(followup.json["content"])
+
+
 async def rows(store: Store, sql: str) -> list[tuple[Any, ...]]:
     async with store.backend.transaction() as tx:
         return await tx.fetch(sql)
@@ -124,19 +137,18 @@ async def test_kb_gaps_groups_three_wordings_as_one_line_with_a_csv(
     await ask(fake_discord, "Who invented ChatGPT?", user_id=OTHER_USER_ID)
     await ask(fake_discord, "What is machine learning?")
     assert bot.store is not None and await bot.store.flush()
-    mark = fake_discord.mark()
     inter = await fake_discord.send_slash_command(
         "kb", {"period": "7d", "limit": 5}, subcommand="gaps"
     )
-    body = await fake_discord.interaction_reply(inter.id)
-    assert flags_of(body) & EPHEMERAL
-    lines = body["data"]["content"].splitlines()
+    followup = await deferred(fake_discord, inter)
+    body = followup.json
+    assert body["flags"] & EPHEMERAL
+    lines = body["content"].splitlines()
     assert lines[0].startswith("2 topic(s) from 4 flagged question(s) in the last 7 day(s)")
     assert lines[1].startswith("1. **×3** “") and "3 declined" in lines[1]
     assert lines[2].startswith("2. **×1** “Who invented ChatGPT?”")
-    (callback,) = [r for r in fake_discord.requests[mark:] if r.path.endswith("/callback")]
-    assert [a["filename"] for a in body["data"]["attachments"]] == ["gaps-7d.csv"]
-    table = list(csv.DictReader(io.StringIO(callback.uploads["files[0]"].decode("utf-8"))))
+    assert [a["filename"] for a in body["attachments"]] == ["gaps-7d.csv"]
+    table = list(csv.DictReader(io.StringIO(followup.uploads["files[0]"].decode("utf-8"))))
     assert {r["question"] for r in table if r["topic"] == "1"} == set(PRICE)
     assert len(table) == 4 and {r["flag"] for r in table} == {"declined"}
 
@@ -162,14 +174,13 @@ async def test_forget_me_removes_that_users_rows_and_nobody_elses(
         await fake_discord.interaction_reply(click.id)
     assert await bot.store.flush()
     privacy = await fake_discord.send_slash_command("privacy")
-    text = (await fake_discord.interaction_reply(privacy.id))["data"]["content"]
+    text = await text_of_deferred(fake_discord, privacy)
     assert "**2** question(s) and **1** rating(s)" in text and "30 days" in text
     assert "salted hash" in text
     inter = await fake_discord.send_slash_command("forget-me")
-    body = await fake_discord.interaction_reply(inter.id)
-    assert flags_of(body) & EPHEMERAL
     # two questions, the one passage the answer used, one rating
-    assert body["data"]["content"].startswith("Done: I deleted 4 stored row(s) about you")
+    text = await text_of_deferred(fake_discord, inter)
+    assert text.startswith("Done: I deleted 4 stored row(s) about you")
     me = hash_user("test-salt", str(USER_ID))
     assert await rows(bot.store, f"SELECT * FROM answers WHERE user_hash = '{me}'") == []  # noqa: S608
     assert await rows(bot.store, f"SELECT * FROM ratings WHERE user_hash = '{me}'") == []  # noqa: S608
@@ -177,8 +188,7 @@ async def test_forget_me_removes_that_users_rows_and_nobody_elses(
     assert left == [("What is generative AI?",)]
     assert len(await rows(bot.store, "SELECT * FROM ratings")) == 1
     again = await fake_discord.send_slash_command("forget-me")
-    body = await fake_discord.interaction_reply(again.id)
-    assert body["data"]["content"] == "I had nothing stored about you."
+    assert await text_of_deferred(fake_discord, again) == "I had nothing stored about you."
 
 
 async def test_purge_removes_what_is_older_than_the_window(
@@ -209,8 +219,7 @@ async def test_a_database_that_is_down_does_not_stop_answers(
         assert rate_ids(message)  # queued: rated later, when the database is back
         for command, sub in (("kb", "gaps"), ("privacy", None), ("forget-me", None)):
             inter = await fake_discord.send_slash_command(command, subcommand=sub)
-            body = await fake_discord.interaction_reply(inter.id)
-            text = body["data"]["content"]
+            text = await text_of_deferred(fake_discord, inter)
             assert "database is unreachable" in text and "\n" not in text
         assert client.store is not None and client.store.stats.failures > 0
 
@@ -226,3 +235,47 @@ async def test_store_questions_false_shows_no_rating_buttons(
         inter = await fake_discord.send_slash_command("privacy")
         body = await fake_discord.interaction_reply(inter.id)
         assert "STORE_QUESTIONS=false" in body["data"]["content"]
+
+
+async def test_two_shard_processes_share_one_store_and_each_server_sees_its_own_gaps(
+    fake_discord_factory: Any, engine: Engine, store_url: str
+) -> None:
+    from tests.fakediscord import GUILD_ID, GUILD_ID_2, default_guild, second_guild
+
+    fake = await fake_discord_factory(shards=2, guilds=[default_guild(), second_guild()])
+    one = MLGenAIBot(
+        make_settings(shard_count=2, shard_ids=(1,)), engine, store=new_store(store_url)
+    )
+    two = MLGenAIBot(
+        make_settings(shard_count=2, shard_ids=(0,)), Engine.load(), store=new_store(store_url)
+    )
+    async with run_client(one, FAKE_TOKEN), run_client(two, FAKE_TOKEN):
+        await one.sync_commands()
+        where = {GUILD_ID: GUILD_ID + 100, GUILD_ID_2: GUILD_ID_2 + 100}
+        messages = {}
+        for guild_id, question in ((GUILD_ID, PRICE[0]), (GUILD_ID_2, "Who invented ChatGPT?")):
+            inter = await fake.send_slash_command(
+                "ask", {"question": question}, guild_id=guild_id, channel_id=where[guild_id]
+            )
+            await fake.interaction_reply(inter.id)
+            messages[guild_id] = fake.original_response(inter.token)
+        answered = await fake.send_slash_command(
+            "ask", {"question": "What is ML?"}, guild_id=GUILD_ID_2, channel_id=where[GUILD_ID_2]
+        )
+        await fake.interaction_reply(answered.id)
+        message = fake.original_response(answered.token)
+        assert message is not None
+        click = await fake.send_component(rate_ids(message)["down"], message)
+        assert (await fake.interaction_reply(click.id))["type"] == 9  # the reason modal
+        assert one.store is not None and two.store is not None
+        assert await one.store.flush() and await two.store.flush()
+        guilds = await rows(one.store, "SELECT guild_id FROM answers ORDER BY guild_id")
+        assert sorted(g for (g,) in guilds) == sorted(
+            [str(GUILD_ID), str(GUILD_ID_2), str(GUILD_ID_2)]
+        )
+        inter = await fake.send_slash_command(
+            "kb", subcommand="gaps", guild_id=GUILD_ID_2, channel_id=where[GUILD_ID_2]
+        )
+        text = await text_of_deferred(fake, inter)
+        assert "Who invented ChatGPT?" in text and "1 rated down" in text
+        assert "cost" not in text  # asked in the other server

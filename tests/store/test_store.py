@@ -348,3 +348,17 @@ def test_the_store_url_comes_from_the_settings(tmp_path: Path) -> None:
     assert Settings(database_url=url).store_url() == url
     with pytest.raises(ValueError, match="unsupported database 'mysql'"):
         backend_for("mysql://x")
+
+
+async def test_flagged_questions_can_be_scoped_to_one_server(store: Store) -> None:
+    for n, guild in enumerate((1, 1, 2, None)):
+        assert store.record_answer(
+            f"a{n}", n, f"q{n}", REFUSAL, kb_version="1", origin="t", guild_id=guild
+        )
+    store.rate("a0", 5, -1, "in server one")
+    store.rate("a2", 5, -1, "in server two")
+    assert await store.flush()
+    assert [f.answer_id for f in await store.flagged(0, 0.7, guild_id=1)] == ["a0", "a1"]
+    (two,) = await store.flagged(0, 0.7, guild_id=2)
+    assert two.reasons == ("in server two",)
+    assert len(await store.flagged(0, 0.7)) == 4  # the console sees every server
