@@ -13,6 +13,7 @@ are already asynchronous, without removing a branch.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 from collections.abc import AsyncIterator, Sequence
@@ -65,6 +66,7 @@ class SqliteBackend:
         self.path = path
         self.busy_timeout_ms = busy_timeout_ms
         self._conn: Any = None
+        self._lock = asyncio.Lock()  # one connection: one transaction at a time on it
 
     async def connect(self) -> None:
         """Open the file and set WAL mode, the busy timeout and normal syncing."""
@@ -86,28 +88,30 @@ class SqliteBackend:
         self._conn = conn
 
     async def close(self) -> None:
-        """Close the connection."""
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            await conn.close()
+        """Close the connection (after the transaction in progress, if any)."""
+        async with self._lock:
+            conn, self._conn = self._conn, None
+            if conn is not None:
+                await conn.close()
 
     @contextlib.asynccontextmanager
     async def transaction(self, *, lock: bool = False) -> AsyncIterator[_SqliteTx]:
         """``BEGIN IMMEDIATE``: takes the write lock at once, so concurrent writers queue on
         the busy timeout instead of failing on a lock upgrade."""
-        if self._conn is None:
-            await self.connect()
-        conn = self._conn
-        if conn.in_transaction:  # left open by a failure: start clean
-            await conn.execute("ROLLBACK")
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield _SqliteTx(conn)
-            await conn.execute("COMMIT")  # a busy COMMIT is rolled back too, never left open
-        except BaseException:
-            with contextlib.suppress(Exception):
+        async with self._lock:
+            if self._conn is None:
+                await self.connect()
+            conn = self._conn
+            if conn.in_transaction:  # left open by a failure: start clean
                 await conn.execute("ROLLBACK")
-            raise
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield _SqliteTx(conn)
+                await conn.execute("COMMIT")  # a busy COMMIT is rolled back, never left open
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await conn.execute("ROLLBACK")
+                raise
 
 
 class _SqliteTx:

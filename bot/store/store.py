@@ -182,12 +182,13 @@ class Store:
         """Write what is queued (for at most ``timeout`` seconds), then stop."""
         if not await self.flush(timeout) and self._pending:
             log.warning("Store closing with %d write(s) not written", len(self._pending))
-        self._closing = True
-        for task in self._tasks:
+        self._closing = True  # every loop below checks it, should a cancel be swallowed
+        self._wake.set()
+        tasks = [t for t in self._tasks if not t.done()]
+        for task in tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        if tasks:
+            await asyncio.wait(tasks, timeout=2.0)
         self._tasks.clear()
         await self.backend.close()
         self._ready = False
@@ -302,7 +303,7 @@ class Store:
 
     async def _writer(self) -> None:
         pause = RETRY_FIRST
-        while True:
+        while not self._closing:
             if not self._pending:
                 self._idle.set()
                 self._wake.clear()
@@ -513,7 +514,7 @@ class Store:
         return deleted
 
     async def _purger(self) -> None:
-        while True:
+        while not self._closing:
             with contextlib.suppress(StoreUnavailableError):
                 await self.purge()
             await asyncio.sleep(self.purge_every)
@@ -565,7 +566,7 @@ class Store:
                 first = await self.kb_stamp()
                 if self._watched_serial is None:
                     self._watched_serial = first.serial if first else 0
-            while True:
+            while not self._closing:
                 await asyncio.sleep(interval)
                 try:
                     stamp = await self.kb_stamp()

@@ -216,8 +216,10 @@ WRITER = textwrap.dedent(
             store.rate("shared", f"{tag}-{i}", 1 if i % 2 else -1)
             if i % 20 == 0:
                 await asyncio.sleep(0)
-        assert await store.flush(60), "not flushed"
-        await store.close()
+        try:
+            assert await store.flush(60), "not flushed"
+        finally:
+            await store.close()  # an open connection's thread would keep the process alive
         print(store.stats.written, store.stats.dropped)
 
     asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3])))
@@ -252,6 +254,10 @@ async def test_two_processes_writing_at_once_lose_nothing(store_url: str) -> Non
         assert await count(store, "answer_sources") == 2 * n
         assert await count(store, "ratings") == 2 * n
     finally:
+        for proc in procs:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
         await store.close()
 
 
