@@ -30,7 +30,8 @@ PERIOD_NAMES = {"1d": "Last day", "7d": "Last 7 days", "30d": "Last 30 days", "9
 
 
 def _terms(bot: MLGenAIBot) -> Any:
-    tokenizer = getattr(bot.engine, "tokenizer", None)
+    engine = getattr(bot.engine, "current", bot.engine)  # a LiveEngine serves through .current
+    tokenizer = getattr(engine, "tokenizer", None)
     if tokenizer is not None:
         return lambda q: tokenizer.tokenize(q, correct=True)
     return lambda q: [w for w in words(q) if len(w) > 3]
