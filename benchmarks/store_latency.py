@@ -78,13 +78,15 @@ def child(url: str, api_base: str, gateway_url: str) -> None:
     )
 
     async def serve() -> None:
+        closing: list[asyncio.Future[None]] = []
         asyncio.get_running_loop().add_signal_handler(
-            signal.SIGTERM, lambda: asyncio.ensure_future(client.close())
+            signal.SIGTERM, lambda: closing.append(asyncio.ensure_future(client.close()))
         )
         async with client:
             await client.login(FAKE_TOKEN)
             await client.tree.sync()
             await client.connect()
+        await asyncio.gather(*closing)  # the store writes what it still has queued
 
     asyncio.run(serve())
     if store is not None:

@@ -163,6 +163,7 @@ class Store:
         self._tasks: list[asyncio.Task[None]] = []
         self._closing = False
         self._watched_serial: int | None = None
+        self._close_task: asyncio.Future[None] | None = None
         self._writing = asyncio.Lock()  # held while a batch is in flight (forget waits)
 
     # ------------------------------------------------------------------ lifecycle
@@ -179,7 +180,13 @@ class Store:
             self._tasks.append(asyncio.create_task(self._purger(), name="store-purge"))
 
     async def close(self, timeout: float = 5.0) -> None:
-        """Write what is queued (for at most ``timeout`` seconds), then stop."""
+        """Write what is queued (for at most ``timeout`` seconds), then stop. Calls made
+        while a close is under way wait for that one."""
+        if self._close_task is None:
+            self._close_task = asyncio.ensure_future(self._close(timeout))
+        await asyncio.shield(self._close_task)
+
+    async def _close(self, timeout: float) -> None:
         if not await self.flush(timeout) and self._pending:
             log.warning("Store closing with %d write(s) not written", len(self._pending))
         self._closing = True  # every loop below checks it, should a cancel be swallowed
