@@ -39,6 +39,7 @@ RECORDED_KINDS = frozenset({"answer", "refusal", "compare"})
 QUEUE_LIMIT = 10_000
 BATCH = 500
 RETRY_FIRST = 0.2
+COALESCE = 0.25  # seconds the writer waits after the first queued write, to batch the rest
 RETRY_MAX = 5.0
 DAY = 86_400.0
 MAX_QUESTION_CHARS = 2000
@@ -145,6 +146,7 @@ class Store:
         retention_days: int = 30,
         queue_limit: int = QUEUE_LIMIT,
         purge_every: float = 3600.0,
+        coalesce: float = COALESCE,
     ) -> None:
         """Write to ``backend``; see the module docstring for ``salt`` and ``keep_user_ids``."""
         self.backend = backend
@@ -152,6 +154,7 @@ class Store:
         self.retention_days = retention_days
         self.queue_limit = queue_limit
         self.purge_every = purge_every
+        self.coalesce = coalesce
         self.stats = StoreStats()
         self._salt = salt
         self._pending: list[_Pending] = []
@@ -315,6 +318,10 @@ class Store:
                 self._idle.set()
                 self._wake.clear()
                 await self._wake.wait()
+                if self.coalesce > 0 and not self._closing:
+                    # Gather what arrives meanwhile into one transaction: fewer commits and
+                    # thread hops competing with the answers being made.
+                    await asyncio.sleep(self.coalesce)
                 continue
             try:
                 async with self._writing:
