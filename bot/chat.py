@@ -15,12 +15,13 @@ import os
 import re
 import sys
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Protocol, TextIO
 
 from bot.engine import Engine
+from bot.models import Reply
 from bot.render import PROMPT, Line, Palette, colour_enabled, reply_lines, terminal_width, wrap
 
 EXIT_OK = 0
@@ -41,8 +42,12 @@ def run(
     out: TextIO,
     err: TextIO,
     environ: Mapping[str, str] = os.environ,
+    *,
+    on_reply: Callable[[str, Reply], None] | None = None,
 ) -> int:
     """Talk until ``quit`` or end of input; returns the exit status.
+
+    ``on_reply(question, reply)`` is called after each answer (the store records it).
 
     Ctrl-C (``KeyboardInterrupt``) cancels the current line when the input is
     a terminal; with piped input it ends the program as usual.
@@ -73,6 +78,8 @@ def run(
                     return EXIT_OK
                 reader.remember(question)
                 reply = engine.ask(question, conversation)
+                if on_reply is not None:
+                    on_reply(question, reply)
             except KeyboardInterrupt:
                 if not interactive:
                     raise

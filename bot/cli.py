@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot import kbcheck
+from bot import kbcheck, store_console
 from bot.chat import run as run_chat
 from bot.engine import Engine
 from bot.knowledge import KnowledgeBase, KnowledgeError
@@ -94,12 +94,13 @@ def cmd_ask(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -
     if engine is None:
         return EXIT_CONFIG
     if args.jsonl:
-        return _ask_jsonl(engine, stdin, out, err)
+        return _ask_jsonl(args, engine, stdin, out, err)
     question = " ".join(args.question)
     if not question.strip():
         print('error: give a question, e.g. python -m bot ask "What is generative AI?"', file=err)
         return EXIT_USAGE
     reply = engine.ask(question)
+    store_console.record(args, engine, question, reply)
     if args.json:
         print(json.dumps(reply_to_json(reply), ensure_ascii=False), file=out)
     else:
@@ -107,7 +108,9 @@ def cmd_ask(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -
     return EXIT_OK
 
 
-def _ask_jsonl(engine: Engine, stdin: TextIO, out: TextIO, err: TextIO) -> int:
+def _ask_jsonl(
+    args: argparse.Namespace, engine: Engine, stdin: TextIO, out: TextIO, err: TextIO
+) -> int:
     """One JSON object in, one out, in order, flushed per line; bad lines get an error object."""
     status = EXIT_OK
     for number, line in enumerate(stdin, start=1):
@@ -119,7 +122,9 @@ def _ask_jsonl(engine: Engine, stdin: TextIO, out: TextIO, err: TextIO) -> int:
                 raise ValueError('expected an object with a "question" string')
             conversation = item.get("conversation")
             key = None if conversation is None else str(conversation)
-            result = reply_to_json(engine.ask(item["question"], key))
+            reply = engine.ask(item["question"], key)
+            store_console.record(args, engine, item["question"], reply)
+            result = reply_to_json(reply)
         except ValueError as exc:  # json.JSONDecodeError is a ValueError
             print(f"line {number}: {exc}", file=err)
             result = {
@@ -143,7 +148,9 @@ def cmd_chat(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) 
     engine = _load_engine(args, err)
     if engine is None:
         return EXIT_CONFIG
-    return run_chat(engine, stdin, out, err)
+    return run_chat(
+        engine, stdin, out, err, on_reply=lambda q, r: store_console.record(args, engine, q, r)
+    )
 
 
 def summarize(kb: KnowledgeBase) -> str:
@@ -228,7 +235,8 @@ def add_subcommands(sub: Any) -> None:
         help='read {"question": ..., "conversation": ...} lines on stdin, '
         "write one JSON object per line",
     )
-    ask.set_defaults(console=cmd_ask)
+    store_console.add_store_flag(ask)
+    ask.set_defaults(console=store_console.with_recorder(cmd_ask))
 
     chat = sub.add_parser(
         "chat",
@@ -239,7 +247,8 @@ def add_subcommands(sub: Any) -> None:
         "~/.local/state/mlgenai-bot/history, or $CHAT_HISTORY_FILE; empty: not kept) and "
         "Ctrl-C drops the line; NO_COLOR=1 turns colour off.",
     )
-    chat.set_defaults(console=cmd_chat)
+    store_console.add_store_flag(chat)
+    chat.set_defaults(console=store_console.with_recorder(cmd_chat))
 
     check = sub.add_parser(
         "check",
@@ -270,6 +279,7 @@ def add_kb_subcommands(kb_sub: Any, common: argparse.ArgumentParser) -> None:
     )
     _check_arguments(check)
     check.set_defaults(console=cmd_check)
+    store_console.add_gaps_parser(kb_sub, common)
 
     migrate = kb_sub.add_parser(
         "migrate",

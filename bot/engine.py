@@ -11,6 +11,7 @@ back. The console, the Discord bot and the tests all call only this class.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from bot import compose
@@ -252,8 +253,13 @@ class Engine:
         if not verdict.ok:
             reply = self._refusal(verdict, ranked)
             return reply, Turn(query.text, "refusal", tuple(the_plan.subjects))
-        reply = self._answer(query, the_plan, ranked)
+        reply = self._confident(self._answer(query, the_plan, ranked), ranked)
         return reply, self._turn(query, reply, the_plan)
+
+    @staticmethod
+    def _confident(reply: Reply, ranked: list[Ranked]) -> Reply:
+        """The reply with its confidence: how much of the question its best passage covers."""
+        return replace(reply, confidence=round(ranked[0].coverage, 4)) if ranked else reply
 
     def _several(
         self, parts: list[str], history: Sequence[Turn], whole: Query
@@ -274,7 +280,7 @@ class Engine:
             best = max(answered, key=lambda j: self._specificity(j[0], j[2][0]))
             if not declined or best[2][0].coverage >= SURE:
                 query, the_plan, ranked, _ = best
-                reply = self._answer(query, the_plan, ranked)
+                reply = self._confident(self._answer(query, the_plan, ranked), ranked)
                 return reply, self._turn(query, reply, the_plan)
         if not declined:
             return self.help(), None

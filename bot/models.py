@@ -100,3 +100,7 @@ class Reply:
     rows: tuple[TableRow, ...] = field(default=())
     question: str = ""
     title: str = ""  # a heading for the reply ("Machine Learning vs Generative AI")
+    # For answers found by retrieval: the idf-weighted share of the question's terms
+    # that the best passage covers (0-1), the same measure answerability judges by.
+    # None when the reply was not retrieved (help, smalltalk, a refusal, a table).
+    confidence: float | None = None

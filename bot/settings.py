@@ -33,6 +33,12 @@ ENV_VARS = (
     "KNOWLEDGE_PATH",
     "SHARD_COUNT",
     "SHARD_IDS",
+    "DATA_DIR",
+    "DATABASE_URL",
+    "STORE_QUESTIONS",
+    "STORE_USER_IDS",
+    "RETENTION_DAYS",
+    "STORE_SALT",
     "HEALTH_FILE",
 )
 
@@ -66,6 +72,12 @@ class Settings:
     knowledge_path: Path | None = None
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
+    data_dir: Path | None = None
+    database_url: str | None = field(default=None, repr=False)  # may hold a password
+    store_questions: bool = True
+    store_user_ids: bool = False
+    retention_days: int = 30
+    store_salt: str | None = field(default=None, repr=False)
     health_file: Path = DEFAULT_HEALTH_FILE
 
     @classmethod
@@ -105,8 +117,22 @@ class Settings:
         knowledge_path = Path(knowledge).expanduser() if knowledge else None
         if knowledge_path is not None and not knowledge_path.exists():
             raise SettingsError(f"KNOWLEDGE_PATH {str(knowledge_path)!r} does not exist")
+        data_dir = get("DATA_DIR")
+        database_url = get("DATABASE_URL")
+        if database_url is not None and not database_url.startswith(DATABASE_SCHEMES):
+            raise SettingsError(
+                "DATABASE_URL must start with sqlite:/// or postgresql:// "
+                f"(got {database_url.split(':', 1)[0][:20]!r}...)"
+            )
+        retention = _int(get("RETENTION_DAYS"), "RETENTION_DAYS", default=30, minimum=1)
         health = get("HEALTH_FILE")
         return cls(
+            data_dir=Path(data_dir).expanduser() if data_dir else None,
+            database_url=database_url,
+            store_questions=_bool(get("STORE_QUESTIONS"), "STORE_QUESTIONS", default=True),
+            store_user_ids=_bool(get("STORE_USER_IDS"), "STORE_USER_IDS", default=False),
+            retention_days=min(retention, 3650),
+            store_salt=get("STORE_SALT"),
             token=token,
             application_id=_snowflake(get("DISCORD_APPLICATION_ID"), "DISCORD_APPLICATION_ID"),
             dev_guild_id=_snowflake(get("DEV_GUILD_ID"), "DEV_GUILD_ID"),
@@ -118,6 +144,21 @@ class Settings:
             shard_ids=shard_ids,
             health_file=Path(health).expanduser() if health else DEFAULT_HEALTH_FILE,
         )
+
+    def store_url(self, environ: Mapping[str, str] | None = None) -> str:
+        """Where the store lives: ``DATABASE_URL``, else ``bot.sqlite3`` in ``DATA_DIR``
+        (default ``$XDG_DATA_HOME/mlgenai-bot``, i.e. ``~/.local/share/mlgenai-bot``)."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.resolved_data_dir(environ) / 'bot.sqlite3'}"
+
+    def resolved_data_dir(self, environ: Mapping[str, str] | None = None) -> Path:
+        """``DATA_DIR``, or the user's data folder when it is not set."""
+        if self.data_dir is not None:
+            return self.data_dir
+        env = os.environ if environ is None else environ
+        base = env.get("XDG_DATA_HOME", "").strip()
+        return (Path(base) if base else Path.home() / ".local" / "share") / "mlgenai-bot"
 
     def require_token(self) -> str:
         """Return the bot token, or raise :class:`SettingsError` when it is not set."""
@@ -232,6 +273,22 @@ def _int(raw: str | None, name: str, *, default: int, minimum: int) -> int:
     if value < minimum:
         raise SettingsError(f"{name} must be at least {minimum}, got {value}")
     return value
+
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+DATABASE_SCHEMES = ("sqlite://", "postgresql://", "postgres://")
+
+
+def _bool(raw: str | None, name: str, *, default: bool) -> bool:
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise SettingsError(f"{name} must be true or false, got {raw[:20]!r}")
 
 
 def _positive_int(raw: str | None, name: str) -> int | None:

@@ -189,3 +189,29 @@ def test_every_variable_is_read() -> None:
 
 def test_procfile_runs_the_bot() -> None:
     assert (ROOT / "Procfile").read_text(encoding="utf-8") == "worker: python -m bot run\n"
+
+
+def test_store_settings() -> None:
+    settings = Settings.from_env(
+        {
+            "DATA_DIR": "~/botdata",
+            "DATABASE_URL": "postgresql://bot:secret@db:5432/bot",
+            "STORE_QUESTIONS": "no",
+            "STORE_USER_IDS": "TRUE",
+            "RETENTION_DAYS": "7",
+            "STORE_SALT": "pepper",
+        },
+        env_file=None,
+    )
+    assert settings.data_dir == Path("~/botdata").expanduser()
+    assert settings.store_url() == "postgresql://bot:secret@db:5432/bot"
+    assert (settings.store_questions, settings.store_user_ids) == (False, True)
+    assert settings.retention_days == 7 and settings.store_salt == "pepper"
+    assert "secret" not in repr(settings) and "pepper" not in repr(settings)
+    for name, value, message in (
+        ("STORE_QUESTIONS", "maybe", "STORE_QUESTIONS must be true or false"),
+        ("RETENTION_DAYS", "0", "RETENTION_DAYS must be at least 1"),
+        ("DATABASE_URL", "mysql://x", "DATABASE_URL must start with sqlite:/// or postgresql://"),
+    ):
+        with pytest.raises(SettingsError, match=message):
+            Settings.from_env({name: value}, env_file=None)

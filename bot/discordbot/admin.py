@@ -18,6 +18,7 @@ import discord
 from discord import app_commands
 
 from bot.discordbot.errors import NO_MENTIONS
+from bot.discordbot.gaps import gaps_commands
 
 if TYPE_CHECKING:
     from bot.discordbot.client import MLGenAIBot
@@ -96,6 +97,7 @@ def reload_commands(bot: MLGenAIBot) -> list[AdminCommand]:
 BUILDERS: tuple[Callable[[MLGenAIBot], list[AdminCommand]], ...] = (
     info_commands,
     reload_commands,
+    gaps_commands,
 )
 
 

@@ -23,8 +23,11 @@ from bot.discordbot.cog import AskCog
 from bot.discordbot.cooldown import Cooldown
 from bot.discordbot.engine_api import EngineLike
 from bot.discordbot.errors import notify_error, send_ephemeral
+from bot.discordbot.privacy import PrivacyCog
 from bot.discordbot.views import DYNAMIC_ITEMS
+from bot.models import Reply
 from bot.settings import Settings
+from bot.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +99,7 @@ class MLGenAIBot(commands.AutoShardedBot):
         engine: EngineLike,
         *,
         sync_dev_guild: bool = True,
+        store: Store | None = None,
     ) -> None:
         """Create the bot; nothing connects until ``login``/``start``."""
         options: dict[str, Any] = {}  # only what is set: discord.py's typed options refuse None
@@ -119,6 +123,7 @@ class MLGenAIBot(commands.AutoShardedBot):
         self.engine = engine
         self.cooldown = Cooldown(settings.ask_cooldown_rate, settings.ask_cooldown_seconds)
         self.sync_dev_guild = sync_dev_guild
+        self.store = store  # what the bot remembers (bot.store); None: nothing
         self._in_flight: set[asyncio.Task[Any]] = set()
         self._health_task: asyncio.Task[None] | None = None
 
@@ -148,8 +153,35 @@ class MLGenAIBot(commands.AutoShardedBot):
         if self._health_task is not None:
             self._health_task.cancel()
             self._health_task = None
-        await super().close()
+        try:
+            await super().close()
+        finally:
+            if self.store is not None:
+                await self.store.close()  # writes what is still queued
         self.write_health()  # disconnected: a health check now fails at once
+
+    def remember(
+        self,
+        answer_id: str,
+        user_id: int,
+        question: str,
+        reply: Reply,
+        guild_id: int | None = None,
+    ) -> str | None:
+        """Queue the log of an answer in the store (never waits); its id if it was kept,
+        so the reply gets rating buttons."""
+        if self.store is None or not question:
+            return None
+        kept = self.store.record_answer(
+            answer_id,
+            user_id,
+            question,
+            reply,
+            kb_version=self.engine.kb.source.version,
+            origin="discord",
+            guild_id=guild_id,
+        )
+        return answer_id if kept else None
 
     def write_health(self) -> None:
         """Write the gateway state to the health file (``python -m bot health`` reads it)."""
@@ -201,8 +233,11 @@ class MLGenAIBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         """Add the cog and the persistent buttons; sync to the development guild if set."""
         self._health_task = asyncio.create_task(self._report_health(), name="health file")
+        if self.store is not None:
+            await self.store.start()
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         await self.add_cog(AskCog(self))
+        await self.add_cog(PrivacyCog(self))
         self.tree.add_command(kb_group(self))
         if self.sync_dev_guild and self.settings.dev_guild_id is not None:
             synced = await self.sync_commands(self.settings.dev_guild_id)

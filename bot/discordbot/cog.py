@@ -270,8 +270,18 @@ class AskCog(commands.Cog, name="Ask"):
             return
         key = conversation or conversation_key(interaction.channel_id, interaction.user.id)
         reply = self.engine.ask(question, key)
+        answer_id = self.bot.remember(
+            str(interaction.id), interaction.user.id, question, reply, interaction.guild_id
+        )
         title = question if reply.kind in ("answer", "refusal") else None
-        await self._send(interaction, reply, title=title, ephemeral=ephemeral, content=content)
+        await self._send(
+            interaction,
+            reply,
+            title=title,
+            ephemeral=ephemeral,
+            content=content,
+            answer_id=answer_id,
+        )
 
     async def _send(
         self,
@@ -281,6 +291,7 @@ class AskCog(commands.Cog, name="Ask"):
         ephemeral: bool,
         title: str | None = None,
         content: str | None = None,
+        answer_id: str | None = None,
     ) -> None:
         """Send a reply as an embed with its buttons, as the interaction's response."""
         kwargs: dict[str, Any] = {
@@ -290,7 +301,7 @@ class AskCog(commands.Cog, name="Ask"):
         }
         if content:
             kwargs["content"] = render.notice(content)
-        view = views.reply_view(reply, self.engine.kb)
+        view = views.reply_view(reply, self.engine.kb, answer_id)
         if view is not None:
             kwargs["view"] = view
         await interaction.response.send_message(**kwargs)
@@ -352,8 +363,10 @@ class AskCog(commands.Cog, name="Ask"):
             return
         key = conversation_key(message.channel.id, message.author.id)
         reply = self.engine.ask(question, key) if question else self.engine.help()
+        guild_id = message.guild.id if message.guild is not None else None
+        answer_id = self.bot.remember(str(message.id), message.author.id, question, reply, guild_id)
         embed = render.answer_embed(reply, self.engine.kb.source)
-        view = views.reply_view(reply, self.engine.kb)
+        view = views.reply_view(reply, self.engine.kb, answer_id)
         await self._reply(message, embed=embed, **({"view": view} if view is not None else {}))
 
     @staticmethod

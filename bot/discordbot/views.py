@@ -9,7 +9,8 @@ custom_id formats (all at most 100 characters):
 
 - ``mlgenai:sources:<id>@<score>,<id>@<score>`` shows the passages used (ephemeral);
 - ``mlgenai:compare`` shows the comparison table (ephemeral);
-- ``mlgenai:ask:<question>`` asks one of the suggested questions.
+- ``mlgenai:ask:<question>`` asks one of the suggested questions;
+- ``mlgenai:rate:<answer id>:up|down`` rates an answer (:mod:`bot.discordbot.ratings`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import discord
 from bot.discordbot import render
 from bot.discordbot.engine_api import KnowledgeLike
 from bot.discordbot.errors import notify_error
+from bot.discordbot.ratings import RateButton, rating_buttons
 from bot.models import Reply, Source
 
 if TYPE_CHECKING:
@@ -176,6 +178,7 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     SourcesButton,
     CompareButton,
     AskButton,
+    RateButton,
 )
 
 
@@ -199,8 +202,11 @@ def compare_label(reply: Reply, kb: KnowledgeLike) -> str | None:
     return None
 
 
-def reply_view(reply: Reply, kb: KnowledgeLike) -> discord.ui.View | None:
-    """The buttons for a reply: suggestions for a refusal, Sources/Compare for an answer."""
+def reply_view(
+    reply: Reply, kb: KnowledgeLike, answer_id: str | None = None
+) -> discord.ui.View | None:
+    """The buttons for a reply: suggestions for a refusal, Sources/Compare for an answer,
+    and 👍/👎 for an answer or comparison the store recorded as ``answer_id``."""
     items: list[discord.ui.Item[Any]] = []
     for question in reply.suggestions[:MAX_SUGGESTIONS]:
         if ask_custom_id(question) is not None:
@@ -212,6 +218,8 @@ def reply_view(reply: Reply, kb: KnowledgeLike) -> discord.ui.View | None:
     label = compare_label(reply, kb)
     if label is not None:
         items.append(CompareButton(label))
+    if answer_id is not None and reply.kind in ("answer", "compare"):
+        items.extend(rating_buttons(answer_id))
     if not items:
         return None
     view = discord.ui.View(timeout=None)

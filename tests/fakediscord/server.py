@@ -67,6 +67,7 @@ class RecordedRequest:
     status: int = 0
     response: Any = None
     violations: list[str] = field(default_factory=list)
+    uploads: dict[str, bytes] = field(default_factory=dict)  # form field -> file content
 
     def __repr__(self) -> str:
         return f"<RecordedRequest #{self.index} {self.method} {self.path} -> {self.status}>"
@@ -1164,10 +1165,11 @@ class FakeDiscord:
         self._routes.append((method, re.compile(pattern), handler, auth))
 
     async def _read_body(
-        self, request: web.Request
+        self, request: web.Request, uploads: dict[str, bytes] | None = None
     ) -> tuple[Any, list[tuple[str, str | None, int]], str]:
         ctype = request.content_type or ""
         files: list[tuple[str, str | None, int]] = []
+        uploads = {} if uploads is None else uploads
         if ctype.startswith("multipart/"):
             body: Any = None
             reader = await request.multipart()
@@ -1184,6 +1186,7 @@ class FakeDiscord:
                     body = json.loads(raw.decode())
                 else:
                     files.append((name, filename, len(raw)))
+                    uploads[name] = bytes(raw)
             return body, files, "multipart/form-data"
         raw_bytes = await request.read()
         if not raw_bytes:
@@ -1196,7 +1199,8 @@ class FakeDiscord:
     async def _rest_handler(self, request: web.Request) -> web.StreamResponse:
         received_at = time.perf_counter()
         path = "/" + request.match_info["tail"]
-        body, files, ctype = await self._read_body(request)
+        uploads: dict[str, bytes] = {}
+        body, files, ctype = await self._read_body(request, uploads)
         headers = {k: v for k, v in request.headers.items() if k.lower() != "authorization"}
         rec = RecordedRequest(
             index=len(self.requests),
@@ -1208,6 +1212,7 @@ class FakeDiscord:
             headers=headers,
             received_at=received_at,
             content_type=ctype,
+            uploads=uploads,
         )
         self.requests.append(rec)
         problems = check_request(

@@ -1,0 +1,130 @@
+"""👍/👎 under answers, and the optional reason after a 👎.
+
+The buttons are :class:`discord.ui.DynamicItem` s whose ``custom_id`` carries the
+answer id and the vote (``mlgenai:rate:<answer id>:up|down``), so they work after
+a restart and in any shard process: the vote goes to the shared store, one per
+user per answer (a second click replaces the first). A 👎 opens a modal asking
+why (optional); a 👍 and the modal's submit get an ephemeral thank-you.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.discordbot.errors import NO_MENTIONS, notify_error, send_ephemeral
+
+if TYPE_CHECKING:
+    from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+RATE_PREFIX = "mlgenai:rate:"
+REASON_PREFIX = "mlgenai:reason:"
+REASON_MAX = 400
+THANKS_UP = "Thanks! Glad it helped. 👍"
+THANKS_DOWN = "Thanks for telling me. The admins see answers rated down, to improve what I know."
+RATINGS_OFF = "Ratings are switched off on this bot."
+_ANSWER_ID = r"[A-Za-z0-9]{1,40}"
+
+
+def rate_custom_id(answer_id: str, vote: str) -> str:
+    """The custom_id of a rating button (``vote``: ``up`` or ``down``)."""
+    return f"{RATE_PREFIX}{answer_id}:{vote}"
+
+
+def _store_of(interaction: discord.Interaction[Any]) -> Store | None:
+    store: Store | None = getattr(interaction.client, "store", None)
+    return store if store is not None and store.enabled else None
+
+
+class RateButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"mlgenai:rate:(?P<answer_id>{_ANSWER_ID}):(?P<vote>up|down)",
+):
+    """One of the two rating buttons of an answer."""
+
+    def __init__(self, answer_id: str, vote: str) -> None:
+        """The 👍 (``vote="up"``) or 👎 (``"down"``) button of answer ``answer_id``."""
+        self.answer_id = answer_id
+        self.vote = vote
+        super().__init__(
+            discord.ui.Button(
+                style=discord.ButtonStyle.secondary,
+                emoji="👍" if vote == "up" else "👎",
+                custom_id=rate_custom_id(answer_id, vote),
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> RateButton:
+        """Rebuild a clicked button from its custom_id."""
+        return cls(match["answer_id"], match["vote"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Store the vote; thank for a 👍, ask why (optionally) after a 👎."""
+        try:
+            store = _store_of(interaction)
+            if store is None:
+                await send_ephemeral(interaction, RATINGS_OFF)
+                return
+            if self.vote == "up":
+                store.rate(self.answer_id, interaction.user.id, 1)
+                await interaction.response.send_message(
+                    THANKS_UP, ephemeral=True, allowed_mentions=NO_MENTIONS
+                )
+                return
+            store.rate(self.answer_id, interaction.user.id, -1)
+            await interaction.response.send_modal(ReasonModal(self.answer_id))
+        except Exception as error:
+            await notify_error(interaction, error, where=f"button {self.custom_id!r}")
+
+
+class ReasonModal(discord.ui.Modal):
+    """ "What was wrong?" after a 👎; the vote is stored already, the reason is optional."""
+
+    reason: discord.ui.TextInput[ReasonModal] = discord.ui.TextInput(
+        label="What was wrong or missing? (optional)",
+        style=discord.TextStyle.paragraph,
+        required=False,
+        max_length=REASON_MAX,
+        placeholder="e.g. It didn't answer my question; the source says otherwise...",
+    )
+
+    def __init__(self, answer_id: str) -> None:
+        """The modal for answer ``answer_id``."""
+        super().__init__(
+            title="Thanks for the feedback", custom_id=f"{REASON_PREFIX}{answer_id}", timeout=900
+        )
+        self.answer_id = answer_id
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        """Store the 👎 again with its reason; thank the user."""
+        store = _store_of(interaction)
+        if store is not None:
+            store.rate(self.answer_id, interaction.user.id, -1, str(self.reason.value or ""))
+        await interaction.response.send_message(
+            THANKS_DOWN, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    async def on_error(  # type: ignore[override]  # Modal's own signature narrows BaseView's
+        self, interaction: discord.Interaction[Any], error: Exception, /
+    ) -> None:
+        """Tell the user briefly; log the error."""
+        await notify_error(interaction, error, where="the reason modal")
+
+
+def rating_buttons(answer_id: str) -> list[RateButton]:
+    """👍 and 👎 for one answer (none when the id cannot go into a custom_id)."""
+    if not re.fullmatch(_ANSWER_ID, answer_id):
+        return []
+    return [RateButton(answer_id, "up"), RateButton(answer_id, "down")]
