@@ -147,7 +147,8 @@ class Engine:
         last = typed_norm.split()[-1]
         scored: list[tuple[float, int, str]] = []
         for order, (candidate, cand_norm, cand_terms) in enumerate(self._suggestion_terms):
-            score = sum(self.retriever.idf(t) + 1.0 for t in typed_terms & cand_terms)
+            # Summed in a fixed order, so that ties break the same way in every run.
+            score = sum(self.retriever.idf(t) + 1.0 for t in sorted(typed_terms & cand_terms))
             if cand_norm.startswith(typed_norm):
                 score += 10.0
             elif typed_norm in cand_norm:
