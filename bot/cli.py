@@ -283,7 +283,37 @@ def add_subcommands(sub: Any) -> None:
     check = sub.add_parser(
         "check",
         parents=[common],
+        help="validate the knowledge base (same as kb check)",
+        description="Validate the knowledge base and print a summary.",
+    )
+    check.set_defaults(console=cmd_check)
+
+    kb = sub.add_parser(
+        "kb",
+        help="work on the knowledge base (kb check, ...)",
+        description="Commands for the knowledge base's authors and admins.",
+    )
+    kb.set_defaults(console=_usage(kb))
+    kb_sub = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND")
+    add_kb_subcommands(kb_sub, common)
+
+
+def add_kb_subcommands(kb_sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register the ``kb`` subcommands; ``common`` carries ``--knowledge``."""
+    check = kb_sub.add_parser(
+        "check",
+        parents=[common],
         help="validate the knowledge base",
         description="Validate the knowledge base and print a summary.",
     )
     check.set_defaults(console=cmd_check)
+
+
+def _usage(parser: argparse.ArgumentParser) -> Handler:
+    """A handler that prints ``parser``'s help and exits with the usage status."""
+
+    def show(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -> int:
+        parser.print_help(err)
+        return EXIT_USAGE
+
+    return show

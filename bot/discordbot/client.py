@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discordbot.admin import MISSING_PERMISSIONS, kb_group
 from bot.discordbot.cog import AskCog
 from bot.discordbot.cooldown import Cooldown
 from bot.discordbot.engine_api import EngineLike
@@ -62,6 +63,9 @@ class BotTree(app_commands.CommandTree["MLGenAIBot"]):
                 "I don't know that command (any more). Discord may still be updating "
                 "the command list; try again in a minute.",
             )
+            return
+        if isinstance(error, app_commands.MissingPermissions | app_commands.NoPrivateMessage):
+            await send_ephemeral(interaction, MISSING_PERMISSIONS)
             return
         command = interaction.command.qualified_name if interaction.command else "?"
         await notify_error(interaction, error, where=f"command {command!r}")
@@ -112,6 +116,7 @@ class MLGenAIBot(commands.AutoShardedBot):
         """Add the cog and the persistent buttons; sync to the development guild if set."""
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         await self.add_cog(AskCog(self))
+        self.tree.add_command(kb_group(self))
         if self.sync_dev_guild and self.settings.dev_guild_id is not None:
             synced = await self.sync_commands(self.settings.dev_guild_id)
             log.info(

@@ -88,10 +88,17 @@ def test_jsonl_flushes_each_line() -> None:
     assert proc.returncode == 0
 
 
-def test_check_summarizes() -> None:
-    code, out, _ = run("check")
+@pytest.mark.parametrize("command", [["check"], ["kb", "check"]])
+def test_check_summarizes(command: list[str]) -> None:
+    code, out, _ = run(*command)
     assert code == 0
     assert "passages: 12" in out and "table rows: 4" in out and "version:" in out
+
+
+def test_kb_alone_shows_its_commands() -> None:
+    code, out, err = run("kb")
+    assert code == 2 and out == ""
+    assert "check" in err and "Traceback" not in err
 
 
 def test_check_reports_broken_knowledge(tmp_path: Path) -> None:

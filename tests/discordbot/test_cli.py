@@ -60,7 +60,7 @@ async def test_sync_global_over_http_only(
     monkeypatch.setenv("DISCORD_TOKEN", FAKE_TOKEN)
     status, out, err = await cli("sync")
     assert status == 0, err
-    assert out.startswith("Synced 6 command(s) globally: ")
+    assert out.startswith("Synced 7 command(s) globally: ")
     for label in (
         "/ask",
         "/compare",
@@ -81,7 +81,7 @@ async def test_sync_to_a_guild(fake_discord: FakeDiscord, monkeypatch: pytest.Mo
     status, out, _ = await cli("sync", "--guild", str(GUILD_ID))
     assert status == 0
     assert f"to server {GUILD_ID}" in out
-    assert len(fake_discord.commands(GUILD_ID)) == 6
+    assert len(fake_discord.commands(GUILD_ID)) == 7
     assert fake_discord.commands() == []
 
 

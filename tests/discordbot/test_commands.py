@@ -18,7 +18,7 @@ from tests.fakediscord import (
 
 GUILD_MESSAGES = 1 << 9
 DM_MESSAGES = 1 << 12
-COMMAND_NAMES = {"ask", "compare", "examples", "topics", "help", "Ask the bot"}
+COMMAND_NAMES = {"ask", "compare", "examples", "topics", "help", "kb", "Ask the bot"}
 
 
 async def test_start_up_without_privileged_intents_and_without_syncing(

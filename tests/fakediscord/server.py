@@ -174,6 +174,8 @@ class FakeDiscord:
             g.id: g for g in (guilds if guilds is not None else [P.default_guild()])
         }
         self.users: dict[int, FakeUser] = {bot_id: self.bot}
+        #: Guild permissions per user id, for interactions; everyone else has them all.
+        self.member_permissions: dict[int, int] = {}
         for guild in self.guilds.values():
             for member in guild.members:
                 self.users.setdefault(member.id, member)
@@ -799,6 +801,10 @@ class FakeDiscord:
             result = [{"name": subcommand_group, "type": 2, "options": result}]
         return result, resolved
 
+    def _permissions_of(self, user_id: int) -> str:
+        granted = self.member_permissions.get(user_id)
+        return P.ALL_PERMISSIONS if granted is None else str(granted)
+
     def _interaction_envelope(
         self,
         itype: int,
@@ -845,8 +851,8 @@ class FakeDiscord:
                     "guild": {"id": str(guild_id), "locale": "en-US", "features": []},
                     "guild_locale": "en-US",
                     "channel_id": str(channel_id),
-                    "channel": {**channel, "permissions": P.ALL_PERMISSIONS},
-                    "member": P.member_payload(user, permissions=P.ALL_PERMISSIONS),
+                    "channel": {**channel, "permissions": self._permissions_of(user_id)},
+                    "member": P.member_payload(user, permissions=self._permissions_of(user_id)),
                     "authorizing_integration_owners": {"0": str(guild_id)},
                     "context": 0,
                 }
