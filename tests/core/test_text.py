@@ -54,3 +54,14 @@ def test_empty_and_odd_input() -> None:
     tok = Tokenizer({}, [])
     assert tok.tokenize("") == []
     assert tok.tokenize("🤖 ‮ \u200b ") == []
+
+
+def test_fast_tokenize_is_units_then_terms(shipped_engine: Engine) -> None:
+    """tokenize's word-by-word path gives what the phrase-by-phrase definition does."""
+    tok = shipped_engine.tokenizer
+    texts = [p.text for p in shipped_engine.kb.passages]
+    texts += [q for p in shipped_engine.kb.passages for q in p.questions]
+    texts += ["machine learning machine", "gen ai gen", "large language model llm", "", "ai"]
+    for text in texts:
+        ws = words(text)
+        assert tok.tokenize(text) == tok.terms_of(tok.units(ws)), text
