@@ -10,7 +10,9 @@ names of things. Nothing here knows what any knowledge base is about.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot.knowledge import KnowledgeBase, KnowledgeError
 from bot.language import Language
@@ -37,6 +39,18 @@ class Doc:
     title: frozenset[str] = frozenset()  # terms of its title (a row: its aspect)
     facet_terms: frozenset[str] = frozenset()  # terms of its facet's name ("rules")
     pieces: tuple[tuple[str, frozenset[str]], ...] = ()  # sentences and list items, with terms
+
+
+K = TypeVar("K")
+
+
+def _group(
+    passages: Iterable[Passage], key: Callable[[Passage], K]
+) -> dict[K, tuple[Passage, ...]]:
+    groups: dict[K, list[Passage]] = {}
+    for p in passages:
+        groups.setdefault(key(p), []).append(p)
+    return {k: tuple(ps) for k, ps in groups.items()}
 
 
 class Index:
@@ -119,6 +133,13 @@ class Index:
             )
         self.retriever = Retriever(docs, variant, params)
         self.passages = {p.id: p for p in kb.passages}
+        # Passages grouped the ways answers look for them, each group in source order,
+        # so that no answer reads every passage.
+        self.position = {p.id: i for i, p in enumerate(kb.passages)}
+        self.by_section = _group(kb.passages, lambda p: p.section)
+        self.by_subject = _group(kb.passages, lambda p: p.subject)
+        self.by_facet = _group(kb.passages, lambda p: p.facet)
+        self.by_subject_facet = _group(kb.passages, lambda p: (p.subject, p.facet))
         self.rows = {r.id: r for r in kb.table}
         self.max_idf = max((self.retriever.idf(t) for t in self.retriever.vocabulary), default=1.0)
         self.term_subject = self._term_subjects()
