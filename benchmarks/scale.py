@@ -198,9 +198,8 @@ def measure(folder: Path, count: int, startup_only: bool) -> dict[str, Any]:
     start = time.perf_counter()
     sys.path.insert(0, str(ROOT))
     from bot.engine import Engine
-    from bot.knowledge import load
 
-    engine = Engine(load(folder))
+    engine = Engine.load(folder)
     out: dict[str, Any] = {"startup": time.perf_counter() - start}
     if startup_only:
         out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

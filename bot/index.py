@@ -18,6 +18,7 @@ from bot.knowledge import KnowledgeBase, KnowledgeError
 from bot.language import Language
 from bot.models import Passage, Subject, TableRow
 from bot.retrieval import DEFAULT_VARIANT, Document, Retriever
+from bot.suggest import Suggester
 from bot.text import Tokenizer, words
 
 # A definition in the source's own words: "X is ...", "X are ...", "X: ...".
@@ -147,6 +148,7 @@ class Index:
         common = set(self.subject_term.values())
         self.row_terms = {r.id: set(terms([r.aspect, *r.keywords])) - common for r in kb.table}
         self.suggestions = self._suggestions()
+        self.suggester = Suggester(self.suggestions, tok.tokenize, self.retriever.idf)
         self.list_terms = frozenset(
             t
             for w in (*language.list_words, "example", "instance", "use case")

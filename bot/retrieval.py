@@ -168,6 +168,15 @@ class Retriever:
     def __len__(self) -> int:
         return len(self._ids)
 
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        del state["_local"]  # per-thread buffers: made again on first use
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._local = threading.local()
+
     def document_frequency(self, term: str) -> int:
         """How many documents contain ``term``."""
         j = self._number.get(term)

@@ -53,7 +53,7 @@ class Suggester:
         idf: Callable[[str], float],
     ) -> None:
         self.questions = tuple(questions)
-        self._idf = idf
+        self._idf = idf  # a bound method of the retriever: pickled with it
         self._norms = [normalized(q) for q in self.questions]
         by_term: dict[str, list[int]] = {}
         by_word: dict[str, list[int]] = {}

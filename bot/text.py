@@ -150,6 +150,16 @@ class Tokenizer:
                 for variant in _deletes(word, _max_edits(word)):
                     self._deletes.setdefault(variant, []).append(word)
 
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        del state["_stemmer"], state["_term_of"]  # a C object, and a memo: made again
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._stemmer = snowballstemmer.stemmer("english")
+        self._term_of = _Memo(self._word_term)
+
     @lru_cache(maxsize=1 << 17)  # noqa: B019 - one tokenizer per engine, lives as long as it
     def stem(self, word: str) -> str:
         """The Snowball stem of one word."""
