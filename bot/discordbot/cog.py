@@ -7,10 +7,13 @@ answers itself.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import logging
 import math
 import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -27,6 +30,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 QUESTION_MAX_LENGTH = 500
+# Discord accepts an interaction's first response for 3 seconds. An answer not
+# ready after this long is deferred ("thinking...") and sent when it is.
+DEFER_AFTER = 1.0
 DESCRIPTION_LIMIT = 100  # Discord's limit for command and option descriptions
 NO_TEXT = (
     "That message has no text I can read, so there is nothing to answer. "
@@ -73,6 +79,12 @@ class AskCog(commands.Cog, name="Ask"):
         self.ask_menu = app_commands.ContextMenu(
             name="Ask the bot", callback=self.ask_about_message
         )
+        # Questions are answered on one worker thread, in the order they came, so
+        # that the event loop keeps serving (heartbeats, autocomplete, deferrals)
+        # while a large knowledge base is searched; the engine's conversation
+        # memory sees one question at a time, as it did on the loop.
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine")
+        self.defer_after = DEFER_AFTER
 
     async def cog_load(self) -> None:
         """Add the commands built at runtime (data-driven choices, context menu)."""
@@ -85,6 +97,7 @@ class AskCog(commands.Cog, name="Ask"):
         self.bot.tree.remove_command(self.compare_command.name)
         self.bot.tree.remove_command(self.examples_command.name)
         self.bot.tree.remove_command(self.ask_menu.name, type=self.ask_menu.type)
+        self._worker.shutdown(wait=False)
 
     # ---------------------------------------------------------------- commands
 
@@ -269,9 +282,31 @@ class AskCog(commands.Cog, name="Ask"):
             await send_ephemeral(interaction, cooldown_notice(verdict.retry_after))
             return
         key = conversation or conversation_key(interaction.channel_id, interaction.user.id)
-        reply = self.engine.ask(question, key)
+        reply = await self._in_time(
+            interaction, self.engine.ask, question, key, ephemeral=ephemeral
+        )
         title = question if reply.kind in ("answer", "refusal") else None
         await self._send(interaction, reply, title=title, ephemeral=ephemeral, content=content)
+
+    async def _on_worker(self, function: Callable[..., Reply], *args: Any) -> Reply:
+        """``function(*args)`` on the engine's worker thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._worker, function, *args)
+
+    async def _in_time(
+        self,
+        interaction: discord.Interaction[Any],
+        function: Callable[..., Reply],
+        *args: Any,
+        ephemeral: bool,
+    ) -> Reply:
+        """``function(*args)`` on the worker; deferred first if it is not done within
+        :data:`DEFER_AFTER`, so that the interaction never misses Discord's deadline.
+        The reply is the same either way; only how it is sent differs."""
+        job = asyncio.ensure_future(self._on_worker(function, *args))
+        done, _ = await asyncio.wait({job}, timeout=self.defer_after)
+        if not done and not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        return await job
 
     async def _send(
         self,
@@ -293,6 +328,10 @@ class AskCog(commands.Cog, name="Ask"):
         view = views.reply_view(reply, self.engine.kb)
         if view is not None:
             kwargs["view"] = view
+        if interaction.response.is_done():  # deferred: the "thinking..." message becomes it
+            del kwargs["ephemeral"]  # set by the deferral
+            await interaction.edit_original_response(**kwargs)
+            return
         await interaction.response.send_message(**kwargs)
 
     # ---------------------------------------------------------------- messages
@@ -350,7 +389,11 @@ class AskCog(commands.Cog, name="Ask"):
                 )
             return
         key = conversation_key(message.channel.id, message.author.id)
-        reply = self.engine.ask(question, key) if question else self.engine.help()
+        reply = (
+            await self._on_worker(self.engine.ask, question, key)
+            if question
+            else self.engine.help()
+        )
         embed = render.answer_embed(reply, self.engine.kb.source)
         view = views.reply_view(reply, self.engine.kb)
         await self._reply(message, embed=embed, **({"view": view} if view is not None else {}))
