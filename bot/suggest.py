@@ -101,6 +101,13 @@ class Suggester:
         score[contains & ~starts] += CONTAINS
         score[prefixed] += WORD_PREFIX
         chosen = np.flatnonzero(score > 0)
+        if len(chosen) > limit:
+            # Only the best ``limit`` are sorted: all above the limit-th best score,
+            # then the first of those equal to it (``chosen`` is in question order).
+            scores = score[chosen]
+            kth = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+            above = chosen[scores > kth]
+            chosen = np.concatenate([above, chosen[scores == kth][: limit - len(above)]])
         best = chosen[np.lexsort((chosen, -score[chosen]))[:limit]]
         return [self.questions[int(i)] for i in best]
 
