@@ -10,7 +10,9 @@ names of things. Nothing here knows what any knowledge base is about.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -43,6 +45,49 @@ class Doc:
 
 
 K = TypeVar("K")
+DOCS_KEPT = 4096  # passages' Docs kept once made (a few are needed per question)
+
+
+class _Docs(Mapping[str, Doc]):
+    """Every document's :class:`Doc` by id: table rows made at once, passages on
+    first use (the most recently used kept)."""
+
+    def __init__(self, index: Index, rows: dict[str, Doc]) -> None:
+        self._index = index
+        self._rows = rows
+        self._made: OrderedDict[str, Doc] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __getitem__(self, doc_id: str) -> Doc:
+        row = self._rows.get(doc_id)
+        if row is not None:
+            return row
+        with self._lock:
+            doc = self._made.get(doc_id)
+            if doc is not None:
+                self._made.move_to_end(doc_id)
+                return doc
+        doc = self._index.passage_doc(self._index.passages[doc_id])  # KeyError: no such id
+        with self._lock:
+            self._made[doc_id] = doc
+            while len(self._made) > DOCS_KEPT:
+                self._made.popitem(last=False)
+        return doc
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._index.passages
+        yield from self._rows
+
+    def __len__(self) -> int:
+        return len(self._index.passages) + len(self._rows)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"_index": self._index, "_rows": self._rows}  # made again on use
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._made = OrderedDict()
+        self._lock = threading.Lock()
 
 
 def _group(
@@ -88,6 +133,7 @@ class Index:
         # The language's own cue words are never "corrected" into the knowledge base's.
         known.append(" ".join(language.vocabulary))
         self.tokenizer = Tokenizer(synonyms, known, language.stopwords, language.frequency)
+        self.passages = {p.id: p for p in kb.passages}
         tok = self.tokenizer
         self.subjects: tuple[Subject, ...] = kb.subjects
         self.subject_term: dict[str, str] = {}
@@ -105,35 +151,25 @@ class Index:
             return tuple(t for part in parts for t in tok.tokenize(part))
 
         docs: list[Document] = []
-        self.docs: dict[str, Doc] = {}
         for p in kb.passages:
             parts = [p.title, p.text, *p.questions, *p.keywords]
             if p.subject:
                 parts.append(kb.subject(p.subject).name)
             docs.append(Document(p.id, terms(parts)))
-            self.docs[p.id] = Doc(
-                p.id,
-                p.text,
-                p.subject,
-                p.facet,
-                p,
-                None,
-                self._defined_terms(p),
-                frozenset(tok.tokenize(p.title)),
-                frozenset(tok.tokenize(p.facet.replace("-", " "))),
-                self._pieces(p.text),
-            )
+        rows: dict[str, Doc] = {}
         for r in kb.table:
             parts = [r.aspect, *(c.text for c in r.cells), *r.keywords]
             parts += [s.name for s in kb.subjects]  # a row speaks for every subject
             docs.append(Document(r.id, terms(parts)))
             text = r.aspect + ". " + " ".join(c.text for c in r.cells)
             defined = frozenset(terms([r.aspect, *r.keywords]))
-            self.docs[r.id] = Doc(
+            rows[r.id] = Doc(
                 r.id, text, "", "row", None, r, defined, frozenset(tok.tokenize(r.aspect))
             )
+        # A passage's Doc is made when an answer first needs it (a few per question),
+        # not for every passage at start-up.
+        self.docs: Mapping[str, Doc] = _Docs(self, rows)
         self.retriever = Retriever(docs, variant, params)
-        self.passages = {p.id: p for p in kb.passages}
         # Passages grouped the ways answers look for them, each group in source order,
         # so that no answer reads every passage.
         self.position = {p.id: i for i, p in enumerate(kb.passages)}
@@ -168,6 +204,22 @@ class Index:
             if p.is_list
         }
 
+    def passage_doc(self, p: Passage) -> Doc:
+        """What later stages need to know of passage ``p``."""
+        tok = self.tokenizer
+        return Doc(
+            p.id,
+            p.text,
+            p.subject,
+            p.facet,
+            p,
+            None,
+            self._defined_terms(p),
+            frozenset(tok.tokenize(p.title)),
+            frozenset(tok.tokenize(p.facet.replace("-", " "))),
+            self._pieces(p.text),
+        )
+
     def _pieces(self, text: str) -> tuple[tuple[str, frozenset[str]], ...]:
         """The sentences (or list items) of a text, each with its terms."""
         parts = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n", text) if s.strip()]
@@ -193,12 +245,11 @@ class Index:
     def _term_subjects(self) -> dict[str, str]:
         """Terms found in passages of exactly one subject (and no other subject's)."""
         seen: dict[str, set[str]] = {}
-        for doc in self.docs.values():
-            if doc.passage is None or not doc.subject:
+        for p in self.kb.passages:
+            if not p.subject:
                 continue
-            p = doc.passage
             for t in self.tokenizer.tokenize(" ".join([p.title, p.text, *p.keywords])):
-                seen.setdefault(t, set()).add(doc.subject)
+                seen.setdefault(t, set()).add(p.subject)
         subject_terms = set(self.subject_term.values())
         return {t: next(iter(s)) for t, s in seen.items() if len(s) == 1 and t not in subject_terms}
 

@@ -39,8 +39,13 @@ def normalized(text: str) -> str:
     return " ".join(words(text))
 
 
-def _postings(groups: dict[str, list[int]]) -> dict[str, Ints]:
-    return {key: np.asarray(ids, dtype=np.int64) for key, ids in groups.items()}
+def _flat(groups: Iterable[list[int]]) -> tuple[Ints, Ints]:
+    """Offsets and concatenated ids of ``groups``, in order."""
+    lists = list(groups)
+    offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum([len(g) for g in lists], out=offsets[1:])
+    ids = np.fromiter((i for g in lists for i in g), dtype=np.int64, count=int(offsets[-1]))
+    return offsets, ids
 
 
 class Suggester:
@@ -62,9 +67,14 @@ class Suggester:
                 by_term.setdefault(term, []).append(i)
             for word in dict.fromkeys(norm.split()):
                 by_word.setdefault(word, []).append(i)
-        self._by_term = _postings(by_term)
+        # Postings as one array and offsets (a few large arrays save and load fast;
+        # an array per term does not): term j's questions are ids[offsets[j]:offsets[j + 1]].
+        self._term_number = {t: j for j, t in enumerate(by_term)}
+        self._term_offsets, self._term_ids = _flat(by_term.values())
+        # Words sorted, so that the words starting with a prefix, and their
+        # questions, are each one slice.
         self._words = sorted(by_word)
-        self._by_word = _postings(by_word)
+        self._word_offsets, self._word_ids = _flat(by_word[w] for w in self._words)
         order = sorted(range(len(self._norms)), key=self._norms.__getitem__)
         self._sorted_norms = [self._norms[i] for i in order]
         self._sorted_ids = np.asarray(order, dtype=np.int64)
@@ -80,8 +90,9 @@ class Suggester:
         score = np.zeros(n)
         member = np.zeros(n, dtype=np.bool_)
         for term in sorted(set(typed_terms)):
-            ids = self._by_term.get(term)
-            if ids is not None:
+            j = self._term_number.get(term)
+            if j is not None:
+                ids = self._term_ids[self._term_offsets[j] : self._term_offsets[j + 1]]
                 score[ids] += self._idf(term) + 1.0
                 member[ids] = True
         lo = bisect.bisect_left(self._sorted_norms, typed_norm)
@@ -94,8 +105,7 @@ class Suggester:
         if len(last) >= 2:
             w_lo = bisect.bisect_left(self._words, last)
             w_hi = bisect.bisect_left(self._words, last + _END)
-            for word in self._words[w_lo:w_hi]:
-                prefixed[self._by_word[word]] = True
+            prefixed[self._word_ids[self._word_offsets[w_lo] : self._word_offsets[w_hi]]] = True
         contains = self._containing(typed_norm, member, starts, prefixed, limit)
         score[starts] += STARTS
         score[contains & ~starts] += CONTAINS

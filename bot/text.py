@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from itertools import compress, count
 
+import numpy as np
 import snowballstemmer
 
 _IS_CONTRACTION = re.compile(r"\b(what|who|where|when|how|that|there|here|it)'s\b")
@@ -83,6 +85,11 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
+def _hash(text: str) -> int:
+    """A hash of ``text`` that is the same in every process (unlike ``hash``)."""
+    return zlib.crc32(text.encode())
+
+
 def _max_edits(word: str) -> int:
     return 1 if len(word) < _TWO_EDITS_FROM else 2
 
@@ -144,11 +151,39 @@ class Tokenizer:
                     self._compounds.setdefault(head, word)
         # Deletion index for spelling correction. It never corrects to a
         # stopword ("bring" is not "being").
-        self._deletes: dict[str, list[str]] = {}
-        for word in sorted(self.vocabulary - stopwords):
-            if len(word) >= _MIN_CORRECTABLE - 2 and word.isalpha():
-                for variant in _deletes(word, _max_edits(word)):
-                    self._deletes.setdefault(variant, []).append(word)
+        # Each deletion is kept as a 32-bit hash beside the word it comes from, in
+        # two sorted arrays: a fraction of the memory of a dict of strings, and saved
+        # and loaded as two arrays. A hash may match a deletion of another word; a
+        # candidate is kept only if it truly shares a deletion (see correct()).
+        self._correctable = tuple(
+            w
+            for w in sorted(self.vocabulary - stopwords)
+            if len(w) >= _MIN_CORRECTABLE - 2 and w.isalpha()
+        )
+        hashes: list[int] = []
+        owners: list[int] = []
+        for i, word in enumerate(self._correctable):
+            variants = _deletes(word, _max_edits(word))
+            hashes += map(_hash, variants)
+            owners += [i] * len(variants)
+        keys = np.asarray(hashes, dtype=np.uint32)
+        order = np.argsort(keys, kind="stable")
+        self._delete_keys = keys[order]
+        self._delete_owners = np.asarray(owners, dtype=np.int32)[order]
+
+    def _sharing_a_deletion(self, variants: set[str]) -> set[str]:
+        """Known words with a deletion among ``variants`` (a hash match, checked)."""
+        hashes = np.fromiter(map(_hash, variants), dtype=np.uint32, count=len(variants))
+        lo = np.searchsorted(self._delete_keys, hashes, side="left")
+        hi = np.searchsorted(self._delete_keys, hashes, side="right")
+        owners = {
+            int(o)
+            for a, b in zip(lo.tolist(), hi.tolist(), strict=True)
+            if a < b
+            for o in self._delete_owners[a:b]
+        }
+        words = (self._correctable[o] for o in owners)
+        return {w for w in words if not variants.isdisjoint(_deletes(w, _max_edits(w)))}
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
@@ -193,12 +228,7 @@ class Tokenizer:
             return min(self._by_stem[stem], key=lambda w: (abs(len(w) - len(word)), w))
         limit = _max_edits(word)
         best: tuple[int, int, str] | None = None
-        candidates = {
-            c
-            for variant in _deletes(word, limit)
-            for c in self._deletes.get(variant, ())
-            if c[0] == word[0]
-        }
+        candidates = {c for c in self._sharing_a_deletion(_deletes(word, limit)) if c[0] == word[0]}
         for candidate in candidates:  # each once: the best is a minimum, in any order
             distance = edit_distance(word, candidate, limit)
             if distance <= limit:
