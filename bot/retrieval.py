@@ -86,12 +86,15 @@ class Postings:
 def _count(documents: Sequence[Document]) -> tuple[list[str], Ints, Ints, Ints, Ints]:
     """Terms, and per posting: term number, document number, term frequency; and lengths."""
     number: dict[str, int] = {}
-    flat = [number.setdefault(t, len(number)) for d in documents for t in d.terms]
     lengths = np.fromiter((len(d.terms) for d in documents), dtype=np.int64, count=len(documents))
-    doc_of = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
-    keys, tf = np.unique(
-        np.asarray(flat, dtype=np.int64) * len(documents) + doc_of, return_counts=True
+    # Straight into an array: a list of millions of ints would take several times the memory.
+    flat = np.fromiter(
+        (number.setdefault(t, len(number)) for d in documents for t in d.terms),
+        dtype=np.int64,
+        count=int(lengths.sum()),
     )
+    doc_of = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
+    keys, tf = np.unique(flat * len(documents) + doc_of, return_counts=True)
     return list(number), keys // len(documents), keys % len(documents), tf, lengths
 
 

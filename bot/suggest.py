@@ -81,6 +81,16 @@ class Suggester:
         self._blob = "\n".join(self._norms)
         self._starts = np.cumsum([0] + [len(n) + 1 for n in self._norms[:-1]], dtype=np.int64)
 
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        del state["_norms"], state["_sorted_norms"]  # both are the joined text's lines
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._norms = self._blob.split("\n") if self.questions else []
+        self._sorted_norms = [self._norms[i] for i in self._sorted_ids.tolist()]
+
     def suggest(self, typed_norm: str, typed_terms: Iterable[str], limit: int) -> list[str]:
         """The ``limit`` best questions for ``typed_norm`` (see :func:`normalized`) and
         its terms."""
