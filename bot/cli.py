@@ -7,24 +7,26 @@ and returns an exit status.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import shutil
-import textwrap
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.chat import run as run_chat
 from bot.engine import Engine
 from bot.knowledge import KnowledgeBase, KnowledgeError, load
 from bot.models import Reply
+from bot.render import reply_lines, terminal_width, wrap_text
 from bot.settings import SettingsError, parse_env_file
 
+#: Exit statuses, the same for every command (the README's table):
 EXIT_OK = 0
+#: The command ran and failed: a bad line in ``ask --jsonl``, a question ``check`` fails.
 EXIT_ERROR = 1
-EXIT_USAGE = 2
+#: Usage or configuration: bad arguments, settings or ``.env``, a knowledge base that
+#: cannot be loaded, a token Discord rejects.
+EXIT_USAGE = EXIT_CONFIG = 2
 
 
 def knowledge_path(args: argparse.Namespace, env_file: Path = Path(".env")) -> str | None:
@@ -56,20 +58,9 @@ def reply_to_json(reply: Reply) -> dict[str, Any]:
     }
 
 
-def terminal_width(stream: TextIO) -> int | None:
-    """The width to wrap to when ``stream`` is a terminal (at most 100), else ``None``."""
-    if not stream.isatty():
-        return None
-    return max(40, min(100, shutil.get_terminal_size().columns - 1))
-
-
 def _wrap(text: str, width: int) -> str:
     """Wrap each line to ``width``; a bullet's continuation lines are indented under it."""
-    out = []
-    for line in text.splitlines():
-        indent = "  " if line.startswith("• ") else ""
-        out.append(textwrap.fill(line, width, subsequent_indent=indent) if line else "")
-    return "\n".join(out)
+    return wrap_text(text, width)
 
 
 def format_reply(reply: Reply, engine: Engine, width: int | None = None) -> str:
@@ -82,18 +73,7 @@ def format_reply(reply: Reply, engine: Engine, width: int | None = None) -> str:
 
 
 def _format_reply(reply: Reply, engine: Engine) -> str:
-    lines = [reply.text]
-    if reply.sources:
-        sections = list(dict.fromkeys(s.section for s in reply.sources))
-        lines.append("")
-        lines.append(
-            f"Source: {'; '.join(sections)} — “{engine.kb.source.title}” "
-            f"({engine.kb.source.date}), knowledge base {engine.kb.source.version}"
-        )
-    if reply.kind == "refusal" and not all(q in reply.text for q in reply.suggestions):
-        lines.append("")
-        lines.append("Try: " + " | ".join(reply.suggestions))
-    return "\n".join(lines)
+    return "\n".join(line.text for line in reply_lines(reply, engine))
 
 
 def _load_engine(args: argparse.Namespace, err: TextIO) -> Engine | None:
@@ -111,7 +91,7 @@ def cmd_ask(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -
     """``ask "question"``, ``ask --json "question"`` or ``ask --jsonl`` (batch on stdin)."""
     engine = _load_engine(args, err)
     if engine is None:
-        return EXIT_ERROR
+        return EXIT_CONFIG
     if args.jsonl:
         return _ask_jsonl(engine, stdin, out, err)
     question = " ".join(args.question)
@@ -154,42 +134,15 @@ def _ask_jsonl(engine: Engine, stdin: TextIO, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_chat(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -> int:
-    """An interactive conversation in the terminal; ``quit`` or end of input leaves."""
+    """An interactive conversation in the terminal; ``quit`` or end of input leaves.
+
+    On a terminal it has line editing, history, colour and wrapping (see
+    :mod:`bot.chat`); with piped input it reads one question a line.
+    """
     engine = _load_engine(args, err)
     if engine is None:
-        return EXIT_ERROR
-    conversation = f"console:{uuid.uuid4().hex}"
-    interactive = stdin.isatty()
-    if interactive:
-        with contextlib.suppress(ImportError):  # line editing and history where available
-            import readline  # noqa: F401
-    src = engine.kb.source
-    width = terminal_width(out)
-    intro = (
-        f"Ask me about {engine.kb.name} (from “{src.title}”, {src.date}).\n"
-        + ("Type /compare for the side-by-side table, " if engine.kb.table else "Type ")
-        + "/help for more, quit to leave."
-    )
-    print(_wrap(intro, width) if width else intro, file=out)
-    while True:
-        if interactive:
-            out.write("\nyou> ")
-            out.flush()
-        line = stdin.readline()
-        if not line:
-            if interactive:
-                print(file=out)
-            return EXIT_OK
-        question = line.strip()
-        if not question:
-            continue
-        if question.lower() in {"quit", "exit", "/quit", "/exit", ":q"}:
-            print("Bye!", file=out)
-            return EXIT_OK
-        reply = engine.ask(question, conversation)
-        prefix = "" if interactive else f"\nyou> {question}\n"
-        print(f"{prefix}bot> " + format_reply(reply, engine, width), file=out)
-        out.flush()
+        return EXIT_CONFIG
+    return run_chat(engine, stdin, out, err)
 
 
 def summarize(kb: KnowledgeBase) -> str:
@@ -232,7 +185,7 @@ def cmd_check(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO)
         engine = Engine(kb)  # builds the index, which checks what the loader cannot
     except (KnowledgeError, SettingsError) as exc:
         print(f"error: {exc}", file=err)
-        return EXIT_ERROR
+        return EXIT_CONFIG
     problems = own_question_misses(engine)
     for problem in problems:
         print(f"error: {problem}", file=err)
@@ -276,7 +229,10 @@ def add_subcommands(sub: Any) -> None:
         "chat",
         parents=[common],
         help="talk to the bot in the terminal",
-        description="An interactive conversation (quit or Ctrl-D leaves).",
+        description="An interactive conversation (quit or Ctrl-D leaves). In a terminal the "
+        "arrow keys edit the line and recall earlier questions (kept in "
+        "~/.local/state/mlgenai-bot/history, or $CHAT_HISTORY_FILE; empty: not kept) and "
+        "Ctrl-C drops the line; NO_COLOR=1 turns colour off.",
     )
     chat.set_defaults(console=cmd_chat)
 

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.health import DEFAULT_PATH as DEFAULT_HEALTH_FILE
+
 log = logging.getLogger(__name__)
 
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
@@ -31,6 +33,7 @@ ENV_VARS = (
     "KNOWLEDGE_PATH",
     "SHARD_COUNT",
     "SHARD_IDS",
+    "HEALTH_FILE",
 )
 
 # A bot token is three dot-separated base64url parts: the application id, a
@@ -63,6 +66,7 @@ class Settings:
     knowledge_path: Path | None = None
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
+    health_file: Path = DEFAULT_HEALTH_FILE
 
     @classmethod
     def from_env(
@@ -101,6 +105,7 @@ class Settings:
         knowledge_path = Path(knowledge).expanduser() if knowledge else None
         if knowledge_path is not None and not knowledge_path.exists():
             raise SettingsError(f"KNOWLEDGE_PATH {str(knowledge_path)!r} does not exist")
+        health = get("HEALTH_FILE")
         return cls(
             token=token,
             application_id=_snowflake(get("DISCORD_APPLICATION_ID"), "DISCORD_APPLICATION_ID"),
@@ -111,6 +116,7 @@ class Settings:
             knowledge_path=knowledge_path,
             shard_count=shard_count,
             shard_ids=shard_ids,
+            health_file=Path(health).expanduser() if health else DEFAULT_HEALTH_FILE,
         )
 
     def require_token(self) -> str:

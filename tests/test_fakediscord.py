@@ -415,12 +415,14 @@ class Picker(discord.ui.View):
 
 async def test_dm_interaction_select_and_user_command(fake_discord: FakeDiscord) -> None:
     bot = MiniBot()
+    sent_view = asyncio.Event()
 
     @bot.tree.command(description="Say hi")
     @app_commands.describe(who="Someone")
     async def hi(interaction: discord.Interaction, who: discord.User) -> None:
         where = type(interaction.channel).__name__
         await interaction.response.send_message(f"hi {who.name} in {where}", view=Picker())
+        sent_view.set()  # discord.py listens for the view's clicks from here on
 
     @bot.tree.context_menu(name="Whois")
     async def whois(interaction: discord.Interaction, user: discord.Member) -> None:
@@ -437,6 +439,10 @@ async def test_dm_interaction_select_and_user_command(fake_discord: FakeDiscord)
         original = fake_discord.original_response(sent.token)
         assert original is not None and original["channel_id"] == str(DM_CHANNEL_ID)
 
+        # The fake has the callback as soon as the request arrives, but discord.py stores
+        # the view only once the response is back: a click before that finds no view
+        # (on Python 3.13's event loop it did, every time).
+        await asyncio.wait_for(sent_view.wait(), 5)
         click = await fake_discord.send_component("pick", original, component_type=3, values=["b"])
         assert (await fake_discord.interaction_reply(click.id)) == {"type": 6}
         edit = await fake_discord.wait_for_followup(click.token, method="PATCH")

@@ -3,8 +3,8 @@
 ``bot/__main__.py`` calls :func:`add_subcommands`. This module does not import
 ``discord`` at import time (the console mode never loads discord.py): the
 handlers import it when they run. Each handler returns the exit status:
-0 on success, 2 for a configuration problem (settings, token, knowledge base),
-1 when Discord cannot be reached.
+0 on success, 2 for a configuration problem (settings, token, knowledge base,
+a gateway close that retrying cannot fix), 1 when Discord cannot be reached.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import signal
 from collections.abc import Coroutine, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TextIO
@@ -29,7 +30,18 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_UNREACHABLE = 1
 EXIT_CONFIG = 2
+EXIT_UNHEALTHY = 1
 REDACTED = "[redacted token]"
+#: Gateway close codes that retrying cannot fix, as the one-line error for each.
+FATAL_CLOSES = {
+    4004: "Discord's gateway rejected DISCORD_TOKEN (close code 4004, authentication "
+    "failed). Reset the token in the developer portal (Bot tab) and update .env",
+    4010: "Discord refused a shard id (close code 4010): check SHARD_IDS against SHARD_COUNT",
+    4011: "Discord requires sharding for this many servers (close code 4011): set "
+    "SHARD_COUNT, or leave it unset so discord.py chooses",
+    4012: "Discord refused the gateway API version (close code 4012): upgrade discord.py",
+    4013: "Discord refused the gateway intents (close code 4013): upgrade the bot",
+}
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
@@ -59,6 +71,13 @@ def add_subcommands(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
         description="Print the OAuth2 URL: scopes bot + applications.commands, few permissions.",
     )
     invite.set_defaults(handler=invite_command)
+    health = subparsers.add_parser(
+        "health",
+        help="exit 0 if the running bot is connected to Discord (a container health check)",
+        description="Read the health file the running bot writes (HEALTH_FILE) and say "
+        "whether it is connected to the gateway: exit 0 if so, 1 if not.",
+    )
+    health.set_defaults(handler=health_command)
 
 
 # ------------------------------------------------------------------ handlers
@@ -104,6 +123,20 @@ def invite_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_CONFIG
     print(invite_url(application_id), file=out)
     return EXIT_OK
+
+
+def health_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``python -m bot health``: 0 when the running bot reports itself connected, else 1."""
+    from bot import health
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"error: {error}", file=err)
+        return EXIT_CONFIG
+    verdict = health.check(settings.health_file)
+    print(verdict.message, file=out if verdict.healthy else err)
+    return EXIT_OK if verdict.healthy else EXIT_UNHEALTHY
 
 
 # ------------------------------------------------------------------ building blocks
@@ -223,9 +256,14 @@ def _run_reporting(main: Coroutine[Any, Any, int], token: str, err: TextIO) -> i
     except discord.HTTPException as error:
         print(redact(f"error: Discord answered {error.status}: {error.text}", token), file=err)
         return EXIT_UNREACHABLE
+    except discord.ConnectionClosed as error:
+        if error.code not in FATAL_CLOSES:
+            print(redact(f"error: cannot reach Discord: {error}", token), file=err)
+            return EXIT_UNREACHABLE
+        print(f"error: {FATAL_CLOSES[error.code]}", file=err)
+        return EXIT_CONFIG
     except (
         discord.GatewayNotFound,
-        discord.ConnectionClosed,
         aiohttp.ClientError,
         OSError,
     ) as error:
@@ -236,13 +274,26 @@ def _run_reporting(main: Coroutine[Any, Any, int], token: str, err: TextIO) -> i
     return result
 
 
+#: Other secrets in discord.py's debug lines: interaction and webhook tokens in URLs
+#: (``/interactions/{id}/{token}/callback``, ``/webhooks/{app}/{token}/...``) and
+#: ``token`` fields of logged payloads.
+SECRET_PATTERNS = (
+    re.compile(r"(/(?:interactions|webhooks)/\d+/)[A-Za-z0-9_.\-]+"),
+    re.compile(r"""(["']token["']\s*:\s*["'])[^"']+"""),
+)
+
+
 def redact(text: str, token: str) -> str:
-    """``text`` with every occurrence of ``token`` replaced."""
-    return text.replace(token, REDACTED) if token else text
+    """``text`` without ``token`` and without any interaction or webhook token."""
+    if token:
+        text = text.replace(token, REDACTED)
+    for pattern in SECRET_PATTERNS:
+        text = pattern.sub(rf"\1{REDACTED}", text)
+    return text
 
 
 class RedactTokenFilter(logging.Filter):
-    """A logging filter that removes the token from messages and tracebacks."""
+    """A logging filter that removes tokens from messages and tracebacks, at every level."""
 
     def __init__(self, token: str) -> None:
         """Redact ``token`` from every record passing the handler it is attached to."""
@@ -252,11 +303,12 @@ class RedactTokenFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record without the token; never drops a record."""
         message = record.getMessage()
-        if self.token in message:
-            record.msg, record.args = redact(message, self.token), None
+        cleaned = redact(message, self.token)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text and self.token in record.exc_text:
+        if record.exc_text:
             record.exc_text = redact(record.exc_text, self.token)
         return True
 

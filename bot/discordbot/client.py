@@ -8,13 +8,16 @@ that is set. Plain ``run`` never syncs globally: ``python -m bot sync`` does.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import health
 from bot.discordbot.admin import MISSING_PERMISSIONS, kb_group
 from bot.discordbot.cog import AskCog
 from bot.discordbot.cooldown import Cooldown
@@ -51,6 +54,11 @@ def required_permissions() -> discord.Permissions:
 
 class BotTree(app_commands.CommandTree["MLGenAIBot"]):
     """The command tree, with one error handler for every slash command and menu."""
+
+    async def interaction_check(self, interaction: discord.Interaction[MLGenAIBot], /) -> bool:
+        """Count every command as work in flight, which a shutdown lets finish."""
+        interaction.client.track()
+        return True
 
     async def on_error(
         self, interaction: discord.Interaction[MLGenAIBot], error: app_commands.AppCommandError, /
@@ -111,9 +119,88 @@ class MLGenAIBot(commands.AutoShardedBot):
         self.engine = engine
         self.cooldown = Cooldown(settings.ask_cooldown_rate, settings.ask_cooldown_seconds)
         self.sync_dev_guild = sync_dev_guild
+        self._in_flight: set[asyncio.Task[Any]] = set()
+        self._health_task: asyncio.Task[None] | None = None
+
+    #: How long a shutdown waits for answers in flight before cancelling them.
+    shutdown_grace = 5.0
+
+    def track(self) -> None:
+        """Count the running task (an answer being made) as work in flight.
+
+        :meth:`close` lets tracked work finish, within :attr:`shutdown_grace`,
+        before it closes the HTTP session the work needs to send its reply.
+        """
+        task = asyncio.current_task()
+        if task is not None and task not in self._in_flight:
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+
+    @property
+    def in_flight(self) -> int:
+        """How many answers are being made right now."""
+        return len(self._in_flight)
+
+    async def close(self) -> None:
+        """Let answers in flight finish (cancel what outlasts the grace), then disconnect."""
+        if not self.is_closed():
+            await self._drain()
+        if self._health_task is not None:
+            self._health_task.cancel()
+            self._health_task = None
+        await super().close()
+        self.write_health()  # disconnected: a health check now fails at once
+
+    def write_health(self) -> None:
+        """Write the gateway state to the health file (``python -m bot health`` reads it)."""
+        shards = {shard_id: not info.is_closed() for shard_id, info in self.shards.items()}
+        ready = self.is_ready() and not self.is_closed()
+        try:
+            health.write_status(
+                self.settings.health_file, ready=ready, shards=shards, now=time.time()
+            )
+        except OSError as error:
+            log.warning("Could not write the health file %s: %s", self.settings.health_file, error)
+
+    async def _report_health(self) -> None:
+        """Rewrite the health file every few seconds, so a stuck bot shows as stale."""
+        while True:
+            self.write_health()
+            await asyncio.sleep(health.INTERVAL)
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        """Report the shard as connected at once."""
+        self.write_health()
+
+    async def on_shard_resumed(self, shard_id: int) -> None:
+        """Report the shard as connected again at once."""
+        self.write_health()
+
+    async def on_shard_disconnect(self, shard_id: int) -> None:
+        """Report the lost connection at once (discord.py keeps trying to reconnect)."""
+        self.write_health()
+
+    async def _drain(self) -> None:
+        deadline = time.monotonic() + self.shutdown_grace
+        current = asyncio.current_task()
+        while pending := {t for t in self._in_flight if t is not current and not t.done()}:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                log.warning(
+                    "Shutting down: cancelled %d answer(s) still in flight after %.0f s",
+                    len(pending),
+                    self.shutdown_grace,
+                )
+                for task in pending:
+                    task.cancel()
+                await asyncio.wait(pending, timeout=1.0)
+                return
+            log.info("Shutting down: waiting for %d answer(s) in flight", len(pending))
+            await asyncio.wait(pending, timeout=remaining)
 
     async def setup_hook(self) -> None:
         """Add the cog and the persistent buttons; sync to the development guild if set."""
+        self._health_task = asyncio.create_task(self._report_health(), name="health file")
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         await self.add_cog(AskCog(self))
         self.tree.add_command(kb_group(self))
@@ -147,3 +234,4 @@ class MLGenAIBot(commands.AutoShardedBot):
             len(self.shards),
             len(self.guilds),
         )
+        self.write_health()

@@ -360,6 +360,7 @@ class AskCog(commands.Cog, name="Ask"):
         how = self._addressed(message)
         if how is None:
             return
+        self.bot.track()
         try:
             await self._answer_message(message, how)
         except Exception:

@@ -39,6 +39,10 @@ async def notify_error(
 ) -> None:
     """Log ``error`` with its traceback and tell the user, ephemerally, that it failed."""
     original = unwrap(error)
+    closed = getattr(getattr(interaction, "client", None), "is_closed", None)
+    if closed is not None and closed():  # cancelled or cut off by a shutdown: expected
+        log.info("Not answered in %s: the bot is shutting down (%r)", where, original)
+        return
     log.error(
         "Error in %s (user %s, channel %s)",
         where,

@@ -117,6 +117,9 @@ class _Button(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"mlgenai
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Run :meth:`handle`, telling the user briefly (and logging) if it fails."""
+        track = getattr(interaction.client, "track", None)
+        if track is not None:  # work in flight, which a shutdown lets finish
+            track()
         try:
             await self.handle(interaction, _cog(interaction))
         except Exception as error:  # one reporting path for every button

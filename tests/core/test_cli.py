@@ -110,16 +110,16 @@ def test_check_reports_broken_knowledge(tmp_path: Path) -> None:
     shutil.copytree(DEFAULT_PATH, kb)
     (kb / "passages.yaml").write_text("passages: [\n", encoding="utf-8")
     code, out, err = run("check", "--knowledge", str(kb))
-    assert code == 1 and out == ""
+    assert code == 2 and out == ""
     assert "passages.yaml: invalid YAML" in err and "Traceback" not in err
     code, _, err = run("ask", "--knowledge", str(kb), "What is ML?")
-    assert code == 1 and "passages.yaml" in err
+    assert code == 2 and "passages.yaml" in err
 
 
 def test_knowledge_path_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("KNOWLEDGE_PATH", str(tmp_path / "missing"))
     code, _, err = run("check")
-    assert code == 1 and "knowledge folder not found" in err
+    assert code == 2 and "knowledge folder not found" in err
 
 
 def test_knowledge_path_from_env_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -128,12 +128,12 @@ def test_knowledge_path_from_env_file(monkeypatch: pytest.MonkeyPatch, tmp_path:
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".env").write_text(f"KNOWLEDGE_PATH={tmp_path / 'missing'}\n", encoding="utf-8")
     code, _, err = run("check")
-    assert code == 1 and "missing: knowledge folder not found" in err
+    assert code == 2 and "missing: knowledge folder not found" in err
     code, _, err = run("ask", "hi")
-    assert code == 1 and "knowledge folder not found" in err
+    assert code == 2 and "knowledge folder not found" in err
     (tmp_path / ".env").write_text("not an assignment\n", encoding="utf-8")
     code, _, err = run("check")
-    assert code == 1 and ".env, line 1" in err and "Traceback" not in err
+    assert code == 2 and ".env, line 1" in err and "Traceback" not in err
 
 
 def test_chat_keeps_history_and_commands() -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import AsyncIterator, Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,10 +16,18 @@ from bot.models import Reply
 from bot.settings import Settings
 from tests.fakediscord import APP_ID, FAKE_TOKEN, FakeDiscord, run_client
 
+#: Where bots under test write their health file (not the real default, which a bot
+#: running on this machine may use).
+TEST_HEALTH_FILE = Path(tempfile.gettempdir()) / f"mlgenai-bot-test-health-{os.getpid()}.json"
+
 
 def make_settings(**overrides: Any) -> Settings:
     """Test settings: the fake's application id, cooldown off unless a test turns it on."""
-    values: dict[str, Any] = {"application_id": APP_ID, "ask_cooldown_rate": 0}
+    values: dict[str, Any] = {
+        "application_id": APP_ID,
+        "ask_cooldown_rate": 0,
+        "health_file": TEST_HEALTH_FILE,
+    }
     values.update(overrides)
     return Settings(**values)
 

@@ -100,6 +100,18 @@ async def test_rejected_token(
     assert WRONG_TOKEN not in out + err + caplog.text
 
 
+async def test_a_token_the_gateway_rejects_is_a_configuration_error(
+    fake_discord: FakeDiscord, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", FAKE_TOKEN)
+    fake_discord.gateway_token = WRONG_TOKEN  # REST still accepts FAKE_TOKEN
+    status, out, err = await cli("run")
+    assert status == 2
+    assert err.startswith("error: Discord's gateway rejected DISCORD_TOKEN (close code 4004")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert FAKE_TOKEN not in out + err + caplog.text
+
+
 @pytest.mark.parametrize(
     ("token", "message"),
     [
@@ -178,6 +190,92 @@ async def test_sigterm_closes_the_gateway_and_returns_0(
     assert client.is_closed()
     assert fake_discord.connected_shards == set()
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # and removed again
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+async def test_sigterm_with_answers_in_flight_loses_none_and_logs_no_error(
+    fake_discord: FakeDiscord, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = MLGenAIBot(make_settings(), engine)
+    client._connection.guild_ready_timeout = 0.05
+    task = asyncio.create_task(run_bot(client, FAKE_TOKEN))
+    while not client.is_ready():
+        assert not task.done(), task
+        await asyncio.sleep(0.01)
+    await client.sync_commands()
+    caplog.set_level(logging.INFO)
+    sent = [
+        await fake_discord.send_slash_command("ask", {"question": f"what is machine learning {i}?"})
+        for i in range(40)
+    ]
+    os.kill(os.getpid(), signal.SIGTERM)  # while most of those are still being answered
+    assert await asyncio.wait_for(task, 15) == 0
+    for inter in sent:  # every one answered before the HTTP session closed
+        assert (await fake_discord.interaction_reply(inter.id, timeout=1))["type"] == 4
+    problems = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not problems, [r.getMessage() for r in problems]
+
+
+async def test_shutdown_cancels_work_that_outlasts_the_grace_quietly(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = MLGenAIBot(make_settings(), engine)
+    client.shutdown_grace = 0.05
+    started = asyncio.Event()
+
+    async def stuck() -> None:
+        client.track()
+        started.set()
+        await asyncio.sleep(60)
+
+    async with client:  # sets up the client without connecting
+        work = asyncio.create_task(stuck())
+        await started.wait()
+        assert client.in_flight == 1
+        await client.close()
+    assert work.cancelled() and client.in_flight == 0
+    assert [r.levelname for r in caplog.records if "in flight" in r.getMessage()] == ["WARNING"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_debug_logs_never_show_interaction_tokens(
+    fake_discord: FakeDiscord, engine: Engine
+) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logging.getLogger().addHandler(handler)
+    try:
+        with redacted_logging(FAKE_TOKEN, "DEBUG", stream):
+            client = MLGenAIBot(make_settings(), engine)
+            async with run_client(client, FAKE_TOKEN):
+                await client.sync_commands()
+                inter = await fake_discord.send_slash_command("ask", {"question": "what is ML?"})
+                await fake_discord.interaction_reply(inter.id)
+    finally:
+        logging.getLogger().removeHandler(handler)
+    text = stream.getvalue()
+    assert f"/interactions/{inter.id}/" in text  # the request was logged...
+    assert inter.token not in text and FAKE_TOKEN not in text  # ...without its token
+
+
+async def test_health_is_ok_while_connected_and_fails_once_the_gateway_is_gone(
+    fake_discord: FakeDiscord, engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    health_file = tmp_path / "health.json"
+    monkeypatch.setenv("HEALTH_FILE", str(health_file))
+    status, _, err = await cli("health")
+    assert status == 1 and "no health file" in err
+    client = MLGenAIBot(make_settings(health_file=health_file), engine)
+    async with run_client(client, FAKE_TOKEN):
+        status, out, err = await cli("health")
+        assert status == 0, err
+        assert out.startswith("healthy: connected on 1 shard(s)")
+        await fake_discord.close()  # Discord goes away; discord.py keeps trying to reconnect
+        deadline = time.monotonic() + 10
+        while (status := (await cli("health"))[0]) == 0 and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert status == 1
+        assert "gateway disconnected on shard(s) 0" in (await cli("health"))[2]
 
 
 async def test_two_shards_split_the_guilds(

@@ -134,7 +134,7 @@ class GatewaySession:
         if self.identified:
             await self.close(CLOSE_ALREADY_AUTHENTICATED, "Already authenticated.")
             return
-        if data.get("token") != fake.token:
+        if data.get("token") != (fake.gateway_token or fake.token):
             await self.close(CLOSE_AUTHENTICATION_FAILED, "Authentication failed.")
             return
         shard = data.get("shard") or [0, 1]

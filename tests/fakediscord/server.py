@@ -153,6 +153,8 @@ class FakeDiscord:
         MESSAGE_DELETE for the (non-ephemeral) messages the bot itself creates/edits/deletes.
         """
         self.token = token
+        #: The token the gateway accepts, when it differs from REST's (a token reset mid-run).
+        self.gateway_token: str | None = None
         self.application_id = application_id
         self.bot_id = bot_id
         self.bot_name = bot_name
