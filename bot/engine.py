@@ -464,9 +464,11 @@ class Engine:
         if doc is None or doc.passage is None:
             return None
         causal = self.index.language.causal
-        reasons = [text for text, terms in doc.pieces if causal.search(text)]
+        reasons = [text for text, terms in self.index.pieces(doc) if causal.search(text)]
         related = [
-            text for text, terms in doc.pieces if causal.search(text) and terms & set(last.terms)
+            text
+            for text, terms in self.index.pieces(doc)
+            if causal.search(text) and terms & set(last.terms)
         ]
         chosen = related or reasons
         if not chosen:

@@ -14,6 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypeVar
 
 from bot.knowledge import KnowledgeBase, KnowledgeError
@@ -38,10 +39,8 @@ class Doc:
     facet: str
     passage: Passage | None
     row: TableRow | None
-    defined: frozenset[str]  # terms the document explains
     title: frozenset[str] = frozenset()  # terms of its title (a row: its aspect)
     facet_terms: frozenset[str] = frozenset()  # terms of its facet's name ("rules")
-    pieces: tuple[tuple[str, frozenset[str]], ...] = ()  # sentences and list items, with terms
 
 
 K = TypeVar("K")
@@ -157,15 +156,14 @@ class Index:
                 parts.append(kb.subject(p.subject).name)
             docs.append(Document(p.id, terms(parts)))
         rows: dict[str, Doc] = {}
+        self._row_defined: dict[str, frozenset[str]] = {}
         for r in kb.table:
             parts = [r.aspect, *(c.text for c in r.cells), *r.keywords]
             parts += [s.name for s in kb.subjects]  # a row speaks for every subject
             docs.append(Document(r.id, terms(parts)))
             text = r.aspect + ". " + " ".join(c.text for c in r.cells)
-            defined = frozenset(terms([r.aspect, *r.keywords]))
-            rows[r.id] = Doc(
-                r.id, text, "", "row", None, r, defined, frozenset(tok.tokenize(r.aspect))
-            )
+            self._row_defined[r.id] = frozenset(terms([r.aspect, *r.keywords]))
+            rows[r.id] = Doc(r.id, text, "", "row", None, r, frozenset(tok.tokenize(r.aspect)))
         # A passage's Doc is made when an answer first needs it (a few per question),
         # not for every passage at start-up.
         self.docs: Mapping[str, Doc] = _Docs(self, rows)
@@ -214,11 +212,30 @@ class Index:
             p.facet,
             p,
             None,
-            self._defined_terms(p),
             frozenset(tok.tokenize(p.title)),
             frozenset(tok.tokenize(p.facet.replace("-", " "))),
-            self._pieces(p.text),
         )
+
+    def defined(self, doc: Doc) -> frozenset[str]:
+        """The terms a document explains (made when first asked for, as for pieces)."""
+        if doc.passage is None:
+            return self._row_defined.get(doc.id, frozenset())
+        return self._passage_defined(doc.passage)
+
+    @lru_cache(maxsize=1024)  # noqa: B019 - one index per engine, lives as long as it
+    def _passage_defined(self, p: Passage) -> frozenset[str]:
+        return self._defined_terms(p)
+
+    def pieces(self, doc: Doc) -> tuple[tuple[str, frozenset[str]], ...]:
+        """The sentences (or list items) of a passage, each with its terms (none for a
+        table row); made when first asked for, as only the best passage's are read."""
+        if doc.passage is None:
+            return ()
+        return self._passage_pieces(doc.passage.text)
+
+    @lru_cache(maxsize=1024)  # noqa: B019 - one index per engine, lives as long as it
+    def _passage_pieces(self, text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+        return self._pieces(text)
 
     def _pieces(self, text: str) -> tuple[tuple[str, frozenset[str]], ...]:
         """The sentences (or list items) of a text, each with its terms."""

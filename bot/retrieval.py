@@ -45,6 +45,11 @@ RANK_BM25_DEFAULTS: dict[str, dict[str, float]] = {
     "l": {"k1": 1.5, "b": 0.75, "delta": 0.5},
 }
 
+# A term is "rare" for pruning in search() when at most this many documents, or
+# this share of them, hold it.
+RARE_AT_LEAST = 1000
+RARE_SHARE = 20
+
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 
@@ -166,6 +171,9 @@ class Retriever:
         order = sorted(range(len(p.ids)), key=p.ids.__getitem__)
         self._id_rank = np.empty(len(p.ids), dtype=np.int64)
         self._id_rank[order] = np.arange(len(p.ids), dtype=np.int64)
+        # Each term's largest contribution, to skip what cannot reach the top (search()).
+        self._term_max = np.maximum.reduceat(p.scores, p.offsets[:-1]) if len(p.terms) else p.idf
+        self._nonnegative = bool((p.scores >= 0).all())
         self._local = threading.local()
 
     def __len__(self) -> int:
@@ -219,19 +227,12 @@ class Retriever:
         query = [t for t in weights if t in self._number]
         if not query or k <= 0:
             return []
-        buffer, mark = self._buffers()
         slices = [self._slice(t) for t in query]
-        seen = []
-        for term, (docs, scores) in zip(query, slices, strict=True):
-            # Term by term, as a sum per document would be: the same floating-point result.
-            buffer[docs] += weights[term] * scores
-            new = docs[~mark[docs]]
-            mark[new] = True
-            seen.append(new)
-        touched = seen[0] if len(seen) == 1 else np.concatenate(seen)
-        totals = buffer[touched]
-        buffer[touched] = 0.0
-        mark[touched] = False
+        pruned = self._pruned(query, weights, slices, k)
+        if pruned is not None:
+            touched, totals = pruned
+        else:
+            touched, totals = self._everything(query, weights, slices)
         if len(touched) > k:
             kth = np.partition(totals, len(totals) - k)[len(totals) - k]
             keep = totals >= kth
@@ -245,6 +246,61 @@ class Retriever:
             )
             hits.append(Hit(self._ids[doc], float(totals[i]), matched))
         return hits
+
+    def _everything(
+        self, query: list[str], weights: dict[str, float], slices: list[tuple[Ints, Floats]]
+    ) -> tuple[Ints, Floats]:
+        """Every document in the terms' postings, with its score."""
+        buffer, mark = self._buffers()
+        seen = []
+        for term, (docs, scores) in zip(query, slices, strict=True):
+            # Term by term, as a sum per document would be: the same floating-point result.
+            buffer[docs] += weights[term] * scores
+            new = docs[~mark[docs]]
+            mark[new] = True
+            seen.append(new)
+        touched = seen[0] if len(seen) == 1 else np.concatenate(seen)
+        totals = buffer[touched]
+        buffer[touched] = 0.0
+        mark[touched] = False
+        return touched, totals
+
+    def _pruned(
+        self,
+        query: list[str],
+        weights: dict[str, float],
+        slices: list[tuple[Ints, Floats]],
+        k: int,
+    ) -> tuple[Ints, Floats] | None:
+        """The documents of the query's rarer terms, scored on every term, when no
+        other document can reach the top ``k`` (None when that cannot be shown).
+
+        A document holding none of the rarer terms scores at most the sum of the
+        common terms' largest contributions; when that is below the ``k``-th best
+        score among the rarer terms' documents, the common terms' long postings
+        need not be read, only looked up for those documents (MaxScore pruning).
+        The scores are the same sums, term by term in query order.
+        """
+        if not self._nonnegative:
+            return None
+        rare_limit = max(RARE_AT_LEAST, len(self._ids) // RARE_SHARE)
+        rare = [docs for docs, _ in slices if len(docs) <= rare_limit]
+        if not rare or len(rare) == len(slices):
+            return None
+        candidates = rare[0] if len(rare) == 1 else np.unique(np.concatenate(rare))
+        if len(candidates) < k:
+            return None
+        totals = np.zeros(len(candidates))
+        common_bound = 0.0
+        for term, (docs, scores) in zip(query, slices, strict=True):
+            at = np.minimum(np.searchsorted(docs, candidates), len(docs) - 1)
+            totals += weights[term] * np.where(docs[at] == candidates, scores[at], 0.0)
+            if len(docs) > rare_limit:
+                common_bound += weights[term] * float(self._term_max[self._number[term]])
+        kth = np.partition(totals, len(totals) - k)[len(totals) - k]
+        if common_bound * (1 + 1e-9) + 1e-12 >= kth:
+            return None
+        return candidates, totals
 
 
 def _contains(sorted_docs: Ints, doc: int) -> bool:
