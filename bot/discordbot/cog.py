@@ -299,11 +299,16 @@ class AskCog(commands.Cog, name="Ask"):
         *args: Any,
         ephemeral: bool,
     ) -> Reply:
-        """``function(*args)`` on the worker; deferred first if it is not done within
-        :data:`DEFER_AFTER`, so that the interaction never misses Discord's deadline.
+        """``function(*args)`` on the worker; deferred first if it is not done
+        :data:`DEFER_AFTER` after the interaction was created, so that the
+        interaction never misses Discord's deadline.
         The reply is the same either way; only how it is sent differs."""
         job = asyncio.ensure_future(self._on_worker(function, *args))
-        done, _ = await asyncio.wait({job}, timeout=self.defer_after)
+        # Counted from the interaction's creation, so that time spent waiting on a
+        # busy event loop counts too.
+        age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+        wait = min(self.defer_after, max(0.0, self.defer_after - age))
+        done, _ = await asyncio.wait({job}, timeout=wait)
         if not done and not interaction.response.is_done():
             await interaction.response.defer(ephemeral=ephemeral, thinking=True)
         return await job
