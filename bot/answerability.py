@@ -85,7 +85,9 @@ def _names(words_: list[str]) -> str:
     return ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
-def intent(query: Query, index: Index, text: str = "") -> Verdict:
+def intent(
+    query: Query, index: Index, text: str = "", about: frozenset[str] = frozenset()
+) -> Verdict:
     """Steps 1 and 2: questions about now, and opinions.
 
     An opinion is answered only when it is about the knowledge base's own
@@ -107,9 +109,37 @@ def intent(query: Query, index: Index, text: str = "") -> Verdict:
         subject_terms = set(index.subject_term.values())
         others = [t for t in query.content if t not in subject_terms and t in index.term_subject]
         foreign = [t for t in query.content if t not in subject_terms]
+        if query.subjects and _judged_topic(query, index, judged, foreign, about):
+            return Verdict("ok")
         if foreign and (others or len(foreign) > 1 or query.unknown or not query.subjects):
             return Verdict("no_opinion")
     return Verdict("ok")
+
+
+def _judged_topic(
+    query: Query, index: Index, judged: set[str], foreign: list[str], about: frozenset[str]
+) -> bool:
+    """Whether an opinion asked of a subject is on the topic the passage found is about.
+
+    "Is gas bad for indoor air?" finds the passage about indoor air; "is induction
+    safer?" the one about safety: the source weighs that itself, so it answers.
+    """
+    judging = judged | {t for w in judged for t in index.tokenizer.tokenize(w)}
+    if set(query.unknown) - judging:
+        return False
+    topic = [t for t in foreign if t not in judging]
+    if topic:
+        return all(t in about for t in topic)
+    cut = {w[: -len(x)] for w in judged for x in ("est", "er") if w.endswith(x)}
+    bases = cut | {b + "e" for b in cut} | {b[:-1] for b in cut if b[-1:] == b[-2:-1]}
+    return any(t.startswith(b) for b in bases if len(b) >= 4 for t in about)
+
+
+def _keywords(doc: Doc, index: Index) -> frozenset[str]:
+    """The terms of a passage's keywords: what its author says it is about."""
+    if doc.passage is None:
+        return frozenset()
+    return frozenset(t for k in doc.passage.keywords for t in index.tokenizer.tokenize(k))
 
 
 def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdict:
@@ -126,7 +156,7 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
         )
     best = ranked[0]
     doc = index.docs[best.hit.id]
-    first = intent(query, index, doc.text)
+    first = intent(query, index, doc.text, doc.title | _keywords(doc, index))
     if not first.ok:
         return first
     wanted_terms = set(query.content) | {index.subject_term[s] for s in query.subjects}

@@ -13,9 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot import kbcheck
 from bot.chat import run as run_chat
 from bot.engine import Engine
-from bot.knowledge import KnowledgeBase, KnowledgeError, load
+from bot.knowledge import KnowledgeBase, KnowledgeError
 from bot.models import Reply
 from bot.render import reply_lines, terminal_width, wrap_text
 from bot.settings import SettingsError, parse_env_file
@@ -158,42 +159,46 @@ def summarize(kb: KnowledgeBase) -> str:
     )
 
 
-def own_question_misses(engine: Engine) -> list[str]:
-    """Each passage's example questions that do not find that passage first."""
-    problems = []
-    for passage in engine.kb.passages:
-        for question in passage.questions:
-            reply = engine.ask(question)
-            first = reply.sources[0].passage_id if reply.sources else None
-            if first != passage.id:
-                got = f"passage '{first}'" if first else f"a reply of kind {reply.kind}"
-                problems.append(
-                    f"{engine.kb.path / 'passages.yaml'}, passage '{passage.id}': "
-                    f"its question “{question}” finds {got} first"
-                )
-    return problems
-
-
 def cmd_check(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -> int:
-    """Validate the knowledge base; non-zero exit on any problem.
+    """Validate the knowledge base (see :mod:`bot.kbcheck`).
 
-    Beyond the schema, every passage's own example questions must find that
-    passage first: otherwise users asking that way would get another answer.
+    Exit status: 0 when it has no errors (warnings are printed), 1 when it loads
+    but has errors (or warnings, with ``--strict``), 2 when it cannot be loaded
+    (or on a usage error).
     """
     try:
-        kb = load(knowledge_path(args))
-        engine = Engine(kb)  # builds the index, which checks what the loader cannot
-    except (KnowledgeError, SettingsError) as exc:
+        chosen = getattr(args, "folder", None) or knowledge_path(args)
+    except SettingsError as exc:
         print(f"error: {exc}", file=err)
         return EXIT_CONFIG
-    problems = own_question_misses(engine)
-    for problem in problems:
+    report = kbcheck.check(chosen)
+    for problem in report.errors:
         print(f"error: {problem}", file=err)
-    if problems:
-        print(f"{len(problems)} problem(s) in {kb.path}", file=err)
-        return EXIT_ERROR
-    print(summarize(kb), file=out)
+    for problem in report.warnings:
+        print(f"warning: {problem}", file=err)
+    failed = len(report.errors) + (len(report.warnings) if args.strict else 0)
+    if report.kb is None or failed:
+        where = report.kb.path if report.kb else chosen or "the shipped knowledge base"
+        print(
+            f"{len(report.errors)} error(s), {len(report.warnings)} warning(s) in {where}",
+            file=err,
+        )
+        return EXIT_CONFIG if report.kb is None else EXIT_ERROR
+    print(summarize(report.kb), file=out)
+    if report.warnings:
+        print(f"  warnings: {len(report.warnings)} (see above)", file=out)
     return EXIT_OK
+
+
+def _check_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "folder", nargs="?", metavar="DIR", help="the knowledge folder (wins over --knowledge)"
+    )
+    parser.add_argument("--strict", action="store_true", help="fail on warnings too")
+    parser.epilog = (
+        "Exit status: 0 no errors, 1 errors (or warnings with --strict), "
+        "2 the knowledge base does not load (or a usage error)."
+    )
 
 
 Handler = Callable[[argparse.Namespace, TextIO, TextIO, TextIO], int]
@@ -242,6 +247,7 @@ def add_subcommands(sub: Any) -> None:
         help="validate the knowledge base (same as kb check)",
         description="Validate the knowledge base and print a summary.",
     )
+    _check_arguments(check)
     check.set_defaults(console=cmd_check)
 
     kb = sub.add_parser(
@@ -262,7 +268,81 @@ def add_kb_subcommands(kb_sub: Any, common: argparse.ArgumentParser) -> None:
         help="validate the knowledge base",
         description="Validate the knowledge base and print a summary.",
     )
+    _check_arguments(check)
     check.set_defaults(console=cmd_check)
+
+    migrate = kb_sub.add_parser(
+        "migrate",
+        parents=[common],
+        help="convert a YAML knowledge base to one Markdown file per entry",
+        description="Convert a knowledge base in the YAML files (source.yaml, passages.yaml, "
+        "table.yaml) into knowledge.yaml and one Markdown file per entry, in place or "
+        "into --out. The result is checked to read back the same before anything is removed.",
+    )
+    migrate.add_argument("--out", metavar="DIR", help="write here instead of in place")
+    migrate.set_defaults(console=cmd_migrate)
+
+    importer = kb_sub.add_parser(
+        "import",
+        help="make a knowledge base from Markdown, HTML or text files, folders or URLs",
+        description="Turn documents into a knowledge base in --out: headings become "
+        "passages, a comparison table the table (its columns the subjects), and each "
+        "passage gets example questions. URLs are fetched only when given.",
+    )
+    importer.add_argument("sources", nargs="+", metavar="SOURCE", help="file, folder or URL")
+    importer.add_argument("--out", metavar="DIR", required=True, help="the new knowledge folder")
+    importer.add_argument("--name", default="", help="what the knowledge base is called")
+    importer.add_argument(
+        "--subject", default="", help="the one thing the sources are about (default: guessed)"
+    )
+    importer.add_argument("--force", action="store_true", help="replace what --out holds")
+    importer.set_defaults(console=cmd_import)
+
+
+def cmd_import(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -> int:
+    """``kb import``: documents to a knowledge base, then the same checks as ``kb check``."""
+    from bot import importer
+
+    target = Path(args.out)
+    try:
+        draft = importer.import_sources(
+            args.sources, target, name=args.name, subject=args.subject, force=args.force
+        )
+    except (importer.SourceError, OSError) as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_USAGE
+    kb = draft.kb
+    print(
+        f"imported {len(kb.passages)} passages and {len(kb.table)} comparison rows into "
+        f"{target} (subjects: {', '.join(s.name for s in kb.subjects)})",
+        file=out,
+    )
+    report = kbcheck.check(str(target))
+    for problem in report.errors:
+        print(f"error: {problem}", file=err)
+    print(
+        f"kb check: {len(report.errors)} error(s), {len(report.warnings)} warning(s); "
+        f"run: python -m bot kb check {target}",
+        file=out,
+    )
+    return EXIT_ERROR if report.errors else EXIT_OK
+
+
+def cmd_migrate(args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -> int:
+    """``kb migrate``: the YAML format to Markdown entries (see :mod:`bot.migrate`)."""
+    from bot.migrate import migrate
+
+    try:
+        chosen = knowledge_path(args)
+        if chosen is None:
+            print("error: give the folder to convert with --knowledge DIR", file=err)
+            return EXIT_USAGE
+        kb = migrate(Path(chosen), Path(args.out) if args.out else None)
+    except (KnowledgeError, SettingsError, OSError) as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_CONFIG
+    print(f"converted: {kb.path} ({len(kb.passages)} passages, {len(kb.table)} rows)", file=out)
+    return EXIT_OK
 
 
 def _usage(parser: argparse.ArgumentParser) -> Handler:

@@ -114,7 +114,7 @@ class Index:
         unknown = sorted(set(kb.replies) - set(language.replies))
         if unknown:
             raise KnowledgeError(
-                f"{kb.path / 'source.yaml'}, replies: unknown reply '{unknown[0]}' "
+                f"{kb.path / kb.root_file}, replies: unknown reply '{unknown[0]}' "
                 f"(known: {', '.join(sorted(language.replies))})"
             )
         synonyms: dict[str, tuple[str, ...]] = dict(kb.synonyms)
@@ -140,7 +140,7 @@ class Index:
             name_terms = tok.tokenize(subject.name)
             if not name_terms:
                 raise KnowledgeError(
-                    f"{kb.path / 'source.yaml'}, subject '{subject.id}': "
+                    f"{kb.path / kb.root_file}, subject '{subject.id}': "
                     "its name is made of stopwords only"
                 )
             self.subject_term[subject.id] = "_".join(name_terms)

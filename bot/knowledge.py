@@ -1,6 +1,11 @@
-"""Load and validate a knowledge base: a folder of YAML files.
+"""Load and validate a knowledge base: a folder of Markdown entries, or of YAML files.
 
-The folder holds up to four files:
+The authored format (see :mod:`bot.entries`) is a folder with a root
+``knowledge.yaml`` (the fields of ``source.yaml`` below), one Markdown file per
+entry, and optionally ``vocabulary.yaml``. ``python -m bot kb migrate``
+converts the earlier format, which is still read, into it.
+
+The earlier format is a folder of up to four YAML files:
 
 - ``source.yaml``: what the knowledge base is called, its source (title,
   date, kind: "article", "FAQ"...), the version shown in answers, the one-line
@@ -32,6 +37,7 @@ from typing import Any
 
 import yaml
 
+from bot.entries import EntryError, Link, read_entries
 from bot.models import Cell, Passage, SourceInfo, Subject, TableRow
 
 
@@ -41,11 +47,12 @@ def _shipped_path() -> Path:
     with contextlib.suppress(ModuleNotFoundError):
         spec = importlib.util.find_spec("bot._knowledge")  # a folder of data, no __init__
         for location in (spec.submodule_search_locations or []) if spec else []:
-            if (Path(location) / "source.yaml").is_file():
+            if any((Path(location) / name).is_file() for name in ROOT_FILES):
                 return Path(location)
     return Path(__file__).resolve().parent.parent / "knowledge"
 
 
+ROOT_FILES = ("knowledge.yaml", "source.yaml")
 DEFAULT_PATH = _shipped_path()
 # libyaml's safe loader when PyYAML has it (about 6 times faster, the same data),
 # else the pure-Python one.
@@ -55,7 +62,15 @@ OPTIONAL_FILES = ("table.yaml", "vocabulary.yaml")
 
 
 class KnowledgeError(ValueError):
-    """The knowledge base is missing, unreadable or invalid."""
+    """The knowledge base is missing, unreadable or invalid.
+
+    ``problems`` lists every problem found (one line each: file, line, entry,
+    what is wrong); the message is all of them.
+    """
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or [message]
 
 
 @dataclass(frozen=True)
@@ -75,6 +90,13 @@ class KnowledgeBase:
     synonyms: Mapping[str, tuple[str, ...]]
     replies: Mapping[str, str] = field(default_factory=dict)
     path: Path = DEFAULT_PATH
+    root_file: str = "source.yaml"  # the file with the name, source and subjects
+    origins: Mapping[str, str] = field(default_factory=dict)  # entry id -> "file:line"
+    links: tuple[Link, ...] = ()  # references between entries, for kb check
+
+    def origin(self, entry_id: str) -> str:
+        """Where an entry (a passage or a table row) is defined: "file:line" or the file."""
+        return self.origins.get(entry_id) or str(self.path / "passages.yaml")
 
     @property
     def sections(self) -> tuple[str, ...]:
@@ -223,8 +245,8 @@ def _load_subjects(f: _File, data: Mapping[str, Any]) -> tuple[Subject, ...]:
     return tuple(subjects)
 
 
-def _load_source(folder: Path) -> _Source:
-    f = _File(folder, "source.yaml")
+def _load_source(folder: Path, name: str = "source.yaml") -> _Source:
+    f = _File(folder, name)
     data = f.load()
     kind = f.optional_text(data, "source_kind") or "source"
     info = SourceInfo(
@@ -360,6 +382,8 @@ def load(path: str | Path | None = None) -> KnowledgeBase:
     folder = Path(path) if path is not None else DEFAULT_PATH
     if not folder.is_dir():
         raise KnowledgeError(f"{folder}: knowledge folder not found")
+    if (folder / "knowledge.yaml").is_file():
+        return _load_entries(folder)
     source = _load_source(folder)
     passages = _load_passages(folder, {s.id for s in source.subjects})
     section, after, table = _load_table(folder, {p.id for p in passages}, source.subjects)
@@ -377,4 +401,31 @@ def load(path: str | Path | None = None) -> KnowledgeBase:
         synonyms=_load_synonyms(folder),
         replies=source.replies,
         path=folder,
+    )
+
+
+def _load_entries(folder: Path) -> KnowledgeBase:
+    """The authored format: ``knowledge.yaml`` and one Markdown file per entry."""
+    source = _load_source(folder, "knowledge.yaml")
+    try:
+        entries = read_entries(folder, source.subjects)
+    except EntryError as exc:
+        raise KnowledgeError(str(exc), exc.problems) from None
+    return KnowledgeBase(
+        name=source.name,
+        source=source.info,
+        source_kind=source.kind,
+        scope=source.scope,
+        subjects=source.subjects,
+        suggested_questions=source.suggestions,
+        passages=tuple(entries.passages),
+        table=tuple(entries.table),
+        table_section=entries.table_section,
+        table_after=entries.table_after,
+        synonyms=_load_synonyms(folder),
+        replies=source.replies,
+        path=folder,
+        root_file="knowledge.yaml",
+        origins=entries.origins,
+        links=tuple(entries.links),
     )

@@ -50,9 +50,16 @@ def cache_key(folder: Path, variant: str, params: dict[str, float] | None) -> st
     for part in (FORMAT, sys.version, np.__version__, str(folder.resolve()), variant, settings):
         digest.update(part.encode() + b"\0")
     sources = sorted(_PACKAGE.rglob("*.py")) + sorted((_PACKAGE / "data").glob("*"))
-    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    # Every file of the knowledge base, in subfolders too (entries may be grouped in
+    # folders), but not hidden ones (this index, editors' and version control's).
+    files = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
     for path in (*sources, *files):
-        digest.update(path.name.encode() + b"\0")
+        digest.update(str(path.relative_to(path.parent if path in sources else folder)).encode())
+        digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()[:32]

@@ -1,4 +1,4 @@
-"""requirements.txt stays in step with pyproject.toml."""
+"""requirements.txt stays in step with pyproject.toml; a wheel answers out of the box."""
 
 from __future__ import annotations
 

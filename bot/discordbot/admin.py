@@ -59,7 +59,44 @@ def info_commands(bot: MLGenAIBot) -> list[AdminCommand]:
     return [info]
 
 
-BUILDERS: tuple[Callable[[MLGenAIBot], list[AdminCommand]], ...] = (info_commands,)
+def reload_commands(bot: MLGenAIBot) -> list[AdminCommand]:
+    """``/kb reload``: load the knowledge folder again; a broken edit keeps the old one."""
+
+    @app_commands.command(name="reload", description="Load the knowledge base again after an edit")
+    @admin_only()
+    async def reload(interaction: discord.Interaction[MLGenAIBot]) -> None:
+        from bot.reload import LiveEngine, ReloadError, reload_async
+
+        live = bot.engine
+        if not isinstance(live, LiveEngine):
+            await interaction.response.send_message(
+                "This bot's knowledge base was not loaded from a folder, so it cannot be reloaded.",
+                ephemeral=True,
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            done = await reload_async(live)
+        except ReloadError as exc:
+            problems = str(exc).splitlines()
+            shown = "\n".join(f"• {p[:300]}" for p in problems[:5])
+            more = f"\n… and {len(problems) - 5} more" if len(problems) > 5 else ""
+            text = (
+                f"Not reloaded: still answering from version `{live.kb.source.version}`. "
+                f"Fix this and try again (`python -m bot kb check` lists every problem):\n"
+                f"{shown}{more}"
+            )
+        else:
+            text = f"Reloaded: {done.change()}."
+        await interaction.followup.send(text[:2000], ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    return [reload]
+
+
+BUILDERS: tuple[Callable[[MLGenAIBot], list[AdminCommand]], ...] = (
+    info_commands,
+    reload_commands,
+)
 
 
 def kb_group(bot: MLGenAIBot) -> app_commands.Group:

@@ -52,6 +52,11 @@ def add_subcommands(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
         help="connect to Discord and answer (stop with Ctrl-C or SIGTERM)",
         description="Connect to Discord's gateway and answer questions. Does not sync commands.",
     )
+    run.add_argument(
+        "--watch",
+        action="store_true",
+        help="reload the knowledge base whenever a file in its folder changes",
+    )
     run.set_defaults(handler=run_command)
     sync = subparsers.add_parser(
         "sync",
@@ -93,7 +98,7 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     with redacted_logging(token, settings.log_level, err):
         bot = MLGenAIBot(settings, engine)
-        return _run_reporting(run_bot(bot, token), token, err)
+        return _run_reporting(run_bot(bot, token, watch=args.watch), token, err)
 
 
 def sync_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -156,16 +161,31 @@ def invite_url(application_id: int) -> str:
 
 
 async def run_bot(
-    bot: MLGenAIBot, token: str, *, signals: Iterable[signal.Signals] = STOP_SIGNALS
+    bot: MLGenAIBot,
+    token: str,
+    *,
+    signals: Iterable[signal.Signals] = STOP_SIGNALS,
+    watch: bool = False,
 ) -> int:
-    """Run ``bot`` until it is closed; SIGINT/SIGTERM close the gateway cleanly.
+    """Run ``bot`` until it is closed; SIGINT/SIGTERM close the gateway cleanly, SIGHUP
+    reloads the knowledge base (and, with ``watch``, so does any change to its folder).
 
     Returns 0 after a clean shutdown. The signal handlers are removed again
     when the bot stops, so this can be called in a test's event loop.
     """
+    from bot.reload import LiveEngine
+
     loop = asyncio.get_running_loop()
     installed: list[signal.Signals] = []
     closing: set[asyncio.Task[None]] = set()
+    live = bot.engine if isinstance(bot.engine, LiveEngine) else None
+    background: list[asyncio.Task[Any]] = []
+    if live is not None:
+        installed += _install_reload(loop, live, closing)
+        if watch:
+            from bot.reload import watch as watch_folder
+
+            background.append(asyncio.ensure_future(watch_folder(live)))
 
     def request_close(sig: signal.Signals) -> None:
         log.info("Received %s: closing the gateway connection", sig.name)
@@ -187,8 +207,37 @@ async def run_bot(
     finally:
         for sig in installed:
             loop.remove_signal_handler(sig)
+        for task in background:
+            task.cancel()
     log.info("Disconnected cleanly")
     return EXIT_OK
+
+
+def _install_reload(
+    loop: asyncio.AbstractEventLoop, live: Any, tasks: set[asyncio.Task[Any]]
+) -> list[signal.Signals]:
+    """SIGHUP reloads the knowledge base (where the platform has SIGHUP)."""
+    from bot.reload import ReloadError, reload_async
+
+    hup = getattr(signal, "SIGHUP", None)
+    if hup is None:
+        return []
+
+    async def reload() -> None:
+        with contextlib.suppress(ReloadError):  # logged; the old knowledge base serves on
+            await reload_async(live)
+
+    def request_reload() -> None:
+        log.info("Received SIGHUP: reloading the knowledge base")
+        task = asyncio.ensure_future(reload())
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    try:
+        loop.add_signal_handler(hup, request_reload)
+    except (NotImplementedError, RuntimeError, ValueError):
+        return []
+    return [hup]
 
 
 async def sync_bot(bot: MLGenAIBot, token: str, guild_id: int | None, out: TextIO) -> int:
@@ -227,9 +276,9 @@ def _load(err: TextIO) -> tuple[Settings, str, EngineLike] | None:
         print(f"error: {error}", file=err)
         return None
     try:
-        from bot.engine import Engine
+        from bot.reload import LiveEngine
 
-        engine = Engine.load(settings.knowledge_path)
+        engine = LiveEngine.load(settings.knowledge_path)
     except KnowledgeError as error:
         print(f"error: knowledge base: {error}", file=err)
         return None

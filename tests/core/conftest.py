@@ -23,9 +23,20 @@ def engine() -> Engine:
     return Engine.load()
 
 
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
 @pytest.fixture
 def kb_copy(tmp_path: Path) -> Path:
-    """A writable copy of the shipped knowledge folder."""
+    """A writable copy of the shipped knowledge folder (Markdown entries)."""
     target = tmp_path / "knowledge"
     shutil.copytree(DEFAULT_PATH, target)
+    return target
+
+
+@pytest.fixture
+def legacy_copy(tmp_path: Path) -> Path:
+    """A writable copy of a knowledge base in the earlier YAML format (tea vs coffee)."""
+    target = tmp_path / "legacy"
+    shutil.copytree(DATA / "kb_tea", target)
     return target

@@ -108,12 +108,12 @@ def test_check_reports_broken_knowledge(tmp_path: Path) -> None:
 
     kb = tmp_path / "kb"
     shutil.copytree(DEFAULT_PATH, kb)
-    (kb / "passages.yaml").write_text("passages: [\n", encoding="utf-8")
+    (kb / "knowledge.yaml").write_text("subjects: [\n", encoding="utf-8")
     code, out, err = run("check", "--knowledge", str(kb))
     assert code == 2 and out == ""
-    assert "passages.yaml: invalid YAML" in err and "Traceback" not in err
+    assert "knowledge.yaml: invalid YAML" in err and "Traceback" not in err
     code, _, err = run("ask", "--knowledge", str(kb), "What is ML?")
-    assert code == 2 and "passages.yaml" in err
+    assert code == 2 and "knowledge.yaml" in err
 
 
 def test_knowledge_path_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

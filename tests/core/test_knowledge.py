@@ -78,6 +78,9 @@ def test_ids_unique_and_sections_ordered() -> None:
     assert kb.sections[-2:] == (kb.table_section, "How They Work Together")
 
 
+# The earlier YAML format, still read (tests/data/kb_tea is in it).
+
+
 def _edit(folder: Path, name: str, change) -> None:  # type: ignore[no-untyped-def]
     path = folder / name
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -85,119 +88,121 @@ def _edit(folder: Path, name: str, change) -> None:  # type: ignore[no-untyped-d
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
 
-def test_duplicate_id_names_file_and_entry(kb_copy: Path) -> None:
+def test_duplicate_id_names_file_and_entry(legacy_copy: Path) -> None:
     def dup(data: dict) -> None:  # type: ignore[type-arg]
         data["passages"][1]["id"] = data["passages"][0]["id"]
 
-    _edit(kb_copy, "passages.yaml", dup)
+    _edit(legacy_copy, "passages.yaml", dup)
     with pytest.raises(KnowledgeError, match=r"passages\.yaml, passage 'intro': duplicate id"):
-        load(kb_copy)
+        load(legacy_copy)
 
 
 @pytest.mark.parametrize("field", ["id", "section", "title", "text"])
-def test_missing_required_field(kb_copy: Path, field: str) -> None:
+def test_missing_required_field(legacy_copy: Path, field: str) -> None:
     def drop(data: dict) -> None:  # type: ignore[type-arg]
         del data["passages"][2][field]
 
-    _edit(kb_copy, "passages.yaml", drop)
+    _edit(legacy_copy, "passages.yaml", drop)
     with pytest.raises(
         KnowledgeError, match=rf"passages\.yaml, passage .*missing required field '{field}'"
     ):
-        load(kb_copy)
+        load(legacy_copy)
 
 
-def test_empty_text(kb_copy: Path) -> None:
+def test_empty_text(legacy_copy: Path) -> None:
     def empty(data: dict) -> None:  # type: ignore[type-arg]
         data["passages"][0]["text"] = "   "
 
-    _edit(kb_copy, "passages.yaml", empty)
+    _edit(legacy_copy, "passages.yaml", empty)
     with pytest.raises(KnowledgeError, match=r"passage 'intro': field 'text' is empty"):
-        load(kb_copy)
+        load(legacy_copy)
 
 
-def test_incomplete_table_row(kb_copy: Path) -> None:
+def test_incomplete_table_row(legacy_copy: Path) -> None:
     def incomplete(data: dict) -> None:  # type: ignore[type-arg]
-        del data["rows"][1]["values"]["genai"]
+        del data["rows"][1]["values"]["coffee"]
 
-    _edit(kb_copy, "table.yaml", incomplete)
+    _edit(legacy_copy, "table.yaml", incomplete)
     with pytest.raises(
-        KnowledgeError, match=r"table\.yaml, row 'output-type': 'values' has no text for genai"
+        KnowledgeError, match=r"table\.yaml, row 'flavour': 'values' has no text for coffee"
     ):
-        load(kb_copy)
+        load(legacy_copy)
 
 
-def test_table_cell_for_an_unknown_subject(kb_copy: Path) -> None:
+def test_table_cell_for_an_unknown_subject(legacy_copy: Path) -> None:
     def extra(data: dict) -> None:  # type: ignore[type-arg]
         data["rows"][0]["values"]["quantum"] = "Qubits."
 
-    _edit(kb_copy, "table.yaml", extra)
+    _edit(legacy_copy, "table.yaml", extra)
     with pytest.raises(KnowledgeError, match="'values' names no subject: 'quantum'"):
-        load(kb_copy)
+        load(legacy_copy)
 
 
-def test_bad_subject(kb_copy: Path) -> None:
+def test_bad_subject(legacy_copy: Path) -> None:
     def subject(data: dict) -> None:  # type: ignore[type-arg]
         data["passages"][0]["subject"] = "quantum"
 
-    _edit(kb_copy, "passages.yaml", subject)
-    with pytest.raises(KnowledgeError, match=r"passage 'intro': subject must be one of genai, ml"):
-        load(kb_copy)
+    _edit(legacy_copy, "passages.yaml", subject)
+    with pytest.raises(
+        KnowledgeError, match=r"passage 'intro': subject must be one of coffee, tea"
+    ):
+        load(legacy_copy)
 
 
-def test_subjects_are_required(kb_copy: Path) -> None:
+def test_subjects_are_required(legacy_copy: Path) -> None:
     def no_subjects(data: dict) -> None:  # type: ignore[type-arg]
         del data["subjects"]
 
-    _edit(kb_copy, "source.yaml", no_subjects)
+    _edit(legacy_copy, "source.yaml", no_subjects)
     with pytest.raises(
         KnowledgeError, match=r"source\.yaml: expected a non-empty list under 'subjects'"
     ):
-        load(kb_copy)
+        load(legacy_copy)
 
 
-def test_table_and_vocabulary_are_optional(kb_copy: Path) -> None:
-    (kb_copy / "table.yaml").unlink()
-    (kb_copy / "vocabulary.yaml").unlink()
-    kb = load(kb_copy)
+def test_table_and_vocabulary_are_optional(legacy_copy: Path) -> None:
+    (legacy_copy / "table.yaml").unlink()
+    (legacy_copy / "vocabulary.yaml").unlink()
+    kb = load(legacy_copy)
     assert kb.table == () and kb.synonyms == {}
     assert kb.table_section not in kb.sections
 
 
-def test_broken_yaml_names_line(kb_copy: Path) -> None:
-    (kb_copy / "table.yaml").write_text("rows:\n  - id: [unclosed\n", encoding="utf-8")
+def test_broken_yaml_names_line(legacy_copy: Path) -> None:
+    (legacy_copy / "table.yaml").write_text("rows:\n  - id: [unclosed\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match=r"table\.yaml: invalid YAML at line \d+, column \d+"):
-        load(kb_copy)
+        load(legacy_copy)
 
 
-def test_missing_file_and_folder(kb_copy: Path, tmp_path: Path) -> None:
-    (kb_copy / "passages.yaml").unlink()
+def test_missing_file_and_folder(legacy_copy: Path, tmp_path: Path) -> None:
+    (legacy_copy / "passages.yaml").unlink()
     with pytest.raises(KnowledgeError, match=r"passages\.yaml: file not found"):
-        load(kb_copy)
+        load(legacy_copy)
     with pytest.raises(KnowledgeError, match="knowledge folder not found"):
         load(tmp_path / "nowhere")
 
 
-def test_wrong_shapes(kb_copy: Path) -> None:
-    (kb_copy / "passages.yaml").write_text("- just\n- a list\n", encoding="utf-8")
+def test_wrong_shapes(legacy_copy: Path) -> None:
+    (legacy_copy / "passages.yaml").write_text("- just\n- a list\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match="expected a mapping of keys at the top level"):
-        load(kb_copy)
-    (kb_copy / "passages.yaml").write_text("passages: []\n", encoding="utf-8")
+        load(legacy_copy)
+    (legacy_copy / "passages.yaml").write_text("passages: []\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match="expected a non-empty list under 'passages'"):
-        load(kb_copy)
-    (kb_copy / "passages.yaml").write_text("passages:\n  - plain text\n", encoding="utf-8")
+        load(legacy_copy)
+    (legacy_copy / "passages.yaml").write_text("passages:\n  - plain text\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match="entry 1: expected a mapping of fields"):
-        load(kb_copy)
+        load(legacy_copy)
 
 
-def test_not_utf8(kb_copy: Path) -> None:
-    (kb_copy / "source.yaml").write_bytes(b"title: \xff\xfe bad\n")
+def test_not_utf8(legacy_copy: Path) -> None:
+    (legacy_copy / "source.yaml").write_bytes(b"title: \xff\xfe bad\n")
     with pytest.raises(KnowledgeError, match=r"source\.yaml: cannot read the file"):
-        load(kb_copy)
+        load(legacy_copy)
 
 
 def test_default_path_is_the_projects_folder() -> None:
     assert DEFAULT_PATH.name == "knowledge"
-    assert (DEFAULT_PATH / "passages.yaml").is_file()
+    assert (DEFAULT_PATH / "knowledge.yaml").is_file()
 
 
 def test_installed_knowledge_base_is_found(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -226,4 +231,4 @@ def test_wheel_includes_the_knowledge_base() -> None:
     config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
     assert config["setuptools"]["package-dir"]["bot._knowledge"] == "knowledge"
     assert "bot._knowledge" in config["setuptools"]["packages"]
-    assert config["setuptools"]["package-data"]["bot._knowledge"] == ["*.yaml"]
+    assert config["setuptools"]["package-data"]["bot._knowledge"] == ["*.yaml", "*.md"]

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.cli import own_question_misses
 from bot.engine import Engine
+from bot.kbcheck import own_question_misses
 from tests.core.grading import failures_by_section
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -83,3 +83,13 @@ def test_a_damaged_index_is_rebuilt(tea: Path, caplog: pytest.LogCaptureFixture)
 def test_without_cache_nothing_is_saved(tea: Path) -> None:
     Engine.load(tea, cache=False)
     assert not (tea / store.FOLDER).exists()
+
+
+def test_the_name_covers_files_in_subfolders_but_not_hidden_ones(tea: Path) -> None:
+    key = store.cache_key(tea, "plus", None)
+    (tea / ".index").mkdir()
+    (tea / ".index" / "x").write_text("ignored")
+    assert store.cache_key(tea, "plus", None) == key
+    (tea / "more").mkdir()
+    (tea / "more" / "entry.md").write_text("a new entry")
+    assert store.cache_key(tea, "plus", None) != key

@@ -1,0 +1,662 @@
+"""``kb import``: turn documents (Markdown, HTML, plain text, a folder, a URL) into a
+knowledge base in the authored format, with no hand editing.
+
+The steps each return data: a source is read into a :class:`Document` (its
+title, date and blocks: headings, paragraphs, list items, tables); the
+documents are cut into passages at their headings (a long section into
+paragraphs that stand alone); a comparison table becomes the table, its
+columns the subjects; every passage gets example questions derived from its
+heading, its subject, its facet (matched with the language's cues) and its
+sentences. Questions that would not find their own passage are dropped, so
+the result passes ``kb check``. Nothing here uses the network except reading
+a URL that was given, and no model.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import shutil
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot import markdown, textsource
+from bot.authoring import (
+    entry_names,
+    front_matter,
+    passage_markdown,
+    table_markdown,
+    write_knowledge_yaml,
+)
+from bot.entries import slug, split_front_matter
+from bot.knowledge import KnowledgeBase, KnowledgeError
+from bot.language import Language, english
+from bot.markdown import Block, Document
+from bot.models import Cell, Passage, SourceInfo, Subject, TableRow
+from bot.text import words
+
+SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+SUFFIXES |= {".txt": "text", ".text": "text"}
+MAX_FETCH = 5_000_000
+MAX_PASSAGE_CHARS = 700  # a longer section is cut at paragraphs (answers show 800)
+MIN_PASSAGE_WORDS = 25  # a shorter paragraph joins the one before it
+FACET_ORDER = ("together", "difference", "examples", "hierarchy", "how-it-works", "definition")
+FAQ_WORDS = re.compile(
+    r"\b(frequently asked questions|faqs?|community|guide|handbook|help|docs|documentation|"
+    r"the|about|questions|answers)\b",
+    re.IGNORECASE,
+)
+
+
+class SourceError(ValueError):
+    """A source cannot be read or holds nothing to import."""
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_sources(sources: list[str]) -> list[Document]:
+    """Every document in ``sources``: files, folders (their supported files) and URLs."""
+    docs: list[Document] = []
+    for source in sources:
+        if re.match(r"https?://", source):
+            docs.append(read_html(_fetch(source), name=source, url=source))
+            continue
+        path = Path(source)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
+            if not files:
+                raise SourceError(f"{path}: no .md, .html or .txt files in this folder")
+            docs.extend(read_file(p) for p in files)
+        elif path.is_file():
+            docs.append(read_file(path))
+        else:
+            raise SourceError(f"{source}: no such file or folder")
+    return docs
+
+
+def read_file(path: Path) -> Document:
+    """A Markdown, HTML or plain-text file, by its extension."""
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise SourceError(f"{path}: not a .md, .html or .txt file")
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read the file ({exc.__class__.__name__})") from None
+    if kind == "markdown":
+        return read_markdown(text, name=str(path))
+    if kind == "html":
+        return read_html(text, name=str(path))
+    return textsource.read_text(text, name=str(path))
+
+
+def _fetch(url: str) -> str:
+    """The page at ``url`` (only ever called for a URL the user gave)."""
+    headers = {"User-Agent": "mlgenai-bot kb import"}
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - http(s) only
+    try:
+        # S310: only http(s) reaches here (read_sources matches the scheme)
+        with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
+            raw: bytes = response.read(MAX_FETCH + 1)
+            charset = response.headers.get_content_charset() or "utf-8"
+    except (OSError, ValueError) as exc:
+        raise SourceError(f"{url}: cannot fetch the page ({exc})") from None
+    if len(raw) > MAX_FETCH:
+        raise SourceError(f"{url}: the page is larger than {MAX_FETCH // 1_000_000} MB")
+    return raw.decode(charset, errors="replace")
+
+
+def read_markdown(text: str, name: str = "", url: str = "") -> Document:
+    """A Markdown document; front matter may give ``title`` and ``date``."""
+    try:
+        front, body, _ = split_front_matter(text.replace("\r\n", "\n"))
+    except ValueError:
+        front, body = "", text
+    meta: dict[str, Any] = {}
+    if front:
+        try:
+            loaded = yaml.safe_load(front)
+            meta = loaded if isinstance(loaded, dict) else {}
+        except yaml.YAMLError:
+            meta = {}
+    blocks = markdown.blocks(body)
+    title = str(meta.get("title") or "")
+    if blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
+        title = title or blocks[0].text
+        blocks = blocks[1:]
+    return Document(title or Path(name).stem, blocks, str(meta.get("date") or ""), url, name)
+
+
+def read_html(html: str, name: str = "", url: str = "") -> Document:
+    """An HTML page: its main content (trafilatura drops navigation, ads and comments)."""
+    try:
+        import trafilatura
+    except ImportError:
+        raise SourceError(
+            "importing HTML needs trafilatura: pip install 'mlgenai-bot[import]'"
+        ) from None
+    text = trafilatura.extract(
+        html,
+        output_format="markdown",
+        include_tables=True,
+        include_formatting=True,
+        include_links=False,
+        include_images=False,
+        include_comments=False,
+        with_metadata=False,
+    )
+    if not text:
+        raise SourceError(f"{name or url}: found no main content in the page")
+    meta = trafilatura.extract_metadata(html)
+    doc = read_markdown(text, name=name, url=url)
+    found = re.search(r"<title[^>]*>(.*?)</title>", html, re.IGNORECASE | re.DOTALL)
+    site = " ".join(unescape(found.group(1)).split()) if found else ""
+    # the page's own <h1> names it best; metadata titles are sometimes a widget's heading
+    title = doc.title if doc.title != Path(name).stem else site or (meta.title if meta else "")
+    date = (meta.date if meta and meta.date else "") or doc.date
+    return replace(doc, title=title or doc.title, date=date, site=site)
+
+
+# ---------------------------------------------------------------- cutting
+
+
+@dataclass
+class Section:
+    """A heading and what stands under it."""
+
+    heading: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+def sections(doc: Document) -> list[Section]:
+    """The document cut at its headings (text before the first is its introduction)."""
+    out = [Section("Introduction")]
+    for block in doc.blocks:
+        if block.kind == "heading":
+            out.append(Section(block.text))
+        else:
+            out[-1].blocks.append(block)
+    return [s for s in out if s.blocks]
+
+
+def chunks(section: Section) -> list[list[Block]]:
+    """A section's text cut into passages that stand alone: a paragraph with its list,
+    short paragraphs joined to the one before, each passage within the answer size."""
+    groups: list[list[Block]] = []
+    for block in section.blocks:
+        if block.kind == "table":
+            continue
+        fits = bool(groups) and _size(groups[-1]) + len(block.text) < MAX_PASSAGE_CHARS
+        joins = fits and (
+            block.kind == "item"
+            or groups[-1][-1].text.endswith(":")
+            or _size(groups[-1]) + len(block.text) < 300
+            or (
+                len(block.text.split()) < MIN_PASSAGE_WORDS
+                and not block.text.endswith(":")  # it introduces a list: a passage of its own
+                and _size(groups[-1]) + len(block.text) < MAX_PASSAGE_CHARS
+            )
+        )
+        if joins:
+            groups[-1].append(block)
+        else:
+            groups.append([block])
+    return groups
+
+
+def _size(blocks: list[Block]) -> int:
+    return sum(len(b.text) + 1 for b in blocks)
+
+
+# ---------------------------------------------------------------- subjects
+
+
+_ABBREVIATION = re.compile(r"\b([A-Z][\w'-]*(?: [A-Za-z][\w'-]*){0,5}) \(([A-Za-z][\w.-]{1,14})\)")
+
+
+def abbreviations(text: str) -> dict[str, str]:
+    """``"Large Language Models (LLMs)"`` -> ``{"Large Language Models": "LLMs"}``."""
+    found: dict[str, str] = {}
+    for long, short in _ABBREVIATION.findall(text):
+        initials = "".join(w[0] for w in long.split()).lower()
+        core = short.lower().rstrip("s")
+        # keep the words the abbreviation stands for: as many trailing words as letters
+        long_words = long.split()
+        if len(core) <= len(long_words) and initials.endswith(core[: len(long_words)]):
+            long = " ".join(long_words[-len(core) :])
+        found.setdefault(long, short)
+    return found
+
+
+def _subject(label: str, text: str, known: dict[str, str]) -> Subject:
+    """A subject from a column or title label such as ``"Machine Learning (ML)"``."""
+    match = re.match(r"^(.*?)\s*\(([^)]{1,20})\)\s*$", label)
+    name, short = (match.group(1), match.group(2)) if match else (label, "")
+    name = name.strip(" :.-")
+    short = short or known.get(name, "") or name
+    aliases = {
+        name.lower(),
+        short.lower(),
+        name.lower().replace(" ", ""),
+        name.lower().replace(" ", "-"),
+    }
+    for long, abbr in known.items():
+        if long.lower() == name.lower():
+            aliases.add(abbr.lower())
+    sid = slug(short) if short != name and len(short) <= 12 else slug(name)
+    return Subject(sid or "subject", name, short, tuple(sorted(aliases)))
+
+
+def find_subjects(docs: list[Document], table: Block | None, subject: str = "") -> list[Subject]:
+    """What the documents are about: the table's columns, the title's "A vs B", or one
+    subject named by the title (or by ``subject``)."""
+    text = " ".join(b.text for d in docs for b in d.blocks)
+    known = abbreviations(text + " " + " ".join(" ".join(r) for r in (table.rows if table else ())))
+    if subject:
+        return [_subject(subject, text, known)]
+    title = docs[0].title
+    if table is not None and 3 <= len(table.rows[0]) <= 5:
+        return [_subject(label, text, known) for label in table.rows[0][1:]]
+    parts = re.split(r"\s+(?:vs\.?|versus)\s+", re.sub(r"[:|–—-]\s.*$", "", title), flags=re.I)
+    if len(parts) >= 2:
+        return [_subject(p, text, known) for p in parts]
+    return [_subject(_one_subject(title, docs[0].site, text), text, known)]
+
+
+def _one_subject(title: str, site: str, text: str) -> str:
+    """The one thing a FAQ or guide is about: its title without "FAQ", "guide" and the
+    like (or its page title's), as far as the text itself keeps naming it."""
+    for candidate in re.split(r"\s[-|–—:]\s|:\s", f"{title} - {site}"):
+        name = " ".join(FAQ_WORDS.sub(" ", candidate).split()).strip(" :")
+        while name and text.count(name) < 2 and " " in name:
+            name = name.rsplit(" ", 1)[0]  # "Cargo Book" -> "Cargo", the name the text uses
+        if name and text.count(name) >= 2:
+            return name
+    capitals = Counter(re.findall(r"(?<=[a-z,;] )([A-Z][a-z]{2,})\b", text))
+    return capitals.most_common(1)[0][0] if capitals else title
+
+
+def mentions(text: str, subject: Subject) -> int:
+    """How often ``text`` names ``subject`` (any of its names, whole words)."""
+    joined = f" {' '.join(words(text))} "
+    return sum(joined.count(f" {' '.join(words(a))} ") for a in subject.aliases if words(a))
+
+
+def subject_of(heading: str, text: str, subjects: list[Subject], inherited: str = "") -> str:
+    """The subject a passage is about: the one its heading names, else the one its text
+    names alone; general ("") when it names several or none."""
+    if len(subjects) == 1:
+        return subjects[0].id
+    named = [s.id for s in subjects if mentions(heading, s)]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        return ""
+    if inherited:
+        return inherited
+    in_text = [s.id for s in subjects if mentions(text, s)]
+    return in_text[0] if len(in_text) == 1 else ""
+
+
+def facet_of(heading: str, language: Language) -> str:
+    """What a heading says its passage is about, by the language's facet cues."""
+    joined = " ".join(words(heading))
+    matched = {
+        f for f, patterns in language.facets.items() if any(p.search(joined) for p in patterns)
+    }
+    return next((f for f in FACET_ORDER if f in matched), "")
+
+
+def chunk_facets(heading: str, groups: list[list[Block]], language: Language) -> list[str]:
+    """Each passage's facet: the heading's goes to the passage whose first sentence says it
+    (the first, by default); another passage may take the facet its first sentence names,
+    once per section."""
+    if heading == "Introduction":
+        return ["overview"] + [""] * (len(groups) - 1)
+    own = [facet_of(_first_sentence(g[0].text), language) for g in groups]
+    wanted = facet_of(heading, language)
+    out = [""] * len(groups)
+    if wanted:
+        out[own.index(wanted) if wanted in own else 0] = wanted
+    for i, facet in enumerate(own):
+        if not out[i] and facet and facet not in out:
+            out[i] = facet
+    return out
+
+
+def _first_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?:;])\s", text, maxsplit=1)[0]
+
+
+# ---------------------------------------------------------------- questions
+
+
+def _name_list(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def questions_for(heading: str, text: str, facet: str, names: list[str], first: bool) -> list[str]:
+    """Example questions for a passage, derived from its heading, facet and sentences."""
+    out: list[str] = []
+    lowered = heading.rstrip("?").strip()
+    if heading.endswith("?"):
+        out.append(heading)
+    both = _name_list(names)
+    templates = {
+        "definition": [f"What is {both}?"],
+        "how-it-works": [f"How does {both} work?"],
+        "examples": [f"What are examples of {both}?"],
+        "difference": [f"What is the difference between {both}?"],
+        "together": [f"How do {both} work together?"],
+        "hierarchy": [f"How are {both} related?"],
+    }
+    out.extend(templates.get(facet, []))
+    if first and not out and heading not in {"Introduction"}:
+        out.append(f"Tell me about {_sentence_case(lowered, text)}")
+    for line in text.splitlines():
+        label = re.match(r"^([A-Z][\w&'/ -]{2,40}?): ", line)
+        if label:
+            out.append(f"What is {label.group(1).strip()}?")
+    for sentence in re.split(r"(?<=[.!?])\s+", text)[:2]:
+        defined = re.match(r"^((?:[A-Z][\w-]*\s?){1,4}) (?:is|are) (?:a|an|the)\b", sentence)
+        if defined:
+            out.append(f"What is {defined.group(1).strip()}?")
+    return list(dict.fromkeys(q for q in out if len(q) <= 150))
+
+
+def _sentence_case(heading: str, text: str) -> str:
+    """A Title Case heading as words in a sentence: names the text capitalizes stay."""
+    out = []
+    for word in heading.split():
+        named = word.isupper() or re.search(rf"(?<=[a-z,;] ){re.escape(word)}\b", text)
+        out.append(word if named else word.lower())
+    return " ".join(out)
+
+
+_STOP = {"the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "with", "is", "are"}
+_STOP |= {"be", "by", "as", "at", "it", "its", "this", "that", "from", "how", "what", "why"}
+
+
+def keywords_for(heading: str, text: str) -> list[str]:
+    """Retrieval aids: the heading's words, list labels, names and abbreviations in the text."""
+    found = [w for w in words(heading) if w not in _STOP and len(w) > 2]
+    found += [m.lower() for m in re.findall(r"^([A-Z][\w&' -]{2,40}?): ", text, flags=re.M)]
+    found += [m.lower() for m in re.findall(r"(?<=[a-z,;] )([A-Z][\w-]{2,})", text)]
+    found += [m.lower() for m in re.findall(r"\(([A-Za-z][\w.-]{1,14})\)", text)]
+    return list(dict.fromkeys(found))[:25]
+
+
+# ---------------------------------------------------------------- building
+
+
+@dataclass
+class Draft:
+    """A knowledge base being built: everything ``knowledge.yaml`` and the entries hold."""
+
+    kb: KnowledgeBase
+    first_column: str = "Aspect"
+    synonyms: dict[str, list[str]] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)  # questions that did not find their passage
+
+
+def build(docs: list[Document], name: str = "", subject: str = "", today: str = "") -> Draft:
+    """A knowledge base from ``docs`` (in memory; :func:`write` puts it on disk)."""
+    language = english()
+    tables = [b for d in docs for b in d.blocks if b.kind == "table" and len(b.rows) >= 2]
+    table = tables[0] if tables else None
+    subjects = find_subjects(docs, table, subject)
+    if table is not None and not _table_matches(table, subjects):
+        table = None  # a table of something else: its rows are text, not a comparison
+    names = [s.name for s in subjects]
+    passages: list[Passage] = []
+    seen_ids: set[str] = set()
+    table_section, table_after = "", ""
+    for doc in docs:
+        for section in sections(doc):
+            if table is not None and any(b is table for b in section.blocks):
+                table_section = section.heading
+                table_after = passages[-1].id if passages else ""
+            groups = chunks(_with_table_text(section, table))
+            facets = chunk_facets(section.heading, groups, language)
+            inherited = ""
+            for i, group in enumerate(groups):
+                text = "\n".join(b.text for b in group)
+                facet = facets[i]
+                subj = subject_of(section.heading if i == 0 else "", text, subjects, inherited)
+                if i == 0:
+                    inherited = subj
+                pid = _unique(_id_base(section.heading), i, seen_ids)
+                title = section.heading if i == 0 else _title_from(text, section.heading)
+                about = [s.name for s in subjects if s.id == subj] or names
+                passages.append(
+                    Passage(
+                        id=pid,
+                        section=section.heading,
+                        title=title,
+                        text=text,
+                        subject=subj,
+                        facet=facet or pid,
+                        questions=tuple(questions_for(section.heading, text, facet, about, i == 0)),
+                        keywords=tuple(keywords_for(section.heading if i == 0 else "", text)),
+                        is_list=all(b.kind == "item" for b in group),
+                    )
+                )
+    if not passages:
+        raise SourceError("the sources hold no text to import")
+    rows = _rows(table, subjects, seen_ids) if table is not None else []
+    first = docs[0]
+    title = first.title or names[0]
+    kind = _kind(title, [p.section for p in passages])
+    date = _date(first.date) or today or datetime.date.today().isoformat()
+    synonyms = {
+        long.lower(): [abbr.lower()]
+        for long, abbr in abbreviations(" ".join(p.text for p in passages)).items()
+        if not any(long.lower() in s.aliases for s in subjects)
+    }
+    kb = KnowledgeBase(
+        name=name or (" vs ".join(names) if len(names) > 1 else title),
+        source=SourceInfo(title, date, f"{date.replace('-', '.')}-1", first.url, "", kind),
+        source_kind=kind,
+        scope=f"{name or (' vs '.join(names) if len(names) > 1 else title)}: "
+        + ", ".join(dict.fromkeys(p.section for p in passages)),
+        subjects=tuple(subjects),
+        suggested_questions=(),  # chosen by prune() among the questions that work
+        passages=tuple(_dedupe_questions(passages)),
+        table=tuple(rows),
+        table_section=table_section if rows else "",
+        table_after=table_after if rows else "",
+        synonyms={k: tuple(v) for k, v in synonyms.items()},
+    )
+    header = table.rows[0][0] if table is not None and table.rows[0][0] else "Aspect"
+    return prune(Draft(kb, first_column=header, synonyms=synonyms))
+
+
+def _table_matches(table: Block, subjects: list[Subject]) -> bool:
+    labels = [" ".join(words(c)) for c in table.rows[0][1:]]
+    return len(labels) == len(subjects) and all(
+        any(" ".join(words(a)) in label for a in s.aliases)
+        for s, label in zip(subjects, labels, strict=True)
+    )
+
+
+def _with_table_text(section: Section, table: Block | None) -> Section:
+    """A table that is not the comparison is kept as text: a line per row."""
+    blocks: list[Block] = []
+    for block in section.blocks:
+        if block.kind == "table" and block is not table:
+            header, *rows = block.rows
+            for row in rows:
+                cells = [f"{h}: {c}" if h else c for h, c in zip(header, row, strict=False) if c]
+                blocks.append(Block("item", "; ".join(cells), block.line))
+        else:
+            blocks.append(block)
+    return Section(section.heading, blocks)
+
+
+def _rows(table: Block, subjects: list[Subject], seen: set[str]) -> list[TableRow]:
+    rows = []
+    for cells in table.rows[1:]:
+        aspect = cells[0] if cells else ""
+        values = cells[1 : 1 + len(subjects)]
+        if not aspect or len(values) < len(subjects) or not all(v.strip() for v in values):
+            continue
+        rid = _unique(slug(aspect) or "row", 0, seen)
+        keywords = tuple(w for w in words(aspect) if w not in _STOP)
+        cell_tuple = tuple(Cell(s.id, s.short, v) for s, v in zip(subjects, values, strict=True))
+        rows.append(TableRow(rid, aspect, cell_tuple, keywords))
+    return rows
+
+
+def _id_base(heading: str) -> str:
+    """An entry id from a heading: its slug, cut at a word within 40 characters."""
+    base = ""
+    for word in slug(heading).split("-"):
+        if base and len(base) + len(word) >= 40:
+            break
+        base = f"{base}-{word}" if base else word
+    return base or "passage"
+
+
+def _unique(base: str, part: int, seen: set[str]) -> str:
+    candidate = base if part == 0 else f"{base}-{part + 1}"
+    n = 2
+    while candidate in seen:
+        candidate = f"{base}-{n}"
+        n += 1
+    seen.add(candidate)
+    return candidate
+
+
+def _title_from(text: str, heading: str) -> str:
+    first = re.split(r"(?<=[.!?:])\s", text.splitlines()[0], maxsplit=1)[0]
+    short = " ".join(first.split()[:10]).rstrip(".:,;")
+    return f"{heading}: {short}" if short else heading
+
+
+def _kind(title: str, headings: list[str]) -> str:
+    asked = sum(h.endswith("?") for h in headings)
+    if re.search(r"\b(faqs?|frequently asked)\b", title, re.I) or asked * 2 > len(headings):
+        return "FAQ"
+    return "article"
+
+
+def _date(text: str) -> str:
+    match = re.search(r"\d{4}-\d{2}-\d{2}", text or "")
+    return match.group(0) if match else ""
+
+
+def _dedupe_questions(passages: list[Passage]) -> list[Passage]:
+    """An example question belongs to the first passage that derived it."""
+    taken: set[str] = set()
+    out = []
+    for p in passages:
+        kept = []
+        for q in p.questions:
+            key = " ".join(words(q))
+            if key not in taken:
+                taken.add(key)
+                kept.append(q)
+        out.append(replace(p, questions=tuple(kept)))
+    return out
+
+
+def prune(draft: Draft) -> Draft:
+    """Drop example questions that do not find their own passage first; choose the
+    suggested questions among those that do."""
+    from bot.engine import Engine  # the engine is only needed once the draft is whole
+
+    kb = draft.kb
+    engine = Engine(kb)
+    passages = []
+    dropped = []
+    for p in kb.passages:
+        kept = []
+        for q in p.questions:
+            reply = engine.ask(q)
+            if reply.sources and reply.sources[0].passage_id == p.id:
+                kept.append(q)
+            else:
+                dropped.append(f"{p.id}: {q}")
+        passages.append(replace(p, questions=tuple(kept)))
+    suggestions = [p.questions[0] for p in passages if p.questions][:4]
+    if kb.table and len(kb.subjects) > 1:
+        suggestions.append(f"Compare {' and '.join(s.short for s in kb.subjects)}")
+    if not suggestions:
+        suggestions = [f"What does the {kb.source_kind} say about {kb.subjects[0].name}?"]
+    kb = replace(kb, passages=tuple(passages), suggested_questions=tuple(suggestions))
+    return replace(draft, kb=kb, dropped=dropped)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write(draft: Draft, out: Path, force: bool = False) -> None:
+    """Write the draft into ``out`` as ``knowledge.yaml``, entries and a vocabulary."""
+    if out.exists() and any(out.iterdir()):
+        if not force:
+            raise SourceError(f"{out}: not empty (use --force to replace what is there)")
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    kb = draft.kb
+    src = kb.source
+    fields: dict[str, Any] = {
+        "name": kb.name,
+        "source_kind": kb.source_kind,
+        "title": src.title,
+        "date": src.date,
+        "version": src.version,
+        "url": src.url,
+        "subjects": [
+            {"id": s.id, "name": s.name, "short": s.short, "aliases": list(s.aliases)}
+            for s in kb.subjects
+        ],
+        "scope": kb.scope,
+        "suggested_questions": list(kb.suggested_questions),
+    }
+    write_knowledge_yaml(
+        out / "knowledge.yaml",
+        fields,
+        "Imported by `python -m bot kb import`. Edit freely, then run `python -m bot kb check`\n"
+        "and bump `version`. The entries are the Markdown files beside this one.",
+    )
+    ordered: list[tuple[str, str]] = []
+    table = (
+        table_markdown(kb.table, kb.subjects, kb.table_section, draft.first_column)
+        if kb.table
+        else ""
+    )
+    if table and not kb.table_after:
+        ordered.append(("comparison", table))
+        table = ""
+    for p in kb.passages:
+        ordered.append((p.id, passage_markdown(p, src.date)))
+        if table and p.id == kb.table_after:
+            ordered.append(("comparison", table))
+            table = ""
+    for fname, (_, text) in zip(entry_names(i for i, _ in ordered), ordered, strict=True):
+        (out / fname).write_text(text, encoding="utf-8")
+    if draft.synonyms:
+        vocab = front_matter({"synonyms": draft.synonyms}).strip("-\n") + "\n"
+        (out / "vocabulary.yaml").write_text(
+            "# Abbreviations the sources spell out, read as the same term.\n" + vocab,
+            encoding="utf-8",
+        )
+
+
+def import_sources(
+    sources: list[str], out: Path, name: str = "", subject: str = "", force: bool = False
+) -> Draft:
+    """Read ``sources``, build a knowledge base and write it into ``out``."""
+    try:
+        draft = build(read_sources(sources), name=name, subject=subject)
+    except KnowledgeError as exc:
+        raise SourceError(str(exc)) from None
+    write(draft, out, force=force)
+    return draft

@@ -1,0 +1,139 @@
+"""Markdown bodies as plain blocks: paragraphs, list items, headings and tables.
+
+The knowledge base's entries and the importer read Markdown through
+markdown-it-py (CommonMark with GFM tables) and keep only the words: emphasis,
+links and inline code become their text, so a passage's text is the source's
+own words. Every block carries the line it starts on, for error messages.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of a Markdown body.
+
+    ``kind`` is "paragraph", "item" (a list item), "heading" (``level`` 1-6) or
+    "table" (``rows``: the header row first, each a list of cell texts).
+    ``line`` is 1-based within the parsed text.
+    """
+
+    kind: str
+    text: str = ""
+    line: int = 1
+    level: int = 0
+    rows: tuple[tuple[str, ...], ...] = field(default=())
+    links: tuple[str, ...] = ()
+
+
+@dataclass
+class Document:
+    """One source document (for ``kb import``): its title, date, origin and blocks."""
+
+    title: str
+    blocks: list[Block]
+    date: str = ""
+    url: str = ""
+    name: str = ""  # the file or address, for messages
+    site: str = ""  # an HTML page's <title> ("FAQ - The Cargo Book"), when it has one
+
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    """One parser for every file (building one costs more than parsing an entry)."""
+    return MarkdownIt("commonmark").enable("table")
+
+
+def _inline_text(token: Token) -> tuple[str, list[str]]:
+    """The words of an inline token, and the link targets inside it."""
+    parts: list[str] = []
+    links: list[str] = []
+    for child in token.children or []:
+        if child.type in {"text", "code_inline"}:
+            parts.append(child.content)
+        elif child.type == "softbreak":
+            parts.append(" ")
+        elif child.type == "hardbreak":
+            parts.append("\n")
+        elif child.type == "image":
+            parts.append(child.content)
+        elif child.type == "link_open":
+            href = child.attrGet("href")
+            if isinstance(href, str):
+                links.append(href)
+    text = "\n".join(" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return text.strip(), links
+
+
+def blocks(text: str) -> list[Block]:
+    """The blocks of a Markdown text, in order."""
+    tokens = _parser().parse(text)
+    out: list[Block] = []
+    in_item = 0
+    table: list[list[str]] = []
+    row: list[str] = []
+    table_line = 1
+    for i, token in enumerate(tokens):
+        line = token.map[0] + 1 if token.map else (out[-1].line if out else 1)
+        if token.type == "list_item_open":
+            in_item += 1
+        elif token.type == "list_item_close":
+            in_item -= 1
+        elif token.type == "table_open":
+            table, table_line = [], line
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close":
+            table.append(row)
+        elif token.type == "table_close":
+            out.append(Block("table", line=table_line, rows=tuple(tuple(r) for r in table)))
+        elif token.type == "inline":
+            words, links = _inline_text(token)
+            opener = tokens[i - 1]
+            if opener.type in {"th_open", "td_open"}:
+                row.append(words)
+            elif opener.type == "heading_open":
+                level = int(opener.tag[1])
+                out.append(Block("heading", words, line, level=level, links=tuple(links)))
+            elif words:
+                kind = "item" if in_item else "paragraph"
+                out.append(Block(kind, words, line, links=tuple(links)))
+        elif token.type in {"fence", "code_block"} and token.content.strip():
+            out.append(Block("paragraph", " ".join(token.content.split()), line))
+    return out
+
+
+_ESCAPED = set("\\`*_[]<>|")
+
+
+def escape(text: str) -> str:
+    """``text`` as Markdown that reads back as the same words (see :func:`blocks`)."""
+    out = "".join(f"\\{c}" if c in _ESCAPED else c for c in text)
+    out = _escape_entities(out)
+    stripped = out.lstrip()
+    if stripped[:1] in {"#", "-", "+", "=", ">"}:
+        return "\\" + stripped
+    digits = len(stripped) - len(stripped.lstrip("0123456789"))
+    if 0 < digits < 10 and stripped[digits : digits + 1] in {".", ")"}:
+        return stripped[:digits] + "\\" + stripped[digits:]
+    return out
+
+
+def _escape_entities(text: str) -> str:
+    """``&name;`` would read back as a character: escape its ampersand."""
+    out = []
+    for i, c in enumerate(text):
+        if c == "&":
+            rest = text[i + 1 : i + 40]
+            end = rest.find(";")
+            if end > 0 and (rest[:end].isalnum() or rest[:1] == "#"):
+                out.append("\\&")
+                continue
+        out.append(c)
+    return "".join(out)

@@ -1,0 +1,219 @@
+"""``kb import``: Markdown, HTML, plain text, folders; the result checks and answers."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot import importer
+from bot.__main__ import main
+from bot.engine import Engine
+from bot.kbcheck import check
+from bot.knowledge import load
+from bot.textsource import read_text, split_cells
+from tests.core.grading import failures_by_section
+
+DOCS = Path(__file__).resolve().parents[1] / "data" / "import"
+ARTICLE = Path(__file__).resolve().parents[3] / "shared" / "seed" / "article.txt"
+CHROME = ("ADVERTISEMENT", "Marta", "Most Popular", "Newsletter", "Share on", "Leave a Reply")
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), io.StringIO(), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each test document imported once, through the console command."""
+    out = {}
+    for name in ("cooktops.md", "cooktops.html", "cargo-faq.html"):
+        target = tmp_path_factory.mktemp("kb") / name.replace(".", "-")
+        code, _, err = run("kb", "import", str(DOCS / name), "--out", str(target))
+        assert code == 0, err
+        out[name] = target
+    return out
+
+
+@pytest.mark.parametrize("name", ["cooktops.md", "cooktops.html", "cargo-faq.html"])
+def test_import_passes_check(imported: dict[str, Path], name: str) -> None:
+    report = check(str(imported[name]))
+    assert report.errors == []
+
+
+def test_comparison_table_gives_subjects_and_rows(imported: dict[str, Path]) -> None:
+    kb = load(imported["cooktops.md"])
+    assert [s.name for s in kb.subjects] == ["Induction", "Gas"]
+    assert [r.aspect for r in kb.table][:2] == ["Heat Source", "Boiling Speed"]
+    assert kb.table[0].cell("gas") == "An open flame heats the pan from below."
+    assert kb.source.title == "Induction vs. Gas Cooktops: Which Should You Cook On?"
+    assert kb.source.date == "2026-03-02" and kb.source_kind == "article"
+    by_id = {p.id: p for p in kb.passages}
+    assert by_id["how-induction-works"].subject == "induction"
+    assert by_id["how-induction-works"].facet == "how-it-works"
+    assert by_id["cookware-you-can-use"].is_list
+    assert "How does Induction work?" in by_id["how-induction-works"].questions
+
+
+def test_html_gives_the_markdown_text_without_page_chrome(imported: dict[str, Path]) -> None:
+    from_md = load(imported["cooktops.md"])
+    from_html = load(imported["cooktops.html"])
+    assert [p.text for p in from_html.passages] == [p.text for p in from_md.passages]
+    assert from_html.table == from_md.table
+    everything = " ".join(p.text for p in from_html.passages)
+    assert not [c for c in CHROME if c in everything]
+
+
+def test_faq_page(imported: dict[str, Path]) -> None:
+    kb = load(imported["cargo-faq.html"])
+    assert kb.source_kind == "FAQ" and [s.name for s in kb.subjects] == ["Cargo"]
+    assert kb.source.title == "Frequently Asked Questions"
+    first = kb.passages[0]
+    assert first.title == "Is the plan to use GitHub as a package repository?"
+    assert first.questions[0] == first.title
+    assert all("Keyboard shortcuts" not in p.text for p in kb.passages)
+    assert all(len(p.text) <= 800 for p in kb.passages)
+
+
+def _graded(folder: Path, questions: str) -> dict[str, tuple[int, int]]:
+    data: dict[str, list[Any]] = yaml.safe_load((DOCS / questions).read_text(encoding="utf-8"))
+    failed = failures_by_section(Engine.load(folder), data)
+    return {s: (len(data[s]) - len(failed[s]), len(data[s])) for s in data}
+
+
+# Measured when the import was written; a drop is a regression (see the README's figures).
+@pytest.mark.parametrize(
+    ("name", "questions", "least"),
+    [
+        ("cooktops.md", "cooktops-questions.yaml", {"in_scope": 15, "compare": 2, "refusal": 5}),
+        ("cooktops.html", "cooktops-questions.yaml", {"in_scope": 15, "compare": 2, "refusal": 5}),
+        ("cargo-faq.html", "cargo-faq-questions.yaml", {"in_scope": 12, "refusal": 6}),
+    ],
+)
+def test_blind_questions_on_imports(
+    imported: dict[str, Path], name: str, questions: str, least: dict[str, int]
+) -> None:
+    got = _graded(imported[name], questions)
+    assert got["help"][0] == got["help"][1]
+    for section, minimum in least.items():
+        assert got[section][0] >= minimum, got
+
+
+def test_an_opinion_on_a_topic_the_source_is_about_is_answered(
+    imported: dict[str, Path],
+) -> None:
+    engine = Engine.load(imported["cooktops.md"])
+    reply = engine.ask("Is gas bad for indoor air?")
+    assert reply.kind == "answer" and "nitrogen dioxide" in reply.text
+    assert engine.ask("Is gas bad for my marriage?").kind == "refusal"
+    assert engine.ask("Is induction better than gas for my career?").kind == "refusal"
+
+
+def test_text_with_page_chrome_and_a_run_together_table() -> None:
+    doc = read_text(
+        "Monday, March 2, 2026\nHomeGuidesTea vs. Coffee\n\nTea vs. Coffee\n\n"
+        "Tea and coffee are the two most popular hot drinks in the world.\n\n"
+        "What is Tea?\n\nTea is an infusion of the leaves of the tea plant.\n\n"
+        "  • Green tea: unoxidised leaves.\n  • Black tea: fully oxidised leaves.\n\n"
+        "Side by Side\n\nFeatureTea (T)Coffee (C)\nCaffeineLess per cup.More per cup.\n"
+        "OriginChina.Ethiopia.\n\nRELATED ARTICLES\n\nThe best mugs of 2026\n",
+        "tea.txt",
+    )
+    assert doc.title == "Tea vs. Coffee" and doc.date == "2026-03-02"
+    kinds = [(b.kind, b.text) for b in doc.blocks if b.kind != "table"]
+    assert kinds == [
+        ("paragraph", "Tea and coffee are the two most popular hot drinks in the world."),
+        ("heading", "What is Tea?"),
+        ("paragraph", "Tea is an infusion of the leaves of the tea plant."),
+        ("item", "Green tea: unoxidised leaves."),
+        ("item", "Black tea: fully oxidised leaves."),
+        ("heading", "Side by Side"),
+    ]
+    (table,) = [b for b in doc.blocks if b.kind == "table"]
+    assert table.rows[1] == ("Caffeine", "Less per cup.", "More per cup.")
+
+
+def test_split_cells() -> None:
+    assert split_cells("a\tb\tc") == ["a", "b", "c"]
+    assert split_cells("| a | b |") == ["a", "b"]
+    assert split_cells("FeatureMachine Learning (ML)Generative AI (GenAI)") == [
+        "Feature",
+        "Machine Learning (ML)",
+        "Generative AI (GenAI)",
+    ]
+
+
+def test_folder_import_and_answers_through_knowledge_path(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a-brewing.md").write_text(
+        "# Brewing Guide\n\n## How long should green tea steep?\n\n"
+        "Green tea should steep for two to three minutes in water at about 80 degrees.\n\n"
+        "## Can I reuse tea leaves?\n\nYes. Good loose-leaf tea can be steeped two or three "
+        "times; each infusion tastes a little lighter than the one before.\n",
+        encoding="utf-8",
+    )
+    (docs / "b-storage.md").write_text(
+        "# Storage\n\n## How should I store tea?\n\nKeep tea in an airtight tin away from "
+        "light, heat and strong smells, and use it within a year.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "kb"
+    code, printed, err = run("kb", "import", str(docs), "--out", str(out), "--subject", "Tea")
+    assert code == 0, err
+    assert "imported 3 passages" in printed and "0 error(s)" in printed
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--jsonl"],
+        input=json.dumps({"question": "How long should green tea steep?"}) + "\n",
+        capture_output=True,
+        text=True,
+        env={"KNOWLEDGE_PATH": str(out), "PATH": "/usr/bin:/bin"},
+        cwd=tmp_path,
+        check=True,
+    )
+    reply = json.loads(proc.stdout)
+    assert reply["kind"] == "answer" and "two to three minutes" in reply["answer"]
+
+
+def test_url_is_fetched_only_when_given(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    fetched: list[str] = []
+    page = (DOCS / "cooktops.html").read_text(encoding="utf-8")
+    monkeypatch.setattr(importer, "_fetch", lambda url: fetched.append(url) or page)
+    draft = importer.import_sources([str(DOCS / "cooktops.md")], tmp_path / "a")
+    assert fetched == [] and draft.kb.source.url == ""
+    draft = importer.import_sources(["https://example.org/cooktops"], tmp_path / "b")
+    assert fetched == ["https://example.org/cooktops"]
+    assert draft.kb.source.url == "https://example.org/cooktops"
+
+
+def test_bad_sources_are_one_line_errors(tmp_path: Path) -> None:
+    code, _, err = run("kb", "import", str(tmp_path / "missing.md"), "--out", str(tmp_path / "o"))
+    assert code == 2 and "no such file or folder" in err and "Traceback" not in err
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    code, _, err = run("kb", "import", str(tmp_path / "notes.pdf"), "--out", str(tmp_path / "o"))
+    assert code == 2 and "not a .md, .html or .txt file" in err
+    (tmp_path / "empty.md").write_text("", encoding="utf-8")
+    code, _, err = run("kb", "import", str(tmp_path / "empty.md"), "--out", str(tmp_path / "o"))
+    assert code == 2 and "no text to import" in err
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    (taken / "keep.txt").write_text("mine", encoding="utf-8")
+    code, _, err = run("kb", "import", str(DOCS / "cooktops.md"), "--out", str(taken))
+    assert code == 2 and "not empty" in err and (taken / "keep.txt").exists()
+
+
+@pytest.mark.skipif(not ARTICLE.exists(), reason="the seed article is not beside the project")
+def test_seed_article_reimported(tmp_path: Path) -> None:
+    draft = importer.import_sources([str(ARTICLE)], tmp_path / "kb")
+    kb = draft.kb
+    assert [s.short for s in kb.subjects] == ["ML", "GenAI"]
+    assert [r.aspect for r in kb.table] == [r.aspect for r in load().table]
+    assert not [p for p in kb.passages if "RELATED" in p.text or "comment" in p.text.lower()]
