@@ -26,7 +26,11 @@ of a bot starting on it:
 Prints a table with the ratios and writes a PNG plot of cost against size
 (needs matplotlib: ``pip install -e ".[bench]"``; skipped without it).
 
+With ``--format markdown`` each knowledge base is converted to one Markdown
+file per entry by the project's own ``kb migrate`` and measured in that format.
+
     python benchmarks/scale.py [--sizes 100,1000,10000,100000] [--questions 300]
+        [--format yaml|markdown]
 """
 
 from __future__ import annotations
@@ -325,6 +329,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=300)
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / ".scale")
     parser.add_argument("--plot", type=Path, default=ROOT / "benchmarks" / "scale.png")
+    parser.add_argument(
+        "--format",
+        choices=("yaml", "markdown"),
+        default="yaml",
+        help="the knowledge bases' format: the YAML files, or one Markdown file per "
+        "entry (converted from the YAML by the project's own `kb migrate`)",
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--startup-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -340,6 +351,8 @@ def main(argv: list[str] | None = None) -> int:
             t = time.perf_counter()
             make_kb(size, folder)
             print(f"made {folder} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+        if args.format == "markdown":
+            folder = markdown_copy(folder, args.work / f"kb-{size}-md")
         clear_index_cache(folder)
         cold = child(folder, args.questions, startup_only=False)
         cached = child(folder, args.questions, startup_only=True)
@@ -352,6 +365,23 @@ def main(argv: list[str] | None = None) -> int:
     if len(rows) > 1:
         plot(rows, args.plot)
     return 0
+
+
+def markdown_copy(folder: Path, target: Path) -> Path:
+    """The knowledge base of ``folder`` as Markdown entries in ``target`` (made once,
+    with ``python -m bot kb migrate``)."""
+    marker = target / "GENERATOR"
+    if marker.is_file() and marker.read_text() == (folder / "GENERATOR").read_text():
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    t = time.perf_counter()
+    command = [sys.executable, "-m", "bot", "kb", "migrate", "--knowledge", str(folder)]
+    done = subprocess.run([*command, "--out", str(target)], cwd=ROOT, check=False)  # noqa: S603
+    if done.returncode != 0:
+        raise SystemExit(f"kb migrate of {folder} failed (exit {done.returncode})")
+    shutil.copy(folder / "GENERATOR", marker)
+    print(f"migrated {folder} to Markdown in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    return target
 
 
 def clear_index_cache(folder: Path) -> None:
