@@ -14,7 +14,16 @@ work (Discord's side) does not count against the bot; ``--same-process`` runs
 bot and fake in one event loop, as the tests do. Both processes share the
 machine, so a busy machine shows in the figures.
 
+With ``--knowledge PATH`` (repeatable; e.g. the synthetic knowledge bases of
+``benchmarks/scale.py`` in ``benchmarks/.scale/kb-10000``), the bot is also run
+on each of those knowledge bases, asked their own example questions, and for
+every run the figures include how many interactions missed Discord's 3 s
+deadline for the first response, how many were deferred, and how many were
+lost (no answer at all, or a deferral never followed by the answer), and the
+median's ratio to the shipped knowledge base's.
+
     python benchmarks/discord_latency.py [--requests N] [--concurrency N] [--same-process] [--spec]
+        [--knowledge PATH ...]
 """
 
 from __future__ import annotations
@@ -94,20 +103,51 @@ def percentile(values: Sequence[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-async def fire(fake: FakeDiscord, requests: int, concurrency: int) -> list[float]:
-    """Send ``requests`` /ask interactions, ``concurrency`` at a time; latencies in ms."""
+DEADLINE = 3.0  # seconds Discord allows for an interaction's first response
+OUTCOMES: dict[str, dict[str, int]] = {}  # per run: missed, deferred, lost
+
+
+def questions_of(kind: str) -> Sequence[str]:
+    """What to ask: the regression questions, or a knowledge base's own example questions."""
+    if not kind.startswith("bot:"):
+        return QUESTIONS
+    from bot.knowledge import load
+
+    kb = load(kind[4:])
+    step = max(1, len(kb.passages) // 500)
+    return tuple(p.questions[0] for p in kb.passages[::step] if p.questions) or QUESTIONS
+
+
+async def fire(
+    fake: FakeDiscord, requests: int, concurrency: int, questions: Sequence[str], kind: str = ""
+) -> list[float]:
+    """Send ``requests`` /ask interactions, ``concurrency`` at a time; latencies in ms
+    (of those that got a first response in time; the others are counted in OUTCOMES)."""
     gate = asyncio.Semaphore(concurrency)
     latencies: list[float] = []
+    outcome = OUTCOMES.setdefault(kind, {"missed": 0, "deferred": 0, "lost": 0})
 
     async def one(i: int) -> None:
         async with gate:
+            mark = fake.mark()
             sent = await fake.send_slash_command(
-                "ask", {"question": QUESTIONS[i % len(QUESTIONS)]}, user_id=1300000000000000001 + i
+                "ask", {"question": questions[i % len(questions)]}, user_id=1300000000000000001 + i
             )
-            await fake.interaction_reply(sent.id, timeout=30)
+            try:
+                body = await fake.interaction_reply(sent.id, timeout=30)
+            except Exception:
+                outcome["lost"] += 1
+                return
             latency = fake.interaction_latency(sent.id)
-            if latency is None:
-                raise RuntimeError(f"no callback for interaction {sent.id}")
+            if latency is None or latency > DEADLINE:
+                outcome["missed"] += 1
+                return
+            if body.get("type") == 5:
+                outcome["deferred"] += 1
+                try:
+                    await fake.wait_for_followup(sent.token, since=mark, method="PATCH", timeout=30)
+                except Exception:
+                    outcome["lost"] += 1
             latencies.append(latency * 1000)
 
     await asyncio.gather(*(one(i) for i in range(requests)))
@@ -124,7 +164,7 @@ async def measure(kind: str, args: argparse.Namespace) -> list[float]:
                 client = make_client(kind)
                 async with run_client(client, FAKE_TOKEN):
                     await client.tree.sync()
-                    return await warm_then_fire(fake, args)
+                    return await warm_then_fire(fake, args, kind)
         process = await asyncio.create_subprocess_exec(
             sys.executable, __file__, "--child", kind, fake.api_base, fake.gateway_url
         )
@@ -133,7 +173,7 @@ async def measure(kind: str, args: argparse.Namespace) -> list[float]:
                 if process.returncode is not None:
                     raise RuntimeError(f"the {kind} bot exited with {process.returncode}")
                 await asyncio.sleep(0.01)
-            return await warm_then_fire(fake, args)
+            return await warm_then_fire(fake, args, kind)
         finally:
             if process.returncode is None:
                 process.send_signal(signal.SIGTERM)
@@ -144,17 +184,19 @@ async def measure(kind: str, args: argparse.Namespace) -> list[float]:
         await fake.close()
 
 
-async def warm_then_fire(fake: FakeDiscord, args: argparse.Namespace) -> list[float]:
+async def warm_then_fire(fake: FakeDiscord, args: argparse.Namespace, kind: str) -> list[float]:
     """Two warm-up bursts (connections, caches), then the measured run."""
+    questions = questions_of(kind)
     for _ in range(2):
-        await fire(fake, args.concurrency, args.concurrency)
-    return await fire(fake, args.requests, args.concurrency)
+        await fire(fake, args.concurrency, args.concurrency, questions)
+    return await fire(fake, args.requests, args.concurrency, questions, kind)
 
 
 def make_client(kind: str) -> Any:
     """A baseline (``trivial``, ``embed``) or the real bot (shipped engine, no cooldown)."""
-    if kind == "bot":
-        return MLGenAIBot(Settings(application_id=APP_ID, ask_cooldown_rate=0), Engine.load())
+    if kind == "bot" or kind.startswith("bot:"):
+        engine = Engine.load(kind[4:] or None)
+        return MLGenAIBot(Settings(application_id=APP_ID, ask_cooldown_rate=0), engine)
     return FixedBot(rich=kind == "embed")
 
 
@@ -182,6 +224,9 @@ def child(kind: str, api_base: str, gateway_url: str) -> None:
 
 def report(label: str, latencies: Sequence[float]) -> None:
     """Print one line of figures."""
+    if not latencies:
+        print(f"{label:<16} no interaction answered in time")
+        return
     print(
         f"{label:<16} n={len(latencies):<4} p50={percentile(latencies, 50):7.2f} ms  "
         f"p99={percentile(latencies, 99):7.2f} ms  mean={statistics.fmean(latencies):7.2f} ms  "
@@ -191,13 +236,25 @@ def report(label: str, latencies: Sequence[float]) -> None:
 
 async def main(args: argparse.Namespace) -> None:
     """Run the baselines and the bot, print p50/p99 and the ratios."""
-    results = {kind: await measure(kind, args) for kind in CLIENTS}
+    clients = dict(CLIENTS)
+    for path in args.knowledge:
+        clients[f"bot:{path}"] = f"bot, {Path(path).name}"
+    results = {kind: await measure(kind, args) for kind in clients}
     where = "in the fake's process" if args.same_process else "in its own process"
     print(
         f"/ask x{args.requests}, {args.concurrency} in flight, bot {where}, dispatch -> callback:"
     )
-    for kind, label in CLIENTS.items():
+    for kind, label in clients.items():
         report(label, results[kind])
+    shipped = percentile(results["bot"], 50)
+    for kind, label in clients.items():
+        if kind.startswith("bot") and results[kind]:
+            o = OUTCOMES.get(kind, {})
+            ratio = percentile(results[kind], 50) / shipped
+            print(
+                f"{label}: missed deadline {o.get('missed', 0)}, deferred {o.get('deferred', 0)}, "
+                f"lost {o.get('lost', 0)}; median x{ratio:.2f} the shipped knowledge base's"
+            )
     bot = results["bot"]
     for kind in ("trivial", "embed"):
         base = results[kind]
@@ -225,6 +282,13 @@ def parse_args() -> argparse.Namespace:
         const=str(ROOT.parent / "shared" / "discord-api-spec" / "openapi.json"),
         default="",
         help="validate every request against Discord's OpenAPI spec (slower fake)",
+    )
+    parser.add_argument(
+        "--knowledge",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="also run the bot on this knowledge base (repeatable)",
     )
     parser.add_argument(
         "--child", nargs=3, metavar=("KIND", "API", "GATEWAY"), help=argparse.SUPPRESS

@@ -176,7 +176,7 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
         if doc.row is not None:
             text = doc.text
         else:
-            text = _relevant_text(doc, wanted_terms, fallback=not measured)
+            text = _relevant_text(index, doc, wanted_terms, fallback=not measured)
         if not qtype.evidence.search(text):
             return Verdict("question_type", clause(query.focus, lang.auxiliaries), qtype.refusal)
     wanted = plan_terms(query, plan, index)
@@ -203,17 +203,17 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
             return Verdict("not_found")
     definition = _definition_target(query, index)
     head = definition[0] if definition else None  # "tokens" in "what are tokens in an LLM"
-    if head is not None and head not in doc.defined and head not in index.names:
+    if head is not None and head not in index.defined(doc) and head not in index.names:
         return Verdict("not_explained", _names([query.surface.get(head, head)]))
     return Verdict("ok")
 
 
-def _relevant_text(doc: Doc, terms: set[str], *, fallback: bool = True) -> str:
+def _relevant_text(index: Index, doc: Doc, terms: set[str], *, fallback: bool = True) -> str:
     """The sentences or list items of a passage that hold one of ``terms``.
 
     With none, all of it (``fallback``) or nothing.
     """
-    chosen = [text for text, piece_terms in doc.pieces if terms & piece_terms]
+    chosen = [text for text, piece_terms in index.pieces(doc) if terms & piece_terms]
     if chosen:
         return " ".join(chosen)
     return doc.text if fallback else ""

@@ -10,12 +10,18 @@ names of things. Nothing here knows what any knowledge base is about.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TypeVar
 
 from bot.knowledge import KnowledgeBase, KnowledgeError
 from bot.language import Language
 from bot.models import Passage, Subject, TableRow
 from bot.retrieval import DEFAULT_VARIANT, Document, Retriever
+from bot.suggest import Suggester
 from bot.text import Tokenizer, words
 
 # A definition in the source's own words: "X is ...", "X are ...", "X: ...".
@@ -33,10 +39,63 @@ class Doc:
     facet: str
     passage: Passage | None
     row: TableRow | None
-    defined: frozenset[str]  # terms the document explains
     title: frozenset[str] = frozenset()  # terms of its title (a row: its aspect)
     facet_terms: frozenset[str] = frozenset()  # terms of its facet's name ("rules")
-    pieces: tuple[tuple[str, frozenset[str]], ...] = ()  # sentences and list items, with terms
+
+
+K = TypeVar("K")
+DOCS_KEPT = 4096  # passages' Docs kept once made (a few are needed per question)
+
+
+class _Docs(Mapping[str, Doc]):
+    """Every document's :class:`Doc` by id: table rows made at once, passages on
+    first use (the most recently used kept)."""
+
+    def __init__(self, index: Index, rows: dict[str, Doc]) -> None:
+        self._index = index
+        self._rows = rows
+        self._made: OrderedDict[str, Doc] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __getitem__(self, doc_id: str) -> Doc:
+        row = self._rows.get(doc_id)
+        if row is not None:
+            return row
+        with self._lock:
+            doc = self._made.get(doc_id)
+            if doc is not None:
+                self._made.move_to_end(doc_id)
+                return doc
+        doc = self._index.passage_doc(self._index.passages[doc_id])  # KeyError: no such id
+        with self._lock:
+            self._made[doc_id] = doc
+            while len(self._made) > DOCS_KEPT:
+                self._made.popitem(last=False)
+        return doc
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._index.passages
+        yield from self._rows
+
+    def __len__(self) -> int:
+        return len(self._index.passages) + len(self._rows)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"_index": self._index, "_rows": self._rows}  # made again on use
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._made = OrderedDict()
+        self._lock = threading.Lock()
+
+
+def _group(
+    passages: Iterable[Passage], key: Callable[[Passage], K]
+) -> dict[K, tuple[Passage, ...]]:
+    groups: dict[K, list[Passage]] = {}
+    for p in passages:
+        groups.setdefault(key(p), []).append(p)
+    return {k: tuple(ps) for k, ps in groups.items()}
 
 
 class Index:
@@ -73,6 +132,7 @@ class Index:
         # The language's own cue words are never "corrected" into the knowledge base's.
         known.append(" ".join(language.vocabulary))
         self.tokenizer = Tokenizer(synonyms, known, language.stopwords, language.frequency)
+        self.passages = {p.id: p for p in kb.passages}
         tok = self.tokenizer
         self.subjects: tuple[Subject, ...] = kb.subjects
         self.subject_term: dict[str, str] = {}
@@ -90,35 +150,31 @@ class Index:
             return tuple(t for part in parts for t in tok.tokenize(part))
 
         docs: list[Document] = []
-        self.docs: dict[str, Doc] = {}
         for p in kb.passages:
             parts = [p.title, p.text, *p.questions, *p.keywords]
             if p.subject:
                 parts.append(kb.subject(p.subject).name)
             docs.append(Document(p.id, terms(parts)))
-            self.docs[p.id] = Doc(
-                p.id,
-                p.text,
-                p.subject,
-                p.facet,
-                p,
-                None,
-                self._defined_terms(p),
-                frozenset(tok.tokenize(p.title)),
-                frozenset(tok.tokenize(p.facet.replace("-", " "))),
-                self._pieces(p.text),
-            )
+        rows: dict[str, Doc] = {}
+        self._row_defined: dict[str, frozenset[str]] = {}
         for r in kb.table:
             parts = [r.aspect, *(c.text for c in r.cells), *r.keywords]
             parts += [s.name for s in kb.subjects]  # a row speaks for every subject
             docs.append(Document(r.id, terms(parts)))
             text = r.aspect + ". " + " ".join(c.text for c in r.cells)
-            defined = frozenset(terms([r.aspect, *r.keywords]))
-            self.docs[r.id] = Doc(
-                r.id, text, "", "row", None, r, defined, frozenset(tok.tokenize(r.aspect))
-            )
+            self._row_defined[r.id] = frozenset(terms([r.aspect, *r.keywords]))
+            rows[r.id] = Doc(r.id, text, "", "row", None, r, frozenset(tok.tokenize(r.aspect)))
+        # A passage's Doc is made when an answer first needs it (a few per question),
+        # not for every passage at start-up.
+        self.docs: Mapping[str, Doc] = _Docs(self, rows)
         self.retriever = Retriever(docs, variant, params)
-        self.passages = {p.id: p for p in kb.passages}
+        # Passages grouped the ways answers look for them, each group in source order,
+        # so that no answer reads every passage.
+        self.position = {p.id: i for i, p in enumerate(kb.passages)}
+        self.by_section = _group(kb.passages, lambda p: p.section)
+        self.by_subject = _group(kb.passages, lambda p: p.subject)
+        self.by_facet = _group(kb.passages, lambda p: p.facet)
+        self.by_subject_facet = _group(kb.passages, lambda p: (p.subject, p.facet))
         self.rows = {r.id: r for r in kb.table}
         self.max_idf = max((self.retriever.idf(t) for t in self.retriever.vocabulary), default=1.0)
         self.term_subject = self._term_subjects()
@@ -126,6 +182,7 @@ class Index:
         common = set(self.subject_term.values())
         self.row_terms = {r.id: set(terms([r.aspect, *r.keywords])) - common for r in kb.table}
         self.suggestions = self._suggestions()
+        self.suggester = Suggester(self.suggestions, tok.tokenize, self.retriever.idf)
         self.list_terms = frozenset(
             t
             for w in (*language.list_words, "example", "instance", "use case")
@@ -144,6 +201,41 @@ class Index:
             for p in kb.passages
             if p.is_list
         }
+
+    def passage_doc(self, p: Passage) -> Doc:
+        """What later stages need to know of passage ``p``."""
+        tok = self.tokenizer
+        return Doc(
+            p.id,
+            p.text,
+            p.subject,
+            p.facet,
+            p,
+            None,
+            frozenset(tok.tokenize(p.title)),
+            frozenset(tok.tokenize(p.facet.replace("-", " "))),
+        )
+
+    def defined(self, doc: Doc) -> frozenset[str]:
+        """The terms a document explains (made when first asked for, as for pieces)."""
+        if doc.passage is None:
+            return self._row_defined.get(doc.id, frozenset())
+        return self._passage_defined(doc.passage)
+
+    @lru_cache(maxsize=1024)  # noqa: B019 - one index per engine, lives as long as it
+    def _passage_defined(self, p: Passage) -> frozenset[str]:
+        return self._defined_terms(p)
+
+    def pieces(self, doc: Doc) -> tuple[tuple[str, frozenset[str]], ...]:
+        """The sentences (or list items) of a passage, each with its terms (none for a
+        table row); made when first asked for, as only the best passage's are read."""
+        if doc.passage is None:
+            return ()
+        return self._passage_pieces(doc.passage.text)
+
+    @lru_cache(maxsize=1024)  # noqa: B019 - one index per engine, lives as long as it
+    def _passage_pieces(self, text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+        return self._pieces(text)
 
     def _pieces(self, text: str) -> tuple[tuple[str, frozenset[str]], ...]:
         """The sentences (or list items) of a text, each with its terms."""
@@ -170,12 +262,11 @@ class Index:
     def _term_subjects(self) -> dict[str, str]:
         """Terms found in passages of exactly one subject (and no other subject's)."""
         seen: dict[str, set[str]] = {}
-        for doc in self.docs.values():
-            if doc.passage is None or not doc.subject:
+        for p in self.kb.passages:
+            if not p.subject:
                 continue
-            p = doc.passage
             for t in self.tokenizer.tokenize(" ".join([p.title, p.text, *p.keywords])):
-                seen.setdefault(t, set()).add(doc.subject)
+                seen.setdefault(t, set()).add(p.subject)
         subject_terms = set(self.subject_term.values())
         return {t: next(iter(s)) for t, s in seen.items() if len(s) == 1 and t not in subject_terms}
 

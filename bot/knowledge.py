@@ -54,6 +54,9 @@ def _shipped_path() -> Path:
 
 ROOT_FILES = ("knowledge.yaml", "source.yaml")
 DEFAULT_PATH = _shipped_path()
+# libyaml's safe loader when PyYAML has it (about 6 times faster, the same data),
+# else the pure-Python one.
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 REQUIRED_FILES = ("source.yaml", "passages.yaml")
 OPTIONAL_FILES = ("table.yaml", "vocabulary.yaml")
 
@@ -148,7 +151,7 @@ class _File:
         except (OSError, UnicodeDecodeError) as exc:
             raise self.error(None, f"cannot read the file ({exc.__class__.__name__})") from None
         try:
-            data = yaml.safe_load(raw)
+            data = yaml.load(raw, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -227,7 +227,8 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
 def english() -> Language:
     """The shipped English cues (parsed once per process)."""
     folder = resources.files("bot").joinpath("data")
-    data = yaml.safe_load(folder.joinpath(DATA_FILE).read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
+    data = yaml.load(folder.joinpath(DATA_FILE).read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
     if not isinstance(data, dict):
         raise KnowledgeError(f"{DATA_FILE}: expected a mapping at the top level")
     frequencies = folder.joinpath(FREQUENCY_FILE).read_text(encoding="utf-8")

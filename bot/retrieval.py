@@ -12,19 +12,46 @@ is about. BM25Plus keeps every idf positive but adds a floor to every
 document, so a non-zero score does not mean a match: :meth:`Retriever.search`
 only returns documents that share a term with the query, and reports scores
 above that floor.
+
+rank-bm25 is the reference, not the engine: it keeps a dict per document and
+scores every document on every call, which is linear in the size of the
+knowledge base (80 ms a question at 100,000 passages). For BM25Plus the
+retriever computes the same formula once, at build, for every (term,
+document) posting, with numpy, in the same floating-point operations as
+rank-bm25 (so the scores are identical, not merely close; the parity tests in
+``tests/core/test_retrieval.py`` check it), and answers a question by adding
+up the postings of its terms: its cost follows its matches, not the size of
+the knowledge base. BM25Okapi and BM25L (for ``benchmarks/choose_bm25.py``)
+take their postings' scores from rank-bm25 itself.
 """
 
 from __future__ import annotations
 
-import heapq
+import math
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
 VARIANTS = {"okapi": BM25Okapi, "plus": BM25Plus, "l": BM25L}
 DEFAULT_VARIANT = "plus"
 DEFAULT_PARAMS: dict[str, float] = {"k1": 1.2, "b": 0.5, "delta": 0.5}
+RANK_BM25_DEFAULTS: dict[str, dict[str, float]] = {
+    "okapi": {"k1": 1.5, "b": 0.75},
+    "plus": {"k1": 1.5, "b": 0.75, "delta": 1.0},
+    "l": {"k1": 1.5, "b": 0.75, "delta": 0.5},
+}
+
+# A term is "rare" for pruning in search() when at most this many documents, or
+# this share of them, hold it.
+RARE_AT_LEAST = 1000
+RARE_SHARE = 20
+
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -44,71 +71,152 @@ class Hit:
     matched: frozenset[str]
 
 
+@dataclass(frozen=True)
+class Postings:
+    """An inverted index with each posting's BM25 contribution (above the floor).
+
+    Term ``j`` (of ``terms``) occurs in documents ``docs[offsets[j]:offsets[j + 1]]``
+    (ascending), adding ``scores[...]`` to each. Plain arrays, so that they can be
+    saved and memory-mapped (:mod:`bot.store`).
+    """
+
+    ids: tuple[str, ...]
+    terms: tuple[str, ...]
+    offsets: Ints
+    docs: Ints
+    scores: Floats
+    idf: Floats
+
+
+def _count(documents: Sequence[Document]) -> tuple[list[str], Ints, Ints, Ints, Ints]:
+    """Terms, and per posting: term number, document number, term frequency; and lengths."""
+    number: dict[str, int] = {}
+    lengths = np.fromiter((len(d.terms) for d in documents), dtype=np.int64, count=len(documents))
+    # Straight into an array: a list of millions of ints would take several times the memory.
+    flat = np.fromiter(
+        (number.setdefault(t, len(number)) for d in documents for t in d.terms),
+        dtype=np.int64,
+        count=int(lengths.sum()),
+    )
+    doc_of = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
+    keys, tf = np.unique(flat * len(documents) + doc_of, return_counts=True)
+    return list(number), keys // len(documents), keys % len(documents), tf, lengths
+
+
+def build_postings(
+    documents: Sequence[Document],
+    variant: str = DEFAULT_VARIANT,
+    params: dict[str, float] | None = None,
+) -> Postings:
+    """Score every posting of ``documents`` once (see the module's notes)."""
+    if not documents:
+        raise ValueError("a retriever needs at least one document")
+    options = {**RANK_BM25_DEFAULTS[variant], **(DEFAULT_PARAMS if params is None else params)}
+    if variant == "okapi":
+        options.pop("delta", None)
+    terms, term_of, doc_of, tf, lengths = _count(documents)
+    n = len(documents)
+    offsets = np.zeros(len(terms) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(term_of, minlength=len(terms)), out=offsets[1:])
+    if variant == "plus":
+        k1, b, delta = options["k1"], options["b"], options["delta"]
+        df = np.diff(offsets)
+        idf = np.array([math.log((n + 1) / int(f)) for f in df], dtype=np.float64)
+        avgdl = int(lengths.sum()) / n
+        term_idf = idf[term_of]
+        # rank-bm25's BM25Plus.get_scores, operation for operation, on the postings only.
+        raw = term_idf * (
+            delta + (tf * (k1 + 1)) / (k1 * (1 - b + b * lengths[doc_of] / avgdl) + tf)
+        )
+        scores = raw - delta * term_idf
+    else:
+        reference = VARIANTS[variant]([list(d.terms) for d in documents], **options)
+        k1 = reference.k1
+        delta = getattr(reference, "delta", 0.0)
+        floor_factor = (k1 + 1) * delta / (k1 + delta) if variant == "l" else 0.0
+        idf = np.array([float(reference.idf.get(t, 0.0)) for t in terms], dtype=np.float64)
+        scores = np.empty(len(doc_of), dtype=np.float64)
+        for j, term in enumerate(terms):
+            lo, hi = offsets[j], offsets[j + 1]
+            column = reference.get_scores([term])
+            scores[lo:hi] = column[doc_of[lo:hi]] - floor_factor * float(idf[j])
+    return Postings(tuple(d.id for d in documents), tuple(terms), offsets, doc_of, scores, idf)
+
+
 class Retriever:
     """Ranks documents for query terms, each term optionally weighted.
 
     A document's score is the sum, over the query terms it contains, of the
     term's weight times its BM25 contribution above the no-match floor. Only
     the documents in the terms' postings are visited, so a question costs in
-    proportion to its matches, not to the size of the knowledge base; each
-    term's column of scores is computed by rank-bm25 once and cached.
+    proportion to its matches, not to the size of the knowledge base.
     """
 
     def __init__(
         self,
-        documents: Sequence[Document],
+        documents: Sequence[Document] = (),
         variant: str = DEFAULT_VARIANT,
         params: dict[str, float] | None = None,
+        *,
+        postings: Postings | None = None,
     ) -> None:
-        if not documents:
-            raise ValueError("a retriever needs at least one document")
-        self.documents = tuple(documents)
-        self._ids = tuple(d.id for d in self.documents)
-        self._sets = [frozenset(d.terms) for d in self.documents]
-        options = dict(DEFAULT_PARAMS if params is None else params)
-        if variant == "okapi":
-            options.pop("delta", None)
-        self._bm25 = VARIANTS[variant]([list(d.terms) for d in self.documents], **options)
-        # What a query term adds to a document that lacks it: BM25L and BM25Plus
-        # give every document this floor, BM25Okapi none.
-        k1, delta = self._bm25.k1, getattr(self._bm25, "delta", 0.0)
-        if variant == "plus":
-            self._floor_factor = delta
-        elif variant == "l":
-            self._floor_factor = (k1 + 1) * delta / (k1 + delta)
-        else:
-            self._floor_factor = 0.0
-        postings: dict[str, list[int]] = {}
-        for i, doc_terms in enumerate(self._sets):
-            for term in doc_terms:
-                postings.setdefault(term, []).append(i)
-        self._postings = {t: tuple(ix) for t, ix in postings.items()}
-        self.vocabulary = frozenset(self._postings)
-        self._columns: dict[str, tuple[float, ...]] = {}
+        self.postings = postings or build_postings(documents, variant, params)
+        p = self.postings
+        self._ids = p.ids
+        self._number = {t: j for j, t in enumerate(p.terms)}
+        self.vocabulary = frozenset(p.terms)
+        self._offsets = p.offsets.tolist()
+        self._idf = p.idf.tolist()
+        # Each document's place in id order, to break ties in score the same way.
+        order = sorted(range(len(p.ids)), key=p.ids.__getitem__)
+        self._id_rank = np.empty(len(p.ids), dtype=np.int64)
+        self._id_rank[order] = np.arange(len(p.ids), dtype=np.int64)
+        # Each term's largest contribution, to skip what cannot reach the top (search()).
+        self._term_max = np.maximum.reduceat(p.scores, p.offsets[:-1]) if len(p.terms) else p.idf
+        self._nonnegative = bool((p.scores >= 0).all())
+        self._local = threading.local()
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        del state["_local"]  # per-thread buffers: made again on first use
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._local = threading.local()
 
     def document_frequency(self, term: str) -> int:
         """How many documents contain ``term``."""
-        return len(self._postings.get(term, ()))
+        j = self._number.get(term)
+        return 0 if j is None else self._offsets[j + 1] - self._offsets[j]
 
     def idf(self, term: str) -> float:
         """The inverse document frequency the scorer uses for ``term`` (0 when unknown)."""
-        return float(self._bm25.idf.get(term, 0.0))
+        j = self._number.get(term)
+        return 0.0 if j is None else float(self._idf[j])
 
-    def _column(self, term: str) -> tuple[float, ...]:
-        """``term``'s contribution to each document in its postings, above the floor."""
-        column = self._columns.get(term)
-        if column is None:
-            scores = self._bm25.get_scores([term])
-            floor = self._floor_factor * self.idf(term)
-            column = tuple(float(scores[i]) - floor for i in self._postings[term])
-            self._columns[term] = column
-        return column
+    def _slice(self, term: str) -> tuple[Ints, Floats]:
+        j = self._number[term]
+        lo, hi = self._offsets[j], self._offsets[j + 1]
+        return self.postings.docs[lo:hi], self.postings.scores[lo:hi]
+
+    def _buffers(self) -> tuple[Floats, npt.NDArray[np.bool_]]:
+        """A zeroed score and an unset mark per document, one pair per thread (left
+        zeroed and unset after each search)."""
+        buffers: tuple[Floats, npt.NDArray[np.bool_]] | None = getattr(self._local, "buffers", None)
+        if buffers is None:
+            n = len(self._ids)
+            buffers = self._local.buffers = (np.zeros(n), np.zeros(n, dtype=np.bool_))
+        return buffers
 
     def search(self, terms: Sequence[str] | Mapping[str, float], k: int = 5) -> list[Hit]:
         """The ``k`` best documents sharing at least one term with ``terms``, best first.
 
         ``terms`` is a list (a repeated term counts each time, as in rank-bm25)
-        or a mapping of term to weight.
+        or a mapping of term to weight. Ties in score go to the smaller id.
         """
         if isinstance(terms, Mapping):
             weights = {t: float(w) for t, w in terms.items() if w > 0}
@@ -116,16 +224,96 @@ class Retriever:
             weights = {}
             for t in terms:
                 weights[t] = weights.get(t, 0.0) + 1.0
-        query = [t for t in weights if t in self._postings]
+        query = [t for t in weights if t in self._number]
         if not query or k <= 0:
             return []
-        totals: dict[int, float] = {}
-        matched: dict[int, set[str]] = {}
-        for term in query:
-            weight = weights[term]
-            for i, score in zip(self._postings[term], self._column(term), strict=True):
-                totals[i] = totals.get(i, 0.0) + weight * score
-                matched.setdefault(i, set()).add(term)
-        ids = self._ids
-        best = heapq.nsmallest(k, totals, key=lambda i: (-totals[i], ids[i]))
-        return [Hit(ids[i], totals[i], frozenset(matched[i])) for i in best]
+        slices = [self._slice(t) for t in query]
+        pruned = self._pruned(query, weights, slices, k)
+        if pruned is not None:
+            touched, totals = pruned
+        else:
+            touched, totals = self._everything(query, weights, slices)
+        if len(touched) > k:
+            kth = np.partition(totals, len(totals) - k)[len(totals) - k]
+            keep = totals >= kth
+            touched, totals = touched[keep], totals[keep]
+        best = np.lexsort((self._id_rank[touched], -totals))[:k]
+        hits = []
+        for i in best:
+            doc = int(touched[i])
+            matched = frozenset(
+                t for t, (docs, _) in zip(query, slices, strict=True) if _contains(docs, doc)
+            )
+            hits.append(Hit(self._ids[doc], float(totals[i]), matched))
+        return hits
+
+    def _everything(
+        self, query: list[str], weights: dict[str, float], slices: list[tuple[Ints, Floats]]
+    ) -> tuple[Ints, Floats]:
+        """Every document in the terms' postings, with its score."""
+        buffer, mark = self._buffers()
+        seen = []
+        for term, (docs, scores) in zip(query, slices, strict=True):
+            # Term by term, as a sum per document would be: the same floating-point result.
+            buffer[docs] += weights[term] * scores
+            new = docs[~mark[docs]]
+            mark[new] = True
+            seen.append(new)
+        touched = seen[0] if len(seen) == 1 else np.concatenate(seen)
+        totals = buffer[touched]
+        buffer[touched] = 0.0
+        mark[touched] = False
+        return touched, totals
+
+    def _pruned(
+        self,
+        query: list[str],
+        weights: dict[str, float],
+        slices: list[tuple[Ints, Floats]],
+        k: int,
+    ) -> tuple[Ints, Floats] | None:
+        """The documents of the query's rarer terms, scored on every term, when no
+        other document can reach the top ``k`` (None when that cannot be shown).
+
+        A document holding none of the rarer terms scores at most the sum of the
+        common terms' largest contributions; when that is below the ``k``-th best
+        score among the rarer terms' documents, the common terms' long postings
+        need not be read, only looked up for those documents (MaxScore pruning).
+        The scores are the same sums, term by term in query order.
+        """
+        if not self._nonnegative:
+            return None
+        rare_limit = max(RARE_AT_LEAST, len(self._ids) // RARE_SHARE)
+        rare = [docs for docs, _ in slices if len(docs) <= rare_limit]
+        if not rare or len(rare) == len(slices):
+            return None
+        candidates = rare[0] if len(rare) == 1 else np.unique(np.concatenate(rare))
+        if len(candidates) < k:
+            return None
+        totals = np.zeros(len(candidates))
+        common_bound = 0.0
+        for term, (docs, scores) in zip(query, slices, strict=True):
+            at = np.minimum(np.searchsorted(docs, candidates), len(docs) - 1)
+            totals += weights[term] * np.where(docs[at] == candidates, scores[at], 0.0)
+            if len(docs) > rare_limit:
+                common_bound += weights[term] * float(self._term_max[self._number[term]])
+        kth = np.partition(totals, len(totals) - k)[len(totals) - k]
+        if common_bound * (1 + 1e-9) + 1e-12 >= kth:
+            return None
+        return candidates, totals
+
+
+def _contains(sorted_docs: Ints, doc: int) -> bool:
+    i = int(np.searchsorted(sorted_docs, doc))
+    return i < len(sorted_docs) and int(sorted_docs[i]) == doc
+
+
+__all__ = [
+    "DEFAULT_PARAMS",
+    "DEFAULT_VARIANT",
+    "Document",
+    "Hit",
+    "Postings",
+    "Retriever",
+    "build_postings",
+]

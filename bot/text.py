@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
+from itertools import compress, count
 
+import numpy as np
 import snowballstemmer
 
 _IS_CONTRACTION = re.compile(r"\b(what|who|where|when|how|that|there|here|it)'s\b")
@@ -45,6 +48,8 @@ def words(text: str) -> list[str]:
     ``don't`` becomes ``dont`` and ``AI's`` becomes ``ai``.
     """
     text = normalize(text).replace("’", "'")
+    if "'" not in text:
+        return _WORD.findall(text)
     text = _IS_CONTRACTION.sub(r"\1s", text)  # "what's" is "whats" (what is), not "what"
     text = re.sub(r"(?<=[a-z0-9])'s\b", "", text)
     text = _APOSTROPHE.sub("", text)
@@ -80,6 +85,11 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
+def _hash(text: str) -> int:
+    """A hash of ``text`` that is the same in every process (unlike ``hash``)."""
+    return zlib.crc32(text.encode())
+
+
 def _max_edits(word: str) -> int:
     return 1 if len(word) < _TWO_EDITS_FROM else 2
 
@@ -96,6 +106,7 @@ class Tokenizer:
     ) -> None:
         self._english = english
         self._stemmer = snowballstemmer.stemmer("english")
+        self._term_of = _Memo(self._word_term)
         self.stopwords = stopwords
         self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
         for canonical, variants in synonyms.items():
@@ -140,13 +151,51 @@ class Tokenizer:
                     self._compounds.setdefault(head, word)
         # Deletion index for spelling correction. It never corrects to a
         # stopword ("bring" is not "being").
-        self._deletes: dict[str, list[str]] = {}
-        for word in sorted(self.vocabulary - stopwords):
-            if len(word) >= _MIN_CORRECTABLE - 2 and word.isalpha():
-                for variant in _deletes(word, _max_edits(word)):
-                    self._deletes.setdefault(variant, []).append(word)
+        # Each deletion is kept as a 32-bit hash beside the word it comes from, in
+        # two sorted arrays: a fraction of the memory of a dict of strings, and saved
+        # and loaded as two arrays. A hash may match a deletion of another word; a
+        # candidate is kept only if it truly shares a deletion (see correct()).
+        self._correctable = tuple(
+            w
+            for w in sorted(self.vocabulary - stopwords)
+            if len(w) >= _MIN_CORRECTABLE - 2 and w.isalpha()
+        )
+        hashes: list[int] = []
+        owners: list[int] = []
+        for i, word in enumerate(self._correctable):
+            variants = _deletes(word, _max_edits(word))
+            hashes += map(_hash, variants)
+            owners += [i] * len(variants)
+        keys = np.asarray(hashes, dtype=np.uint32)
+        order = np.argsort(keys, kind="stable")
+        self._delete_keys = keys[order]
+        self._delete_owners = np.asarray(owners, dtype=np.int32)[order]
 
-    @lru_cache(maxsize=8192)  # noqa: B019 - one tokenizer per engine, lives as long as it
+    def _sharing_a_deletion(self, variants: set[str]) -> set[str]:
+        """Known words with a deletion among ``variants`` (a hash match, checked)."""
+        hashes = np.fromiter(map(_hash, variants), dtype=np.uint32, count=len(variants))
+        lo = np.searchsorted(self._delete_keys, hashes, side="left")
+        hi = np.searchsorted(self._delete_keys, hashes, side="right")
+        owners = {
+            int(o)
+            for a, b in zip(lo.tolist(), hi.tolist(), strict=True)
+            if a < b
+            for o in self._delete_owners[a:b]
+        }
+        words = (self._correctable[o] for o in owners)
+        return {w for w in words if not variants.isdisjoint(_deletes(w, _max_edits(w)))}
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        del state["_stemmer"], state["_term_of"]  # a C object, and a memo: made again
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._stemmer = snowballstemmer.stemmer("english")
+        self._term_of = _Memo(self._word_term)
+
+    @lru_cache(maxsize=1 << 17)  # noqa: B019 - one tokenizer per engine, lives as long as it
     def stem(self, word: str) -> str:
         """The Snowball stem of one word."""
         return str(self._stemmer.stemWord(word))
@@ -179,15 +228,13 @@ class Tokenizer:
             return min(self._by_stem[stem], key=lambda w: (abs(len(w) - len(word)), w))
         limit = _max_edits(word)
         best: tuple[int, int, str] | None = None
-        for variant in _deletes(word, limit):
-            for candidate in self._deletes.get(variant, ()):
-                if candidate[0] != word[0]:
-                    continue
-                distance = edit_distance(word, candidate, limit)
-                if distance <= limit:
-                    key = (distance, abs(len(candidate) - len(word)), candidate)
-                    if best is None or key < best:
-                        best = key
+        candidates = {c for c in self._sharing_a_deletion(_deletes(word, limit)) if c[0] == word[0]}
+        for candidate in candidates:  # each once: the best is a minimum, in any order
+            distance = edit_distance(word, candidate, limit)
+            if distance <= limit:
+                key = (distance, abs(len(candidate) - len(word)), candidate)
+                if best is None or key < best:
+                    best = key
         return best[2] if best else word
 
     def units(self, ws: Iterable[str]) -> list[tuple[str, ...]]:
@@ -196,24 +243,35 @@ class Tokenizer:
         out: list[tuple[str, ...]] = []
         i = 0
         while i < len(ws):
-            longest = self._longest if ws[i] in self._starts else 1
-            for size in range(min(longest, len(ws) - i), 0, -1):
-                target = self._phrases.get(tuple(ws[i : i + size]))
-                if target is not None:
-                    out.append(target)
-                    i += size
-                    break
+            if ws[i] in self._starts:
+                for size in range(min(self._longest, len(ws) - i), 1, -1):
+                    target = self._phrases.get(tuple(ws[i : i + size]))
+                    if target is not None:
+                        out.append(target)
+                        i += size
+                        break
+                else:
+                    out.append(self._unit(ws[i]))
+                    i += 1
             else:
-                word = ws[i]
-                stem = self.stem(word)
-                mapped = None if word in self.stopwords else self._stemmed.get(stem)
-                # An inflection, not a derivation: "generator" is "generate",
-                # "relativity" is not "relate".
-                close = mapped is not None and len(word) - self._stem_length[stem] <= 2
-                out.append(mapped if mapped is not None and close and len(word) > 3 else (word,))
+                out.append(self._unit(ws[i]))
                 i += 1
         return out
 
+    @lru_cache(maxsize=1 << 17)  # noqa: B019 - see stem()
+    def _unit(self, word: str) -> tuple[str, ...]:
+        """The unit of one word that starts no longer phrase: its synonym's, or itself."""
+        target = self._phrases.get((word,))
+        if target is not None:
+            return target
+        stem = self.stem(word)
+        mapped = None if word in self.stopwords else self._stemmed.get(stem)
+        # An inflection, not a derivation: "generator" is "generate",
+        # "relativity" is not "relate".
+        close = mapped is not None and len(word) - self._stem_length[stem] <= 2
+        return mapped if mapped is not None and close and len(word) > 3 else (word,)
+
+    @lru_cache(maxsize=1 << 17)  # noqa: B019 - see stem()
     def term(self, unit: tuple[str, ...]) -> str | None:
         """The index term of one unit: a phrase joined by ``_``, a word stemmed, a stopword None.
 
@@ -242,4 +300,53 @@ class Tokenizer:
         ws = words(text)
         if correct:
             ws = [self.correct(w) for w in ws]
-        return self.terms_of(self.units(ws))
+        return self._terms(ws)
+
+    def _terms(self, ws: list[str]) -> list[str]:
+        """:meth:`terms_of` :meth:`units`, faster: word by word (each word's term
+        remembered) between the words that may start a phrase."""
+        term_of = self._term_of
+        flags = list(map(self._starts.__contains__, ws))
+        if not any(flags):
+            return list(filter(None, map(term_of.__getitem__, ws)))
+        out: list[str] = []
+        i = 0
+        for j in compress(count(), flags):
+            if j < i:
+                continue  # inside a phrase already read
+            out += filter(None, map(term_of.__getitem__, ws[i:j]))
+            for size in range(min(self._longest, len(ws) - j), 1, -1):
+                target = self._phrases.get(tuple(ws[j : j + size]))
+                if target is not None:
+                    term = self.term(target)
+                    if term is not None:
+                        out.append(term)
+                    i = j + size
+                    break
+            else:
+                term = term_of[ws[j]]
+                if term:
+                    out.append(term)
+                i = j + 1
+        out += filter(None, map(term_of.__getitem__, ws[i:]))
+        return out
+
+    def _word_term(self, word: str) -> str:
+        """The term of one word outside a phrase ("" for a stopword)."""
+        return self.term(self._unit(word)) or ""
+
+
+class _Memo(dict[str, str]):
+    """A word's term, computed on first use and kept (cleared when it grows past
+    ``limit``, so that words typed by users cannot fill memory)."""
+
+    def __init__(self, compute: Callable[[str], str], limit: int = 1 << 18) -> None:
+        super().__init__()
+        self._compute = compute
+        self._limit = limit
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= self._limit:
+            self.clear()
+        value = self[word] = self._compute(word)
+        return value

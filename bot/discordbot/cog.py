@@ -7,10 +7,13 @@ answers itself.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import logging
 import math
 import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -27,6 +30,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 QUESTION_MAX_LENGTH = 500
+# Discord accepts an interaction's first response for 3 seconds. An answer not
+# ready after this long is deferred ("thinking...") and sent when it is.
+DEFER_AFTER = 1.0
 DESCRIPTION_LIMIT = 100  # Discord's limit for command and option descriptions
 NO_TEXT = (
     "That message has no text I can read, so there is nothing to answer. "
@@ -73,6 +79,12 @@ class AskCog(commands.Cog, name="Ask"):
         self.ask_menu = app_commands.ContextMenu(
             name="Ask the bot", callback=self.ask_about_message
         )
+        # Questions are answered on one worker thread, in the order they came, so
+        # that the event loop keeps serving (heartbeats, autocomplete, deferrals)
+        # while a large knowledge base is searched; the engine's conversation
+        # memory sees one question at a time, as it did on the loop.
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine")
+        self.defer_after = DEFER_AFTER
 
     async def cog_load(self) -> None:
         """Add the commands built at runtime (data-driven choices, context menu)."""
@@ -85,6 +97,7 @@ class AskCog(commands.Cog, name="Ask"):
         self.bot.tree.remove_command(self.compare_command.name)
         self.bot.tree.remove_command(self.examples_command.name)
         self.bot.tree.remove_command(self.ask_menu.name, type=self.ask_menu.type)
+        self._worker.shutdown(wait=False)
 
     # ---------------------------------------------------------------- commands
 
@@ -269,7 +282,9 @@ class AskCog(commands.Cog, name="Ask"):
             await send_ephemeral(interaction, cooldown_notice(verdict.retry_after))
             return
         key = conversation or conversation_key(interaction.channel_id, interaction.user.id)
-        reply = self.engine.ask(question, key)
+        reply = await self._in_time(
+            interaction, self.engine.ask, question, key, ephemeral=ephemeral
+        )
         answer_id = self.bot.remember(
             str(interaction.id), interaction.user.id, question, reply, interaction.guild_id
         )
@@ -282,6 +297,31 @@ class AskCog(commands.Cog, name="Ask"):
             content=content,
             answer_id=answer_id,
         )
+
+    async def _on_worker(self, function: Callable[..., Reply], *args: Any) -> Reply:
+        """``function(*args)`` on the engine's worker thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._worker, function, *args)
+
+    async def _in_time(
+        self,
+        interaction: discord.Interaction[Any],
+        function: Callable[..., Reply],
+        *args: Any,
+        ephemeral: bool,
+    ) -> Reply:
+        """``function(*args)`` on the worker; deferred first if it is not done
+        :data:`DEFER_AFTER` after the interaction was created, so that the
+        interaction never misses Discord's deadline.
+        The reply is the same either way; only how it is sent differs."""
+        job = asyncio.ensure_future(self._on_worker(function, *args))
+        # Counted from the interaction's creation, so that time spent waiting on a
+        # busy event loop counts too.
+        age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+        wait = min(self.defer_after, max(0.0, self.defer_after - age))
+        done, _ = await asyncio.wait({job}, timeout=wait)
+        if not done and not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        return await job
 
     async def _send(
         self,
@@ -304,6 +344,10 @@ class AskCog(commands.Cog, name="Ask"):
         view = views.reply_view(reply, self.engine.kb, answer_id)
         if view is not None:
             kwargs["view"] = view
+        if interaction.response.is_done():  # deferred: the "thinking..." message becomes it
+            del kwargs["ephemeral"]  # set by the deferral
+            await interaction.edit_original_response(**kwargs)
+            return
         await interaction.response.send_message(**kwargs)
 
     # ---------------------------------------------------------------- messages
@@ -362,7 +406,11 @@ class AskCog(commands.Cog, name="Ask"):
                 )
             return
         key = conversation_key(message.channel.id, message.author.id)
-        reply = self.engine.ask(question, key) if question else self.engine.help()
+        reply = (
+            await self._on_worker(self.engine.ask, question, key)
+            if question
+            else self.engine.help()
+        )
         guild_id = message.guild.id if message.guild is not None else None
         answer_id = self.bot.remember(str(message.id), message.author.id, question, reply, guild_id)
         embed = render.answer_embed(reply, self.engine.kb.source)

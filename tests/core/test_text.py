@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+
+from bot import text as text_module
 from bot.engine import Engine
 from bot.text import Tokenizer, normalize, words
 
@@ -54,3 +57,40 @@ def test_empty_and_odd_input() -> None:
     tok = Tokenizer({}, [])
     assert tok.tokenize("") == []
     assert tok.tokenize("🤖 ‮ \u200b ") == []
+
+
+def test_fast_tokenize_is_units_then_terms(shipped_engine: Engine) -> None:
+    """tokenize's word-by-word path gives what the phrase-by-phrase definition does."""
+    tok = shipped_engine.tokenizer
+    texts = [p.text for p in shipped_engine.kb.passages]
+    texts += [q for p in shipped_engine.kb.passages for q in p.questions]
+    texts += ["machine learning machine", "gen ai gen", "large language model llm", "", "ai"]
+    for text in texts:
+        ws = words(text)
+        assert tok.tokenize(text) == tok.terms_of(tok.units(ws)), text
+
+
+def _reference_candidates(tok: Tokenizer, word: str) -> set[str]:
+    """The words a plain dict of deletions (the index before it was hashed) offers."""
+    index: dict[str, list[str]] = {}
+    for known in tok._correctable:
+        for variant in text_module._deletes(known, text_module._max_edits(known)):
+            index.setdefault(variant, []).append(known)
+    limit = text_module._max_edits(word)
+    return {c for v in text_module._deletes(word, limit) for c in index.get(v, ())}
+
+
+def test_hashed_deletion_index_offers_exactly_the_dict_s_candidates(
+    shipped_engine: Engine,
+) -> None:
+    tok = shipped_engine.tokenizer
+    rng = random.Random(3)
+    typos = []
+    for known in rng.sample(tok._correctable, 60):
+        i = rng.randrange(len(known))
+        typos += [known[:i] + known[i + 1 :], known[:i] + "x" + known[i:], known[::-1]]
+    for typo in typos:
+        limit = text_module._max_edits(typo)
+        assert tok._sharing_a_deletion(text_module._deletes(typo, limit)) == _reference_candidates(
+            tok, typo
+        ), typo
