@@ -387,6 +387,13 @@ def load(path: str | Path | None = None) -> KnowledgeBase:
     source = _load_source(folder)
     passages = _load_passages(folder, {s.id for s in source.subjects})
     section, after, table = _load_table(folder, {p.id for p in passages}, source.subjects)
+    return _assemble(
+        source, folder, passages=passages, table=table, table_section=section, table_after=after
+    )
+
+
+def _assemble(source: _Source, folder: Path, **parts: Any) -> KnowledgeBase:
+    """A knowledge base from its root file's ``source``, the folder's synonyms and ``parts``."""
     return KnowledgeBase(
         name=source.name,
         source=source.info,
@@ -394,13 +401,10 @@ def load(path: str | Path | None = None) -> KnowledgeBase:
         scope=source.scope,
         subjects=source.subjects,
         suggested_questions=source.suggestions,
-        passages=passages,
-        table=table,
-        table_section=section,
-        table_after=after,
         synonyms=_load_synonyms(folder),
         replies=source.replies,
         path=folder,
+        **parts,
     )
 
 
@@ -411,20 +415,13 @@ def _load_entries(folder: Path) -> KnowledgeBase:
         entries = read_entries(folder, source.subjects)
     except EntryError as exc:
         raise KnowledgeError(str(exc), exc.problems) from None
-    return KnowledgeBase(
-        name=source.name,
-        source=source.info,
-        source_kind=source.kind,
-        scope=source.scope,
-        subjects=source.subjects,
-        suggested_questions=source.suggestions,
+    return _assemble(
+        source,
+        folder,
         passages=tuple(entries.passages),
         table=tuple(entries.table),
         table_section=entries.table_section,
         table_after=entries.table_after,
-        synonyms=_load_synonyms(folder),
-        replies=source.replies,
-        path=folder,
         root_file="knowledge.yaml",
         origins=entries.origins,
         links=tuple(entries.links),
