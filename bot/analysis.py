@@ -121,6 +121,8 @@ def _base_form(word: str, known: Callable[[str], bool], neutral: frozenset[str])
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             base = word[: -len(suffix)]
             for candidate in (base, base[:-1] if base[-1:] == base[-2:-1] else base, base + "e"):
+                if candidate.endswith("e") and candidate == base:
+                    continue  # "care" + "er" is "career", not a comparative: "safe" takes "r"
                 if candidate in neutral or known(candidate):
                     return candidate
     return None

@@ -195,7 +195,7 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
         unknown = NamedWords(query.unknown, query.named)
         share = coverage(wanted, matched, index, unknown, query.surface)
         howto = any(p.search(joined) for p in lang.howto_patterns)
-        if howto and (share < STRICT_COVERAGE or query.unknown):
+        if howto and (share < STRICT_COVERAGE or query.unknown) and not _poses_howto(doc):
             return Verdict("no_opinion")
         if share < MIN_COVERAGE:
             if query.unknown:
@@ -206,6 +206,18 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
     if head is not None and head not in index.defined(doc) and head not in index.names:
         return Verdict("not_explained", _names([query.surface.get(head, head)]))
     return Verdict("ok")
+
+
+_HOWTO_HEADING = re.compile(r"^how (?:can|could|should|do (?:i|we|you)|to)\b", re.I)
+
+
+def _poses_howto(doc: Doc) -> bool:
+    """Whether the passage is the source's own answer to a "how do I ...?" question
+    ("How can Cargo work offline?"): then a how-to it answers is not personal advice."""
+    p = doc.passage
+    if p is None:
+        return False
+    return any(_HOWTO_HEADING.match(q) for q in (p.title, p.section, *p.questions))
 
 
 def _relevant_text(index: Index, doc: Doc, terms: set[str], *, fallback: bool = True) -> str:
