@@ -44,6 +44,7 @@ MIN_COVERAGE = 0.45  # swept 0.4-0.55 on the tuning sets: a plateau from 0.4 to 
 _MEASURED = re.compile(
     r"\b(?:how (?:much|many)|a lot of|lots of) ([a-z]+(?: [a-z]+)?)"
 )  # "showcase posts"
+_WHY = re.compile(r"(?:^|\b)why\b")
 RARE = 0.25  # the salience of a word that is not everyday English ("metering", not "popular")
 NEIGHBOUR = 0.5  # a runner-up this close to the best adds its terms to the coverage
 STRICT_COVERAGE = 0.8  # for personal how-to questions
@@ -170,8 +171,10 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
     asked_types = [
         t
         for t in lang.question_types
-        if (not t.cues or typed & t.cues or has_year) and t.pattern.search(joined)
-    ]
+        if (not t.cues or typed & t.cues or has_year)
+        and (m := t.pattern.search(joined))
+        and not _WHY.search(joined, 0, m.start())
+    ]  # "why does cargo use so much disk?" asks for a reason, not a figure
     for qtype in asked_types:
         if doc.row is not None:
             text = doc.text
