@@ -70,7 +70,7 @@ def classify(text: str, lang: Language) -> Act:
             return Act("greeting")
         if any(w in lang.thank_words for w in core) or len(core) <= 3:
             return Act("thanks")
-    if set(core) & lang.thank_words and len(core) <= 4:
+    if set(core) & lang.thank_words and len(core) <= 4 and "?" not in text:
         return Act("thanks")
     for size in (3, 2, 1):
         if (

@@ -11,7 +11,7 @@ the question again.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from bot.index import Index
@@ -122,14 +122,21 @@ def _base_form(
     known: Callable[[str], bool],
     neutral: frozenset[str],
     vocabulary: frozenset[str] = frozenset(),
+    english: Mapping[str, float] | None = None,
 ) -> str | None:
-    """The base of a comparative or an agent noun ("bigger" -> "big", "farmers" -> "farm")."""
+    """The base of a comparative or an agent noun ("bigger" -> "big", "farmers" -> "farm").
+
+    The base is a word: one of the source's, or of ``english`` ("simplest" is
+    "simple", never the stem "simpl").
+    """
     for suffix in ("est", "ers", "er"):  # "bigger", "farmers"
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             base = word[: -len(suffix)]
             for candidate in (base, base[:-1] if base[-1:] == base[-2:-1] else base, base + "e"):
                 if candidate.endswith("e") and candidate == base:
                     continue  # "care" + "er" is "career", not a comparative: "safe" takes "r"
+                if english is not None and candidate not in vocabulary and candidate not in english:
+                    continue
                 if candidate in neutral or known(candidate):
                     return candidate
             for candidate in (base + "e", base):
@@ -161,7 +168,9 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
     for w in kept:
         if budget > 0 and w not in tok.vocabulary:
             budget -= 1
-            w = _base_form(w, tok.known, lang.neutral, tok.vocabulary) or tok.correct(w)
+            w = _base_form(
+                w, tok.known, lang.neutral, tok.vocabulary, lang.frequency
+            ) or tok.correct(w)
         corrected.append(w)
     units = tok.units(corrected)
     terms: list[str] = []
@@ -233,11 +242,11 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
             query.unknown.append(word)
     capitalised = {w.lower() for w in re.findall(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b", focus)}
     query.named = frozenset(w for w in query.unknown if w in capitalised)
+    vocabulary = index.retriever.vocabulary
     for word in query.pointed_back:
         if word not in seen_unknown:
             seen_unknown.add(word)
             query.unknown.append(word)
-    vocabulary = index.retriever.vocabulary
     if (
         preamble
         and not query.subjects

@@ -260,15 +260,26 @@ def _definition_target(query: Query, index: Index) -> list[str]:
         return []
     tok = index.tokenizer
     terms = tok.terms_of(tok.units(words(" ".join(rest))))
+    works = ws[-1] in ("work", "works")
+    salience = index.language.salience
+    if (
+        works
+        and len(terms) > 1
+        and terms[0] in index.subject_of_term
+        and all(salience(query.surface.get(t) or t) >= RARE for t in terms[1:])
+    ):
+        # "How do cargo workspaces work?" asks about workspaces; "how do generative
+        # AI systems work?" about generative AI.
+        terms = terms[1:]
     if not terms or terms[0] in index.subject_of_term:
         return []  # "what is generative AI (used for)?": the subject is defined elsewhere
-    salience = {
-        t: index.language.salience(query.surface.get(t) or t)
+    salient = {
+        t: salience(query.surface.get(t) or t)
         for t in terms
         if t not in index.retriever.vocabulary and t.isalpha()
     }
-    rarest = max(salience, key=lambda t: salience[t], default="")
-    if rarest and salience[rarest] >= RARE:
+    rarest = max(salient, key=lambda t: salient[t], default="")
+    if rarest and salient[rarest] >= RARE:
         return [rarest]  # "what is net metering for rooftop solar?": not in the source at all
     if any(t in index.subject_of_term for t in terms):
         return []  # "what is the relationship between AI and ML?"

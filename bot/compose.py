@@ -96,11 +96,27 @@ def list_items(passage: Passage, terms: set[str], index: Index, whole: bool) -> 
     if not whole:
         all_terms = [set(t) for t in index.item_terms[passage.id]]
         shared = set.intersection(*all_terms) if all_terms else set()
-        scores = [sum(index.retriever.idf(t) for t in (it - shared) & terms) for it in all_terms]
+        idf = index.retriever.idf
+        # An item labelled by a subject the question names counts as much as the rarest
+        # word: "aluminium pans on induction?" shows the induction item too.
+        scores = [
+            sum(idf(t) for t in (it - shared) & terms)
+            + index.max_idf * len(_labelled(item, index) & terms)
+            for item, it in zip(items, all_terms, strict=True)
+        ]
         best = max(scores, default=0.0)
         if best > 0:
             chosen = [i for i, s in zip(items, scores, strict=True) if s >= 0.5 * best]
     return passage.title + ":\n" + "\n".join(f"• {i}" for i in chosen)
+
+
+def _labelled(item: str, index: Index) -> frozenset[str]:
+    """The subject terms of an item labelled by a subject alone ("Induction: only ...")."""
+    label, colon, _ = item.partition(":")
+    if not colon or len(label) > 40:
+        return frozenset()
+    terms = frozenset(index.tokenizer.tokenize(label))
+    return terms if len(terms) == 1 and terms <= index.subject_of_term.keys() else frozenset()
 
 
 def passages_reply(

@@ -26,6 +26,9 @@ from bot.text import Tokenizer, words
 
 # A definition in the source's own words: "X is ...", "X are ...", "X: ...".
 _DEFINES = re.compile(r"^(?P<head>[^.:;!?]{1,60}?)\s*(?:\b(?:is|are|refers to|means)\b|:)")
+_NAMES_IT = re.compile(
+    r"\b(?:called|known as|termed|referred to as)\s+(?:an? |the )?(?P<name>\w[\w-]*(?: \w[\w-]*)?)"
+)
 _CAPITALISED = re.compile(r"(?<![.!?•]\s)(?<!^)\b([A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)")
 
 
@@ -253,6 +256,8 @@ class Index:
             match = _DEFINES.match(piece.strip())
             if match:
                 out |= set(tok.tokenize(match.group("head")))
+            for named in _NAMES_IT.finditer(piece):  # "small currents, called eddy currents"
+                out |= set(tok.tokenize(named.group("name")))
         for q in p.questions:
             ws = words(q)
             if ws[:2] in (["what", "is"], ["what", "are"]) or ws[:1] in (["define"], ["whats"]):

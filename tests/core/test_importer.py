@@ -93,9 +93,9 @@ def _graded(folder: Path, questions: str) -> dict[str, tuple[int, int]]:
 @pytest.mark.parametrize(
     ("name", "questions", "least"),
     [
-        ("cooktops.md", "cooktops-questions.yaml", {"in_scope": 15, "compare": 2, "refusal": 5}),
-        ("cooktops.html", "cooktops-questions.yaml", {"in_scope": 15, "compare": 2, "refusal": 5}),
-        ("cargo-faq.html", "cargo-faq-questions.yaml", {"in_scope": 12, "refusal": 6}),
+        ("cooktops.md", "cooktops-questions.yaml", {"in_scope": 16, "compare": 2, "refusal": 5}),
+        ("cooktops.html", "cooktops-questions.yaml", {"in_scope": 16, "compare": 2, "refusal": 5}),
+        ("cargo-faq.html", "cargo-faq-questions.yaml", {"in_scope": 13, "refusal": 6}),
     ],
 )
 def test_blind_questions_on_imports(
@@ -217,3 +217,51 @@ def test_seed_article_reimported(tmp_path: Path) -> None:
     assert [s.short for s in kb.subjects] == ["ML", "GenAI"]
     assert [r.aspect for r in kb.table] == [r.aspect for r in load().table]
     assert not [p for p in kb.passages if "RELATED" in p.text or "comment" in p.text.lower()]
+
+
+def test_kinds_of_question_an_imported_comparison_answers(imported: dict[str, Path]) -> None:
+    engine = Engine.load(imported["cooktops.md"])
+
+    def ask(question: str) -> tuple[str, str]:
+        reply = engine.ask(question)
+        return reply.kind, reply.text
+
+    # A list item labelled by the subject asked about is shown, not only the item
+    # that shares the rarer word.
+    kind, text = ask("can i use my aluminium pans on induction??")
+    assert kind == "answer" and "magnetic base" in text
+    # "called eddy currents" explains eddy currents; a term only mentioned is not.
+    kind, text = ask("wait what are eddy currents")
+    assert kind == "answer" and "eddy currents" in text
+    assert ask("what are magnetic fields")[0] == "refusal"
+    # A comparative finds the source's noun ("safer": "Safety and Indoor Air").
+    kind, text = ask("Is induction safer than gas?")
+    assert kind == "answer" and "open flame" in text
+    # Everyday regional words and abbreviations are synonyms ("hob").
+    assert ask("whats under the glass on an induction hob?")[0] == "answer"
+    # "simplest" is "simple": a word, not the stem "simpl" that nothing explains.
+    assert ask("what is the simplest way to clean induction")[0] == "answer"
+    assert ask("what is the simplest way to cook pasta")[0] == "refusal"
+
+
+def test_kinds_of_question_an_imported_faq_answers(imported: dict[str, Path]) -> None:
+    engine = Engine.load(imported["cargo-faq.html"])
+    # A how-to the FAQ asks itself ("How can Cargo work offline?") is no personal advice.
+    reply = engine.ask("HOW DO I MAKE CARGO WORK OFFLINE, IM ON A PLANE")
+    assert reply.kind == "answer" and "--offline" in reply.text
+    assert engine.ask("how do i make cargo pay my rent").kind == "refusal"
+    # Typos of everyday words become those words, not rare unknown ones.
+    assert engine.ask("why shuld i comit Cargo.lock into git").kind == "answer"
+    # A why-question asks for a reason, not a figure.
+    assert engine.ask("my target folder is like 20GB, why does cargo use so much disk").kind == (
+        "answer"
+    )
+    assert engine.ask("how many GB does the target folder use?").kind == "refusal"
+    # A question that asks nothing by itself reads its preamble.
+    reply = engine.ask(
+        "cargo keeps rebuilding my whole project every time even when i changed nothing. "
+        "how can i figure out why"
+    )
+    assert reply.kind == "answer" and reply.sources[0].passage_id.startswith("why-is-cargo-rebuild")
+    # "how do cargo workspaces work?" asks about workspaces, which the FAQ only mentions.
+    assert engine.ask("how do cargo workspaces work").kind == "refusal"

@@ -32,6 +32,11 @@ def _query(engine: Engine, text: str) -> analysis.Query:
         ("who made you?", "identity"),
         ("/compare goal", "command"),
         ("what is ml", "question"),
+        ("ty that actually helped a lot 🙏", "thanks"),
+        ("ty, what about gas?", "question"),
+        ("thanks! and GenAI?", "question"),
+        ("how am I supposed to use this bot?", "help"),
+        ("Good evening. Could you please describe what you are able to help with?", "help"),
     ],
 )
 def test_dialogue_acts(text: str, kind: str) -> None:

@@ -94,3 +94,10 @@ def test_hashed_deletion_index_offers_exactly_the_dict_s_candidates(
         assert tok._sharing_a_deletion(text_module._deletes(typo, limit)) == _reference_candidates(
             tok, typo
         ), typo
+
+
+def test_typos_of_everyday_words_become_those_words(shipped_engine: Engine) -> None:
+    tok = shipped_engine.tokenizer
+    assert tok.correct("shuld") == "should"
+    assert tok.correct("windoze") == "windoze"  # one edit from no everyday word
+    assert tok.correct("hallucinate") == "hallucinate"
