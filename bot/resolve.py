@@ -11,6 +11,7 @@ last asked about.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -50,6 +51,9 @@ def named_rows(query: Query, index: Index) -> list[str]:
     return [rid for rid, row_terms in index.row_terms.items() if terms & row_terms]
 
 
+_COMPARED_TO = re.compile(r"\b(?:compared|comparing|relative) (?:to|with)\b")
+
+
 def is_comparison(query: Query, index: Index) -> bool:
     """Whether the question asks for the comparison rather than one passage.
 
@@ -61,7 +65,10 @@ def is_comparison(query: Query, index: Index) -> bool:
     ws = set(query.words)
     plural = bool(ws & lang.plural_difference_words)
     every = bool(ws & lang.exhaustive_words)
-    explicit = bool(ws & lang.compare_words) or any(p in query.joined for p in lang.compare_phrases)
+    joined = query.joined.replace("to the table", "")  # "what does each bring to the table"
+    explicit = bool(set(joined.split()) & lang.compare_words) or any(
+        p in joined for p in lang.compare_phrases
+    )
     if plural or (every and (explicit or ws & lang.difference_words)):
         return True  # "all the differences", "compare them on every point"
     back = bool(ws & {"them", "both", "two", "they", "each", "these", "those"})
@@ -73,6 +80,8 @@ def is_comparison(query: Query, index: Index) -> bool:
     others = [t for t in query.content if t not in index.comparison_terms]
     if len(query.subjects) < 2 and not back and others:
         return False  # "supervised vs unsupervised learning" compares other things
+    if others and _COMPARED_TO.search(joined) and not ws & lang.difference_words:
+        return False  # "where does GenAI fit compared to ML?" asks where it fits
     singular = bool(ws & (lang.difference_words - lang.plural_difference_words))
     # "ML vs GenAI" is the comparison; "ML vs GenAI: what's the key difference?" one answer.
     asks = bool(ws & {"what", "how", "which", "why", "whats"})

@@ -87,6 +87,11 @@ def test_plans(shipped_engine: Engine) -> None:
     assert plan("what are the key differences between ml and genai").action == "compare"
     assert plan("what's the difference between ML and GenAI?").action == "ask"
     assert plan("ml vs genai").action == "compare"
+    assert plan("compare ml with genai").action == "compare"
+    assert plan("show me the table").action == "compare"
+    # A comparison word as a preposition, or in an idiom, asks for one passage.
+    assert plan("where does genai fit compared to ml and ai in general?").action == "ask"
+    assert plan("what does each one bring to the table when they're combined").action == "ask"
     assert plan("how do their outputs and evaluation differ?").rows == [
         "output-type",
         "how-it-evaluates",
@@ -127,6 +132,9 @@ def _verdict(engine: Engine, text: str) -> answerability.Verdict:
         ("What's the weather tomorrow?", "live"),
         ("Tell me about the Roman Empire", "not_mentioned"),
         ("How does machine learning work?", "ok"),
+        ("How do generative AI systems work?", "ok"),
+        ("How do generative AI neural networks work?", "not_explained"),
+        ("why does ml use so much data", "ok"),
         ("Is generative AI a subset of machine learning?", "ok"),
     ],
 )
