@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 import discord  # noqa: E402
 import yarl  # noqa: E402
-from discord_latency import fire, percentile, report  # noqa: E402
+from discord_latency import QUESTIONS, fire, percentile, report  # noqa: E402
 
 from bot.discordbot.client import MLGenAIBot  # noqa: E402
 from bot.engine import Engine  # noqa: E402
@@ -57,8 +57,8 @@ async def measure(label: str, url: str, args: argparse.Namespace) -> tuple[list[
                     raise RuntimeError(f"the {label} bot exited with {process.returncode}")
                 await asyncio.sleep(0.01)
             for _ in range(2):  # warm up: connections, caches, the first database pages
-                await fire(fake, args.concurrency, args.concurrency)
-            latencies = await fire(fake, args.requests, args.concurrency)
+                await fire(fake, args.concurrency, args.concurrency, QUESTIONS)
+            latencies = await fire(fake, args.requests, args.concurrency, QUESTIONS)
         finally:
             if process.returncode is None:
                 process.send_signal(signal.SIGTERM)
