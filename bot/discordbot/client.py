@@ -235,6 +235,7 @@ class MLGenAIBot(commands.AutoShardedBot):
         self._health_task = asyncio.create_task(self._report_health(), name="health file")
         if self.store is not None:
             await self.store.start()
+            self._share_reloads(self.store)
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         await self.add_cog(AskCog(self))
         await self.add_cog(PrivacyCog(self))
@@ -247,6 +248,13 @@ class MLGenAIBot(commands.AutoShardedBot):
                 self.settings.dev_guild_id,
                 ", ".join(c.name for c in synced),
             )
+
+    def _share_reloads(self, store: Store) -> None:
+        """Announce this process's reloads in the store, and follow other processes'."""
+        from bot.reload import LiveEngine, share_reloads
+
+        if store.enabled and isinstance(self.engine, LiveEngine):
+            share_reloads(self.engine, store, self.settings.kb_poll_seconds)
 
     async def sync_commands(self, guild_id: int | None = None) -> list[app_commands.AppCommand]:
         """Register the commands with Discord: globally, or (a copy) in one guild."""

@@ -556,7 +556,7 @@ class Store:
             return KbStamp(str(row[0]), int(row[1]), float(row[2]))
 
         stamp: KbStamp = await self._read(work)
-        self._watched_serial = stamp.serial
+        self._watched_serial = max(stamp.serial, self._watched_serial or 0)
         return stamp
 
     async def kb_stamp(self) -> KbStamp | None:
@@ -590,7 +590,9 @@ class Store:
                     continue
                 if self._watched_serial is None:
                     self._watched_serial = stamp.serial
-                elif stamp.serial != self._watched_serial:
+                # Serials only grow: a smaller one is a read older than this process's
+                # own publish, which must not count as news.
+                elif stamp.serial > self._watched_serial:
                     self._watched_serial = stamp.serial
                     try:
                         await on_change(stamp)
