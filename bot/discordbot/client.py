@@ -24,6 +24,7 @@ from bot.discordbot.cooldown import Cooldown
 from bot.discordbot.engine_api import EngineLike
 from bot.discordbot.errors import notify_error, send_ephemeral
 from bot.discordbot.privacy import PrivacyCog
+from bot.discordbot.ratings import RatingsCog
 from bot.discordbot.views import DYNAMIC_ITEMS
 from bot.models import Reply
 from bot.settings import Settings
@@ -239,6 +240,7 @@ class MLGenAIBot(commands.AutoShardedBot):
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         await self.add_cog(AskCog(self))
         await self.add_cog(PrivacyCog(self))
+        await self.add_cog(RatingsCog())
         self.tree.add_command(kb_group(self))
         if self.sync_dev_guild and self.settings.dev_guild_id is not None:
             synced = await self.sync_commands(self.settings.dev_guild_id)

@@ -382,7 +382,9 @@ class Store:
             await tx.executemany(
                 "INSERT INTO ratings (answer_id, user_hash, user_id, vote, reason, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (answer_id, user_hash) DO UPDATE SET "
-                "vote = excluded.vote, reason = excluded.reason, created_at = excluded.created_at",
+                "vote = excluded.vote, reason = excluded.reason, created_at = excluded.created_at "
+                # The later vote wins even when another process commits the earlier one last.
+                "WHERE excluded.created_at >= ratings.created_at",
                 ratings,
             )
 
