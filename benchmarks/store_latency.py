@@ -109,12 +109,14 @@ async def main(args: argparse.Namespace) -> None:
         server.start()
         targets["store postgresql"] = server.create_database("bench")
     results: dict[str, list[float]] = {label: [] for label in targets}
+    medians: dict[str, list[float]] = {label: [] for label in targets}  # each round's p50
     counters: dict[str, str] = {}
     try:
         for _ in range(args.rounds):
             for label, url in targets.items():
                 latencies, printed = await measure(label, url, args)
                 results[label] += latencies
+                medians[label].append(percentile(latencies, 50))
                 counters[label] = printed
     finally:
         if server is not None:
@@ -134,6 +136,9 @@ async def main(args: argparse.Namespace) -> None:
         ratio = percentile(results[label], 50) / off
         verdict = "met" if ratio <= 1.1 else "MISSED"
         print(f"ratio {label}/off: p50 x{ratio:.3f} (target <= 1.10: {verdict})")
+        # How much a busy machine moves the figure: the same ratio, round by round.
+        rounds = [on / base for on, base in zip(medians[label], medians["store off"], strict=True)]
+        print(f"{'':<16} round by round: " + ", ".join(f"x{r:.2f}" for r in rounds))
 
 
 def parse_args() -> argparse.Namespace:

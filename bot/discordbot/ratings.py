@@ -37,6 +37,9 @@ THANKS_UP = "Thanks! Glad it helped. 👍"
 THANKS_DOWN = "Thanks for telling me. The admins see answers rated down, to improve what I know."
 RATINGS_OFF = "Ratings are switched off on this bot."
 _ANSWER_ID = r"[A-Za-z0-9]{1,40}"
+# Parsed once: every answer carries both buttons, and discord.py would parse the
+# emoji string again for each.
+_EMOJI = {"up": discord.PartialEmoji(name="👍"), "down": discord.PartialEmoji(name="👎")}
 
 
 def rate_custom_id(answer_id: str, vote: str) -> str:
@@ -62,7 +65,7 @@ class RateButton(
         super().__init__(
             discord.ui.Button(
                 style=discord.ButtonStyle.secondary,
-                emoji="👍" if vote == "up" else "👎",
+                emoji=_EMOJI[vote],
                 custom_id=rate_custom_id(answer_id, vote),
             )
         )
