@@ -81,6 +81,9 @@ def classify(text: str, lang: Language) -> Act:
             return Act("bye")  # "bye, gotta go study"
     rest = _strip_opening(ws, lang)
     if rest is not None:
+        head = ws[: len(ws) - len(rest)]
+        if set(head) & lang.thank_words and "?" not in text and rest[0] not in lang.question_starts:
+            return Act("thanks")  # "ty that actually helped a lot": no question follows
         # "hey, what is ML?" or "thanks! and GenAI?": the question alone.
         again = classify(" ".join(rest), lang)
         return again if again.kind != "question" else Act("question", " ".join(rest))

@@ -24,6 +24,8 @@ MAX_FOCUS_WORDS = 80
 MAX_CONTEXT_WORDS = 80
 _CHAT_MARKUP = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>|@everyone|@here|https?://\S+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+|(?<=\?)(?=\S)")
+# "We're redoing the kitchen.": a pronoun's contraction, not the question word "were".
+_CONTRACTION = re.compile(r"^\w+['’](?:re|ll|d|ve)\b", re.I)
 _BOT_WORDS = frozenset({"bot", "please", "pls", "plz", "kindly"})
 
 
@@ -103,7 +105,7 @@ def focus_of(text: str, starts: frozenset[str]) -> tuple[str, str]:
     for i, sentence in enumerate(sentences):
         s = sentence.strip()
         ws = words(s)
-        if s.endswith("?") or (ws and ws[0] in starts):
+        if s.endswith("?") or (ws and ws[0] in starts and not _CONTRACTION.match(s)):
             asking.append(i)
     if not asking:
         asking = [len(sentences) - 1]
@@ -115,22 +117,36 @@ def focus_of(text: str, starts: frozenset[str]) -> tuple[str, str]:
     return focus, rest
 
 
-def _base_form(word: str, known: Callable[[str], bool], neutral: frozenset[str]) -> str | None:
+def _base_form(
+    word: str,
+    known: Callable[[str], bool],
+    neutral: frozenset[str],
+    vocabulary: frozenset[str] = frozenset(),
+) -> str | None:
     """The base of a comparative or an agent noun ("bigger" -> "big", "farmers" -> "farm")."""
     for suffix in ("est", "ers", "er"):  # "bigger", "farmers"
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             base = word[: -len(suffix)]
             for candidate in (base, base[:-1] if base[-1:] == base[-2:-1] else base, base + "e"):
+                if candidate.endswith("e") and candidate == base:
+                    continue  # "care" + "er" is "career", not a comparative: "safe" takes "r"
                 if candidate in neutral or known(candidate):
                     return candidate
+            for candidate in (base + "e", base):
+                for noun in (candidate + "ty", candidate + "ness"):  # "safer": "safety"
+                    if len(candidate) >= 4 and noun in vocabulary:
+                        return noun
     return None
 
 
-def analyse(text: str, index: Index) -> Query:
-    """The :class:`Query` of a cleaned message."""
+def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
+    """The :class:`Query` of a cleaned message (``whole``: all of it is the question)."""
     lang = index.language
     tok = index.tokenizer
-    focus, preamble = focus_of(drop_vocative(text, tok.known), lang.question_starts)
+    if whole:
+        focus, preamble = text, ""
+    else:
+        focus, preamble = focus_of(drop_vocative(text, tok.known), lang.question_starts)
     illustration = set(words(_illustration(focus)))
     raw = expand(words(focus)[-MAX_FOCUS_WORDS:], lang.chat)
     joined_raw = " ".join(raw)
@@ -145,7 +161,7 @@ def analyse(text: str, index: Index) -> Query:
     for w in kept:
         if budget > 0 and w not in tok.vocabulary:
             budget -= 1
-            w = _base_form(w, tok.known, lang.neutral) or tok.correct(w)
+            w = _base_form(w, tok.known, lang.neutral, tok.vocabulary) or tok.correct(w)
         corrected.append(w)
     units = tok.units(corrected)
     terms: list[str] = []
@@ -221,6 +237,16 @@ def analyse(text: str, index: Index) -> Query:
         if word not in seen_unknown:
             seen_unknown.add(word)
             query.unknown.append(word)
+    vocabulary = index.retriever.vocabulary
+    if (
+        preamble
+        and not query.subjects
+        and not query.about_source
+        and not any(t in vocabulary for t in query.content)
+    ):
+        # "cargo keeps rebuilding everything. how can i figure out why": the
+        # question asks nothing by itself; what it asks about is before it.
+        return analyse(text, index, whole=True)
     return query
 
 

@@ -44,6 +44,7 @@ MIN_COVERAGE = 0.45  # swept 0.4-0.55 on the tuning sets: a plateau from 0.4 to 
 _MEASURED = re.compile(
     r"\b(?:how (?:much|many)|a lot of|lots of) ([a-z]+(?: [a-z]+)?)"
 )  # "showcase posts"
+_WHY = re.compile(r"(?:^|\b)why\b")
 RARE = 0.25  # the salience of a word that is not everyday English ("metering", not "popular")
 NEIGHBOUR = 0.5  # a runner-up this close to the best adds its terms to the coverage
 STRICT_COVERAGE = 0.8  # for personal how-to questions
@@ -170,8 +171,10 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
     asked_types = [
         t
         for t in lang.question_types
-        if (not t.cues or typed & t.cues or has_year) and t.pattern.search(joined)
-    ]
+        if (not t.cues or typed & t.cues or has_year)
+        and (m := t.pattern.search(joined))
+        and not _WHY.search(joined, 0, m.start())
+    ]  # "why does cargo use so much disk?" asks for a reason, not a figure
     for qtype in asked_types:
         if doc.row is not None:
             text = doc.text
@@ -195,7 +198,7 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
         unknown = NamedWords(query.unknown, query.named)
         share = coverage(wanted, matched, index, unknown, query.surface)
         howto = any(p.search(joined) for p in lang.howto_patterns)
-        if howto and (share < STRICT_COVERAGE or query.unknown):
+        if howto and (share < STRICT_COVERAGE or query.unknown) and not _poses_howto(doc):
             return Verdict("no_opinion")
         if share < MIN_COVERAGE:
             if query.unknown:
@@ -206,6 +209,18 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
     if head is not None and head not in index.defined(doc) and head not in index.names:
         return Verdict("not_explained", _names([query.surface.get(head, head)]))
     return Verdict("ok")
+
+
+_HOWTO_HEADING = re.compile(r"^how (?:can|could|should|do (?:i|we|you)|to)\b", re.I)
+
+
+def _poses_howto(doc: Doc) -> bool:
+    """Whether the passage is the source's own answer to a "how do I ...?" question
+    ("How can Cargo work offline?"): then a how-to it answers is not personal advice."""
+    p = doc.passage
+    if p is None:
+        return False
+    return any(_HOWTO_HEADING.match(q) for q in (p.title, p.section, *p.questions))
 
 
 def _relevant_text(index: Index, doc: Doc, terms: set[str], *, fallback: bool = True) -> str:

@@ -27,6 +27,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’](?=[a-z])")
 _MIN_CORRECTABLE = 5
 _TWO_EDITS_FROM = 8
+_EVERYDAY_ZIPF = 4.0  # a typo is corrected to an English word at least this common
 _COMPOUND_ZIPF = 4.5  # both halves of a compound are everyday words ("brain" + "power")
 
 
@@ -88,6 +89,24 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 def _hash(text: str) -> int:
     """A hash of ``text`` that is the same in every process (unlike ``hash``)."""
     return zlib.crc32(text.encode())
+
+
+_EVERYDAY: dict[int, tuple[Mapping[str, float], dict[str, list[str]]]] = {}
+
+
+def _everyday(english: Mapping[str, float]) -> dict[str, list[str]]:
+    """The everyday words of ``english`` and their one-letter deletions, mapped to
+    the words they come from: built once per word list (about 80 ms), on first use."""
+    kept = _EVERYDAY.get(id(english))
+    if kept is not None and kept[0] is english:
+        return kept[1]
+    out: dict[str, list[str]] = {}
+    for w, z in english.items():
+        if z >= _EVERYDAY_ZIPF and len(w) >= 4:
+            for v in _deletes(w, 1):
+                out.setdefault(v, []).append(w)
+    _EVERYDAY[id(english)] = (english, out)
+    return out
 
 
 def _max_edits(word: str) -> int:
@@ -235,7 +254,27 @@ class Tokenizer:
                 key = (distance, abs(len(candidate) - len(word)), candidate)
                 if best is None or key < best:
                     best = key
-        return best[2] if best else word
+        return best[2] if best else self._common_word(word)
+
+    def _common_word(self, word: str) -> str:
+        """The everyday English word one edit from ``word`` ("shuld" is "should",
+        "comit" is "commit"), one the source uses first, then the most frequent; else
+        ``word``.
+
+        A typo of an everyday word is no rare word the source lacks. Words of the
+        English list itself are never changed, nor words one edit from none.
+        """
+        english = self._english
+        if not isinstance(english, Mapping) or word in english:
+            return word
+        everyday = _everyday(english)
+        found = {
+            c
+            for v in _deletes(word, 1)
+            for c in everyday.get(v, ())
+            if c[0] == word[0] and edit_distance(word, c, 1) <= 1
+        }
+        return max(found, key=lambda c: (self.known(c), english[c], c)) if found else word
 
     def units(self, ws: Iterable[str]) -> list[tuple[str, ...]]:
         """Words after synonym mapping, each unit one word or one phrase."""
