@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 import discord  # noqa: E402
 import yarl  # noqa: E402
-from discord_latency import fire, percentile, report  # noqa: E402
+from discord_latency import QUESTIONS, fire, percentile, report  # noqa: E402
 
 from bot.discordbot.client import MLGenAIBot  # noqa: E402
 from bot.engine import Engine  # noqa: E402
@@ -57,8 +57,8 @@ async def measure(label: str, url: str, args: argparse.Namespace) -> tuple[list[
                     raise RuntimeError(f"the {label} bot exited with {process.returncode}")
                 await asyncio.sleep(0.01)
             for _ in range(2):  # warm up: connections, caches, the first database pages
-                await fire(fake, args.concurrency, args.concurrency)
-            latencies = await fire(fake, args.requests, args.concurrency)
+                await fire(fake, args.concurrency, args.concurrency, QUESTIONS)
+            latencies = await fire(fake, args.requests, args.concurrency, QUESTIONS)
         finally:
             if process.returncode is None:
                 process.send_signal(signal.SIGTERM)
@@ -109,12 +109,14 @@ async def main(args: argparse.Namespace) -> None:
         server.start()
         targets["store postgresql"] = server.create_database("bench")
     results: dict[str, list[float]] = {label: [] for label in targets}
+    medians: dict[str, list[float]] = {label: [] for label in targets}  # each round's p50
     counters: dict[str, str] = {}
     try:
         for _ in range(args.rounds):
             for label, url in targets.items():
                 latencies, printed = await measure(label, url, args)
                 results[label] += latencies
+                medians[label].append(percentile(latencies, 50))
                 counters[label] = printed
     finally:
         if server is not None:
@@ -134,6 +136,9 @@ async def main(args: argparse.Namespace) -> None:
         ratio = percentile(results[label], 50) / off
         verdict = "met" if ratio <= 1.1 else "MISSED"
         print(f"ratio {label}/off: p50 x{ratio:.3f} (target <= 1.10: {verdict})")
+        # How much a busy machine moves the figure: the same ratio, round by round.
+        rounds = [on / base for on, base in zip(medians[label], medians["store off"], strict=True)]
+        print(f"{'':<16} round by round: " + ", ".join(f"x{r:.2f}" for r in rounds))
 
 
 def parse_args() -> argparse.Namespace:

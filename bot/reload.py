@@ -12,6 +12,11 @@ conversation in flight survives a reload (unless the subjects it names are gone)
 The Discord layer runs ``prepare`` in a worker thread and ``swap`` on the event
 loop (:func:`reload_async`), so a reply and the footer that names its
 knowledge-base version always come from the same engine.
+
+Several bot processes (shards on several machines) share one store:
+:func:`share_reloads` makes each reload announce its version there, and makes the
+process reload its own folder when another process announces one (without
+announcing that reload again, so two processes never answer each other forever).
 """
 
 from __future__ import annotations
@@ -20,15 +25,21 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.engine import Engine
 from bot.knowledge import KnowledgeBase, KnowledgeError, load
 from bot.models import Passage, Reply
 
+if TYPE_CHECKING:
+    from bot.store import KbStamp, Store
+
 log = logging.getLogger(__name__)
+
+ANNOUNCE_TIMEOUT = 5.0  # seconds a reload waits to tell the other processes
 
 
 class ReloadError(RuntimeError):
@@ -79,6 +90,8 @@ class LiveEngine:
         self.path = path  # None: the shipped knowledge base
         self._build = build or _engine_for
         self._lock = threading.Lock()  # one reload at a time
+        #: Told of each reload made here (:func:`share_reloads` sets it); None: nobody.
+        self.announce: Callable[[Reloaded], Awaitable[None]] | None = None
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> LiveEngine:
@@ -169,17 +182,69 @@ class LiveEngine:
         return self._engine.passage(passage_id)
 
 
-async def reload_async(live: LiveEngine) -> Reloaded:
-    """Build in a worker thread (the loop keeps answering), swap on the event loop.
+async def reload_async(live: LiveEngine, *, announce: bool = True) -> Reloaded:
+    """Build in a worker thread (the loop keeps answering), swap on the event loop, and
+    (with ``announce``) tell the other bot processes (:attr:`LiveEngine.announce`).
 
     Raises :class:`ReloadError` (logged) when the new knowledge base cannot be served.
+    A failed announcement is only logged: the reload here stands.
     """
     try:
         engine = await asyncio.to_thread(live.prepare)
     except ReloadError as exc:
         log.error("knowledge base not reloaded, still serving %s: %s", live.kb.source.version, exc)
         raise
-    return live.swap(engine)
+    done = live.swap(engine)
+    if announce and live.announce is not None:
+        try:
+            await asyncio.wait_for(live.announce(done), timeout=ANNOUNCE_TIMEOUT)
+        except Exception as exc:
+            log.warning(
+                "Reloaded here, but could not tell the other bot processes (%s): %s",
+                type(exc).__name__,
+                str(exc).splitlines()[0][:200] if str(exc).strip() else "no details",
+            )
+    return done
+
+
+def share_reloads(live: LiveEngine, store: Store, interval: float) -> asyncio.Task[None]:
+    """Share reloads with every bot process that uses ``store``.
+
+    Each reload made here (``/kb reload``, SIGHUP, ``run --watch``) publishes its
+    version in the store; every ``interval`` seconds the store's stamp is read,
+    and when another process has published, this one reloads its own folder,
+    without publishing (no ping-pong). If that reload fails, the old knowledge
+    base keeps serving and the error is logged. Returns the watching task (the
+    store cancels it when it closes).
+    """
+
+    async def announce(done: Reloaded) -> None:
+        stamp = await store.publish_kb_version(done.new_version)
+        log.info(
+            "Told the other bot processes: knowledge base version %s (reload #%d)",
+            stamp.version,
+            stamp.serial,
+        )
+
+    async def heard(stamp: KbStamp) -> None:
+        log.info(
+            "Another bot process reloaded the knowledge base (version %s): reloading here",
+            stamp.version,
+        )
+        try:
+            done = await reload_async(live, announce=False)
+        except ReloadError:  # logged: the old knowledge base serves on
+            return
+        if done.new_version != stamp.version:
+            log.warning(
+                "This process now serves version %s, the other announced %s: "
+                "is its knowledge folder the same as this one?",
+                done.new_version,
+                stamp.version,
+            )
+
+    live.announce = announce
+    return store.watch_kb(heard, interval=interval)
 
 
 async def watch(live: LiveEngine, stop: asyncio.Event | None = None) -> None:

@@ -39,6 +39,7 @@ ENV_VARS = (
     "STORE_USER_IDS",
     "RETENTION_DAYS",
     "STORE_SALT",
+    "KB_POLL_SECONDS",
     "HEALTH_FILE",
 )
 
@@ -78,6 +79,7 @@ class Settings:
     store_user_ids: bool = False
     retention_days: int = 30
     store_salt: str | None = field(default=None, repr=False)
+    kb_poll_seconds: float = 10.0  # how often to look for another process's reload
     health_file: Path = DEFAULT_HEALTH_FILE
 
     @classmethod
@@ -133,6 +135,7 @@ class Settings:
             store_user_ids=_bool(get("STORE_USER_IDS"), "STORE_USER_IDS", default=False),
             retention_days=min(retention, 3650),
             store_salt=get("STORE_SALT"),
+            kb_poll_seconds=_float(get("KB_POLL_SECONDS"), "KB_POLL_SECONDS", default=10.0),
             token=token,
             application_id=_snowflake(get("DISCORD_APPLICATION_ID"), "DISCORD_APPLICATION_ID"),
             dev_guild_id=_snowflake(get("DEV_GUILD_ID"), "DEV_GUILD_ID"),

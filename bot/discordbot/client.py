@@ -24,6 +24,7 @@ from bot.discordbot.cooldown import Cooldown
 from bot.discordbot.engine_api import EngineLike
 from bot.discordbot.errors import notify_error, send_ephemeral
 from bot.discordbot.privacy import PrivacyCog
+from bot.discordbot.ratings import RatingsCog
 from bot.discordbot.views import DYNAMIC_ITEMS
 from bot.models import Reply
 from bot.settings import Settings
@@ -235,9 +236,11 @@ class MLGenAIBot(commands.AutoShardedBot):
         self._health_task = asyncio.create_task(self._report_health(), name="health file")
         if self.store is not None:
             await self.store.start()
+            self._share_reloads(self.store)
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         await self.add_cog(AskCog(self))
         await self.add_cog(PrivacyCog(self))
+        await self.add_cog(RatingsCog())
         self.tree.add_command(kb_group(self))
         if self.sync_dev_guild and self.settings.dev_guild_id is not None:
             synced = await self.sync_commands(self.settings.dev_guild_id)
@@ -247,6 +250,13 @@ class MLGenAIBot(commands.AutoShardedBot):
                 self.settings.dev_guild_id,
                 ", ".join(c.name for c in synced),
             )
+
+    def _share_reloads(self, store: Store) -> None:
+        """Announce this process's reloads in the store, and follow other processes'."""
+        from bot.reload import LiveEngine, share_reloads
+
+        if store.enabled and isinstance(self.engine, LiveEngine):
+            share_reloads(self.engine, store, self.settings.kb_poll_seconds)
 
     async def sync_commands(self, guild_id: int | None = None) -> list[app_commands.AppCommand]:
         """Register the commands with Discord: globally, or (a copy) in one guild."""

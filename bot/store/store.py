@@ -44,6 +44,8 @@ RETRY_MAX = 5.0
 DAY = 86_400.0
 MAX_QUESTION_CHARS = 2000
 MAX_REASON_CHARS = 1000
+MAX_PARAMETERS = 900  # per statement: under SQLite's oldest limit (999) and PostgreSQL's
+HASH_CACHE = 4096  # user ids whose hash is kept, so a regular's is not recomputed
 
 
 class StoreUnavailableError(RuntimeError):
@@ -168,6 +170,7 @@ class Store:
         self._watched_serial: int | None = None
         self._close_task: asyncio.Future[None] | None = None
         self._writing = asyncio.Lock()  # held while a batch is in flight (forget waits)
+        self._hashes: dict[tuple[str, str], str] = {}
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -251,6 +254,16 @@ class Store:
                 type(exc).__name__,
                 _one_line(exc),
             )
+
+    def _user_hash(self, salt: str, user_id: str) -> str:
+        """:func:`hash_user`, remembered for the last few thousand users."""
+        key = (salt, user_id)
+        known = self._hashes.get(key)
+        if known is None:
+            if len(self._hashes) >= HASH_CACHE:
+                self._hashes.clear()
+            known = self._hashes[key] = hash_user(salt, user_id)
+        return known
 
     # ------------------------------------------------------------------ writes
 
@@ -342,11 +355,13 @@ class Store:
 
     async def _write(self, batch: Sequence[_Pending]) -> None:
         salt = self._salt or ""
-        answers, sources, ratings = [], [], []
+        answers: list[tuple[Any, ...]] = []
+        sources: list[tuple[Any, ...]] = []
+        votes: dict[tuple[str, str], tuple[Any, ...]] = {}
         for pending in batch:
             item = pending.item
             raw = item.user_id if self.keep_user_ids else None
-            user = hash_user(salt, item.user_id)
+            user = self._user_hash(salt, item.user_id)
             if isinstance(item, AnswerRecord):
                 answers.append(
                     (
@@ -366,24 +381,33 @@ class Store:
                     (item.answer_id, n, pid, score) for n, (pid, score) in enumerate(item.sources)
                 ]
             else:
-                ratings.append((item.answer_id, user, raw, item.vote, item.reason, item.created_at))
+                row = (item.answer_id, user, raw, item.vote, item.reason, item.created_at)
+                known = votes.get((item.answer_id, user))
+                if known is None or known[5] <= item.created_at:  # one row per key and statement
+                    votes[(item.answer_id, user)] = row
         async with self.backend.transaction() as tx:
-            await tx.executemany(
+            await _insert(
+                tx,
                 "INSERT INTO answers (id, created_at, user_hash, user_id, origin, guild_id, "
-                "question, kind, confidence, kb_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (id) DO NOTHING",
+                "question, kind, confidence, kb_version) VALUES",
                 answers,
+                "ON CONFLICT (id) DO NOTHING",
             )
-            await tx.executemany(
-                "INSERT INTO answer_sources (answer_id, position, passage_id, score) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (answer_id, position) DO NOTHING",
+            await _insert(
+                tx,
+                "INSERT INTO answer_sources (answer_id, position, passage_id, score) VALUES",
                 sources,
+                "ON CONFLICT (answer_id, position) DO NOTHING",
             )
-            await tx.executemany(
+            await _insert(
+                tx,
                 "INSERT INTO ratings (answer_id, user_hash, user_id, vote, reason, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (answer_id, user_hash) DO UPDATE SET "
-                "vote = excluded.vote, reason = excluded.reason, created_at = excluded.created_at",
-                ratings,
+                "VALUES",
+                list(votes.values()),
+                "ON CONFLICT (answer_id, user_hash) DO UPDATE SET "
+                "vote = excluded.vote, reason = excluded.reason, created_at = excluded.created_at "
+                # The later vote wins even when another process commits the earlier one last.
+                "WHERE excluded.created_at >= ratings.created_at",
             )
 
     # ------------------------------------------------------------------ reads
@@ -556,7 +580,7 @@ class Store:
             return KbStamp(str(row[0]), int(row[1]), float(row[2]))
 
         stamp: KbStamp = await self._read(work)
-        self._watched_serial = stamp.serial
+        self._watched_serial = max(stamp.serial, self._watched_serial or 0)
         return stamp
 
     async def kb_stamp(self) -> KbStamp | None:
@@ -590,7 +614,9 @@ class Store:
                     continue
                 if self._watched_serial is None:
                     self._watched_serial = stamp.serial
-                elif stamp.serial != self._watched_serial:
+                # Serials only grow: a smaller one is a read older than this process's
+                # own publish, which must not count as news.
+                elif stamp.serial > self._watched_serial:
                     self._watched_serial = stamp.serial
                     try:
                         await on_change(stamp)
@@ -600,6 +626,22 @@ class Store:
         task = asyncio.create_task(poll(), name="store-kb-watch")
         self._tasks.append(task)
         return task
+
+
+async def _insert(tx: Transaction, head: str, rows: Sequence[tuple[Any, ...]], tail: str) -> None:
+    """``head (?, ...), (?, ...) tail`` for ``rows``, as few statements as the parameter
+    limit allows: one statement is one step of the database, where ``executemany`` is
+    one per row (each a hand-over of the GIL by SQLite's thread, which the event loop
+    and the engine's thread then wait for)."""
+    if not rows:
+        return
+    width = len(rows[0])
+    group = "(" + ", ".join("?" * width) + ")"
+    per = max(1, MAX_PARAMETERS // width)
+    for start in range(0, len(rows), per):
+        chunk = rows[start : start + per]
+        values = ", ".join([group] * len(chunk))
+        await tx.execute(f"{head} {values} {tail}", [v for row in chunk for v in row])
 
 
 def _one_line(exc: BaseException) -> str:

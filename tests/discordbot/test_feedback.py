@@ -129,6 +129,29 @@ async def test_rating_buttons_work_after_a_restart(
         assert asked == ("What is machine learning?",)
 
 
+async def test_the_reason_is_stored_when_a_fresh_process_receives_the_submit(
+    fake_discord: FakeDiscord, bot: MLGenAIBot, store_url: str
+) -> None:
+    message = await ask(fake_discord, "What is machine learning?")
+    ids = rate_ids(message)
+    click = await fake_discord.send_component(ids["down"], message)
+    modal = await fake_discord.interaction_reply(click.id)
+    assert modal["type"] == 9
+    (row,) = modal["data"]["components"]
+    field = row["components"][0]["custom_id"]
+    await bot.close()  # the member types their reason while the bot restarts
+    fresh = MLGenAIBot(make_settings(), Engine.load(), store=new_store(store_url))
+    async with run_client(fresh, FAKE_TOKEN):
+        submit = await fake_discord.send_modal_submit(
+            modal["data"]["custom_id"], {field: "Nothing on deep learning"}, message=message
+        )
+        thanks = await fake_discord.interaction_reply(submit.id)
+        assert flags_of(thanks) & EPHEMERAL and thanks["data"]["content"] == THANKS_DOWN
+        assert fresh.store is not None and await fresh.store.flush()
+        answer_id = ids["down"].split(":")[2]
+        assert await fresh.store.vote_of(answer_id, USER_ID) == (-1, "Nothing on deep learning")
+
+
 async def test_kb_gaps_groups_three_wordings_as_one_line_with_a_csv(
     fake_discord: FakeDiscord, bot: MLGenAIBot
 ) -> None:
@@ -266,9 +289,18 @@ async def test_two_shard_processes_share_one_store_and_each_server_sees_its_own_
         message = fake.original_response(answered.token)
         assert message is not None
         click = await fake.send_component(rate_ids(message)["down"], message)
-        assert (await fake.interaction_reply(click.id))["type"] == 9  # the reason modal
+        modal = await fake.interaction_reply(click.id)
+        assert modal["type"] == 9  # the reason modal, shown by the process of GUILD_ID_2
+        field = modal["data"]["components"][0]["components"][0]["custom_id"]
+        submit = await fake.send_modal_submit(  # received by the process of GUILD_ID
+            modal["data"]["custom_id"], {field: "Too vague"}, guild_id=GUILD_ID
+        )
+        assert submit.shard_id == 1
+        assert (await fake.interaction_reply(submit.id))["data"]["content"] == THANKS_DOWN
         assert one.store is not None and two.store is not None
         assert await one.store.flush() and await two.store.flush()
+        answer_id = rate_ids(message)["down"].split(":")[2]
+        assert await one.store.vote_of(answer_id, USER_ID) == (-1, "Too vague")
         guilds = await rows(one.store, "SELECT guild_id FROM answers ORDER BY guild_id")
         assert sorted(g for (g,) in guilds) == sorted(
             [str(GUILD_ID), str(GUILD_ID_2), str(GUILD_ID_2)]

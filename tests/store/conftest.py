@@ -1,35 +1,16 @@
-"""Fixtures: a real PostgreSQL server for the session, and a fresh store on each back end."""
+"""Fixtures: a fresh store on each back end (the PostgreSQL server is tests/conftest.py's)."""
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.store import Store
 from bot.store.backends import backend_for
-from tests.pgserver import PostgresServer, server_bin
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresServer]:
-    """A PostgreSQL server on 127.0.0.1 for the whole run (skipped, except in CI, when
-    PostgreSQL is not installed: .ci/run installs it)."""
-    bin_dir = server_bin()
-    if bin_dir is None:
-        message = "PostgreSQL server binaries not found (apt-get install postgresql)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    server = PostgresServer(bin_dir)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.cleanup()
+from tests.pgserver import PostgresServer
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -368,3 +368,20 @@ async def test_flagged_questions_can_be_scoped_to_one_server(store: Store) -> No
     (two,) = await store.flagged(0, 0.7, guild_id=2)
     assert two.reasons == ("in server two",)
     assert len(await store.flagged(0, 0.7)) == 4  # the console sees every server
+
+
+async def test_the_later_vote_wins_whichever_process_writes_it_last(store_url: str) -> None:
+    early = Store(backend_for(store_url), purge_every=0, salt="s")
+    late = Store(backend_for(store_url), purge_every=0, salt="s")
+    early.rate("111", 7, -1, "first thoughts")  # queued, its writer not started yet
+    await asyncio.sleep(0.01)
+    await late.start()
+    try:
+        late.rate("111", 7, 1)
+        assert await late.flush()
+        await early.start()
+        assert await early.flush() and early.stats.written == 1
+        assert await late.vote_of("111", 7) == (1, None)
+    finally:
+        await early.close()
+        await late.close()
