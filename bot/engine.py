@@ -233,8 +233,10 @@ class Engine:
             reply = compose.table_reply(rows, self.index, question=query.text)
             return reply, self._turn(query, reply, the_plan)
         if action == "examples":
-            reply = self._section_example(the_plan.last, query) or self._examples(
-                the_plan.subjects, query.text
+            reply = (
+                self._section_example(the_plan.last, query)
+                or self._passage_examples(the_plan.last, query)
+                or self._examples(the_plan.subjects, query.text)
             )
             return reply, self._turn(query, reply, the_plan)
         if action == "repeat" and the_plan.last is not None:
@@ -441,6 +443,26 @@ class Engine:
             return None
         return compose.passages_reply(
             [example], self.index, scores={}, terms=set(), whole=True, question=query.text
+        )
+
+    def _passage_examples(self, last: Turn | None, query: Query) -> Reply | None:
+        """ "Examples?" after a passage on a topic of its own (no facet the language
+        names, such as a FAQ's answer): the sentences of it that give examples ("flags
+        like --opt-level=3"), rather than the subject's examples in general."""
+        index = self.index
+        if last is None or not last.passage_ids:
+            return None
+        doc = index.docs.get(last.passage_ids[0])
+        if doc is None or doc.passage is None or doc.facet in index.language.facets:
+            return None
+        marker = index.language.illustrative
+        chosen = [text for text, _ in index.pieces(doc) if marker.search(text)]
+        if not chosen:
+            return None
+        p = doc.passage
+        source = Source(p.id, p.section, p.title, 0.0)
+        return Reply(
+            "answer", compose.fit([" ".join(chosen)]), sources=(source,), question=query.text
         )
 
     def _repeat(self, last: Turn, subjects: Sequence[str], query: Query) -> Reply | None:

@@ -76,6 +76,7 @@ class Language:
     question_starts: frozenset[str]
     auxiliaries: frozenset[str]
     causal: re.Pattern[str]
+    illustrative: re.Pattern[str]  # words that introduce an example in a source's sentence
     replies: dict[str, str]
     synonyms: dict[str, tuple[str, ...]]
     frequency: dict[str, float]  # word -> Zipf frequency (6: "day", 3: "lasagna")
@@ -211,6 +212,10 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
             auxiliaries=_words(data["auxiliaries"], "auxiliaries"),
             causal=re.compile(
                 r"\b(?:" + "|".join(re.escape(str(m)) for m in data["causal_markers"]) + r")\b",
+                re.I,
+            ),
+            illustrative=re.compile(
+                r"\b(?:" + "|".join(re.escape(str(m)) for m in data["example_markers"]) + r")\b",
                 re.I,
             ),
             replies={str(k): str(v) for k, v in data["replies"].items()},

@@ -265,3 +265,11 @@ def test_kinds_of_question_an_imported_faq_answers(imported: dict[str, Path]) ->
     assert reply.kind == "answer" and reply.sources[0].passage_id.startswith("why-is-cargo-rebuild")
     # "how do cargo workspaces work?" asks about workspaces, which the FAQ only mentions.
     assert engine.ask("how do cargo workspaces work").kind == "refusal"
+
+
+def test_examples_after_a_faq_answer_are_its_own(imported: dict[str, Path]) -> None:
+    engine = Engine.load(imported["cargo-faq.html"])
+    engine.ask("does cargo support environments like dev vs prod?", "c")
+    reply = engine.ask("examples?", "c")
+    assert reply.kind == "answer" and "opt-level" in reply.text
+    assert reply.sources[0].passage_id == "does-cargo-support-environments-like"
