@@ -27,6 +27,7 @@ import pickle
 import sys
 import tempfile
 from contextlib import suppress
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,7 +50,7 @@ def cache_key(folder: Path, variant: str, params: dict[str, float] | None) -> st
     settings = repr(sorted((params or {}).items()))
     for part in (FORMAT, sys.version, np.__version__, str(folder.resolve()), variant, settings):
         digest.update(part.encode() + b"\0")
-    sources = sorted(_PACKAGE.rglob("*.py")) + sorted((_PACKAGE / "data").glob("*"))
+    digest.update(code_digest().encode() + b"\0")
     # Every file of the knowledge base, in subfolders too (entries may be grouped in
     # folders), but not hidden ones (this index, editors' and version control's).
     files = sorted(
@@ -57,12 +58,26 @@ def cache_key(folder: Path, variant: str, params: dict[str, float] | None) -> st
         for p in folder.rglob("*")
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
     )
-    for path in (*sources, *files):
-        digest.update(str(path.relative_to(path.parent if path in sources else folder)).encode())
+    for path in files:
+        digest.update(str(path.relative_to(folder)).encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()[:32]
+
+
+@cache
+def code_digest() -> str:
+    """The hash of the package's code and data, read once: the code this process runs.
+
+    Read again on every call, an upgrade installed while the bot runs would file
+    the old code's index under the new code's name.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(_PACKAGE.rglob("*.py")) + sorted((_PACKAGE / "data").glob("*")):
+        digest.update(str(path.relative_to(_PACKAGE)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def user_cache() -> Path:

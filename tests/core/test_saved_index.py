@@ -93,3 +93,23 @@ def test_the_name_covers_files_in_subfolders_but_not_hidden_ones(tea: Path) -> N
     (tea / "more").mkdir()
     (tea / "more" / "entry.md").write_text("a new entry")
     assert store.cache_key(tea, "plus", None) != key
+
+
+def test_the_code_hash_is_the_code_this_process_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upgrade installed while the bot runs must not file the old code's index
+    under the new code's name: the code is hashed once, as it was at start."""
+    package = tmp_path / "bot"
+    (package / "data").mkdir(parents=True)
+    (package / "engine.py").write_text("old = 1\n", encoding="utf-8")
+    monkeypatch.setattr(store, "_PACKAGE", package)
+    store.code_digest.cache_clear()
+    try:
+        before = store.code_digest()
+        (package / "engine.py").write_text("new = 2\n", encoding="utf-8")
+        assert store.code_digest() == before
+        store.code_digest.cache_clear()
+        assert store.code_digest() != before
+    finally:
+        store.code_digest.cache_clear()
