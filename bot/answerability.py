@@ -195,7 +195,13 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
             and runner.hit.matched & matched  # about the same thing
         ):
             matched = matched | runner.hit.matched  # what the next passage adds counts too
-        unknown = NamedWords(query.unknown, query.named)
+        everyday = [w for w in query.unknown if lang.salience(w) < RARE]
+        if best.hit.id in plan.follows:
+            # Going on about the passage just shown ("over what time frame?"): an
+            # everyday word it lacks is the question's wording, not a new topic.
+            unknown = NamedWords([w for w in query.unknown if w not in everyday], query.named)
+        else:
+            unknown = NamedWords(query.unknown, query.named)
         share = coverage(wanted, matched, index, unknown, query.surface)
         howto = any(p.search(joined) for p in lang.howto_patterns)
         if howto and (share < STRICT_COVERAGE or query.unknown) and not _poses_howto(doc):

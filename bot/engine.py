@@ -340,6 +340,7 @@ class Engine:
             len(subjects) == 1
             and not query.content
             and not the_plan.carried
+            and not the_plan.follows
             and asked <= {"definition"}
         ):
             # "What is generative AI?", "explain ML": the subject's definition.

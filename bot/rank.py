@@ -26,6 +26,7 @@ SUBJECT_SHARE = 0.3
 KNOWN_SALIENCE_FLOOR = 0.25
 COVERAGE_BASE = 0.2
 TITLE = 0.5
+FOLLOWS = 2.0
 UNKNOWN = 1.5  # an unknown word, against a known term found in one passage (swept 1-2)
 
 
@@ -133,6 +134,8 @@ def rank(query: Query, plan: Plan, index: Index) -> list[Ranked]:
             factor *= FACET_NAMED  # "what are the rules?" names the passage's facet
         elif doc.facet in facets:
             factor *= FACET
+        if hit.id in plan.follows:
+            factor *= FOLLOWS  # the passage the conversation is about
         titled = hit.matched & doc.title & content
         if titled:  # the question names what the passage's heading names
             factor *= 1 + TITLE * len(titled) / len(query.content)

@@ -39,6 +39,9 @@ class Plan:
     last: Turn | None = None
     stand_ins: dict[str, str] = field(default_factory=dict)  # a name asked about as its subject
     carried_terms: list[str] = field(default_factory=list)  # content taken from the last turn
+    # The passages of the last answer, when the question goes on about them ("what
+    # does GenAI do in it?", "over what time frame?").
+    follows: tuple[str, ...] = ()
 
 
 def _matches(patterns: Sequence[object], text: str) -> bool:
@@ -51,6 +54,7 @@ def named_rows(query: Query, index: Index) -> list[str]:
     return [rid for rid, row_terms in index.row_terms.items() if terms & row_terms]
 
 
+_IN_IT = re.compile(r"\b(?:in|from|of) (?:it|that|this|there)\b|\bthere\b")
 _COMPARED_TO = re.compile(r"\b(?:compared|comparing|relative) (?:to|with)\b")
 
 
@@ -167,6 +171,7 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
             return result
         if (
             _subject_only(query, index)
+            and not _IN_IT.search(joined)  # "what does GenAI do in it?" asks about the last
             and last.kind in ("answer", "compare")
             and (set(query.subjects) != set(last.subjects) or last.kind == "compare")
         ):
@@ -210,6 +215,7 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
         if (back or short) and not unknown and entity is None:
             result.subjects = list(last.subjects)
             result.carried = True
+            result.follows = last.passage_ids if last.kind == "answer" else ()
             for t in last.terms:
                 if t not in weights:
                     weights[t] = CARRIED_WEIGHT
@@ -221,6 +227,8 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
             result.entity = last.entity
             weights[last.entity] = weights.get(last.entity, 0.0) + CARRIED_WEIGHT
             result.carried = True
+    if last is not None and last.kind == "answer" and _IN_IT.search(joined):
+        result.follows = last.passage_ids  # "what does GenAI do in it?"
     if not result.subjects:
         implied = _implied_subject(query, index)
         if implied is not None:

@@ -191,3 +191,13 @@ def test_frequencies_and_salience() -> None:
     lang = english()
     assert lang.salience("hallucinate") == 1.0
     assert lang.salience("day") < 0.05 < lang.salience("copyright") < 1.0
+
+
+def test_a_follow_up_about_the_passage_just_shown_stays_on_it(engine: Engine) -> None:
+    engine.ask("tell me about the e-commerce example", "shop")
+    reply = engine.ask("what does gen ai do in it?", "shop")
+    assert reply.sources[0].passage_id == "ecommerce-example"
+    assert "marketing emails" in reply.text
+    # "it" naming the subject just asked about still moves on to what is asked.
+    engine.ask("what is machine learning?", "ml")
+    assert engine.ask("how does it work?", "ml").sources[0].passage_id == "ml-how"
