@@ -112,6 +112,12 @@ def focus_of(text: str, starts: frozenset[str]) -> tuple[str, str]:
     # "...so. what about it?": a very short question leans on the sentence before.
     if len(asking) == 1 and len(words(sentences[asking[0]])) <= 3 and asking[0] > 0:
         asking.insert(0, asking[0] - 1)
+    # "... difference between ML and GenAI... like ALL of them": a short tail after the
+    # question qualifies it.
+    tail = list(range(asking[-1] + 1, len(sentences)))
+    tail_words = [w for i in tail for w in words(sentences[i])]
+    if tail and len(tail_words) <= 8 and not set(tail_words) & starts:
+        asking += tail
     focus = " ".join(sentences[i] for i in asking)
     rest = " ".join(s for i, s in enumerate(sentences) if i not in asking)
     return focus, rest

@@ -137,7 +137,10 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
         and bool(query.subjects)
         and " or " in f" {joined} "
     )
-    if wants_which and len(all_subjects) > 1:
+    others = [t for t in query.content if t != entity and t in index.retriever.vocabulary]
+    if wants_which and len(all_subjects) > 1 and len(others) <= 2:
+        # "Is Netflix ML or GenAI?"; not "which one provides the analytical brainpower
+        # and which the creative execution?", which asks what a passage says.
         carried_entity = entity
         if entity is None and last is not None and not query.content:
             carried_entity = last.entity  # "is it ML or GenAI?" about the thing just asked

@@ -92,6 +92,13 @@ def test_plans(shipped_engine: Engine) -> None:
     # A comparison word as a preposition, or in an idiom, asks for one passage.
     assert plan("where does genai fit compared to ml and ai in general?").action == "ask"
     assert plan("what does each one bring to the table when they're combined").action == "ask"
+    # A short tail after the question qualifies it; naming a thing asks which side it is.
+    assert plan("whats the diffrence between ml and genai... like ALL of them").action == "compare"
+    assert plan("is netflix ML or genAI?").action == "classify"
+    assert (
+        plan("which one provides the analytical brainpower and which the creative execution").action
+        == "ask"
+    )
     assert plan("how do their outputs and evaluation differ?").rows == [
         "output-type",
         "how-it-evaluates",
