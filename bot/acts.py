@@ -82,6 +82,8 @@ def classify(text: str, lang: Language) -> Act:
     rest = _strip_opening(ws, lang)
     if rest is not None:
         head = ws[: len(ws) - len(rest)]
+        if tuple(head) in lang.greetings and set(rest) & lang.foreign_words:
+            return Act("greeting")  # "hola, ¿qué tal?", "Hallo! Kannst du mir helfen?"
         if set(head) & lang.thank_words and "?" not in text and rest[0] not in lang.question_starts:
             return Act("thanks")  # "ty that actually helped a lot": no question follows
         # "hey, what is ML?" or "thanks! and GenAI?": the question alone.

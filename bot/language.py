@@ -76,6 +76,7 @@ class Language:
     question_starts: frozenset[str]
     auxiliaries: frozenset[str]
     causal: re.Pattern[str]
+    foreign_words: frozenset[str]  # frequent words of other languages ("que", "kannst")
     illustrative: re.Pattern[str]  # words that introduce an example in a source's sentence
     replies: dict[str, str]
     synonyms: dict[str, tuple[str, ...]]
@@ -214,6 +215,7 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
                 r"\b(?:" + "|".join(re.escape(str(m)) for m in data["causal_markers"]) + r")\b",
                 re.I,
             ),
+            foreign_words=_words(data["foreign_words"], "foreign_words"),
             illustrative=re.compile(
                 r"\b(?:" + "|".join(re.escape(str(m)) for m in data["example_markers"]) + r")\b",
                 re.I,
