@@ -475,6 +475,19 @@ class Engine:
             if row is not None:
                 focus = subjects[0] if len(subjects) == 1 else None
                 return compose.row_reply(row, self.index, focus, question=query.text)
+        shown = self.index.docs.get(last.passage_ids[0]) if last.passage_ids else None
+        if shown is not None and shown.passage is not None and shown.passage.is_list:
+            # "What pans work on induction?" then "and gas?": that list's gas items.
+            terms = {self.index.subject_term[s] for s in subjects}
+            text = compose.list_items(shown.passage, terms, self.index, whole=False)
+            if text.count("\n") < len(shown.passage.text.splitlines()):
+                entry = shown.passage
+                return Reply(
+                    "answer",
+                    compose.fit([text]),
+                    sources=(Source(entry.id, entry.section, entry.title, 0.0),),
+                    question=query.text,
+                )
         facet = last.facet or "definition"
         chosen = [p for s in subjects if (p := self._facet_passage(s, facet)) is not None]
         if not chosen:

@@ -230,6 +230,11 @@ def test_kinds_of_question_an_imported_comparison_answers(imported: dict[str, Pa
     # that shares the rarer word.
     kind, text = ask("can i use my aluminium pans on induction??")
     assert kind == "answer" and "magnetic base" in text
+    # "and gas?" after that list: the same list's gas item.
+    reply = engine.ask("can i use my aluminium pans on induction??", "pans")
+    reply = engine.ask("and gas?", "pans")
+    assert reply.sources[0].passage_id == "cookware-you-can-use"
+    assert "almost any pan" in reply.text and "magnetic base" not in reply.text
     # "called eddy currents" explains eddy currents; a term only mentioned is not.
     kind, text = ask("wait what are eddy currents")
     assert kind == "answer" and "eddy currents" in text

@@ -37,6 +37,7 @@ def _query(engine: Engine, text: str) -> analysis.Query:
         ("Hallo! Kannst du mir helfen?", "greeting"),
         ("ciao! come stai?", "greeting"),
         ("hey, overfitting?", "question"),
+        ("is this thing on?", "help"),
         ("ty, what about gas?", "question"),
         ("thanks! and GenAI?", "question"),
         ("how am I supposed to use this bot?", "help"),
