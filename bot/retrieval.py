@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -90,17 +91,22 @@ class Postings:
 
 def _count(documents: Sequence[Document]) -> tuple[list[str], Ints, Ints, Ints, Ints]:
     """Terms, and per posting: term number, document number, term frequency; and lengths."""
-    number: dict[str, int] = {}
     lengths = np.fromiter((len(d.terms) for d in documents), dtype=np.int64, count=len(documents))
-    # Straight into an array: a list of millions of ints would take several times the memory.
+    # Terms numbered in order of first occurrence; then each posting's term number
+    # straight into an array (a list of millions of ints would take several times the
+    # memory), without a Python step per posting.
+    number = {t: j for j, t in enumerate(dict.fromkeys(_every_term(documents)))}
     flat = np.fromiter(
-        (number.setdefault(t, len(number)) for d in documents for t in d.terms),
-        dtype=np.int64,
-        count=int(lengths.sum()),
+        map(number.__getitem__, _every_term(documents)), dtype=np.int64, count=int(lengths.sum())
     )
     doc_of = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
     keys, tf = np.unique(flat * len(documents) + doc_of, return_counts=True)
     return list(number), keys // len(documents), keys % len(documents), tf, lengths
+
+
+def _every_term(documents: Sequence[Document]) -> Iterator[str]:
+    """The terms of ``documents``, one after the other."""
+    return chain.from_iterable(d.terms for d in documents)
 
 
 def build_postings(
