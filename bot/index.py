@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import TypeVar
 
 from bot.knowledge import KnowledgeBase, KnowledgeError
@@ -29,6 +30,7 @@ _DEFINES = re.compile(r"^(?P<head>[^.:;!?]{1,60}?)\s*(?:\b(?:is|are|refers to|me
 _NAMES_IT = re.compile(
     r"\b(?:called|known as|termed|referred to as)\s+(?:an? |the )?(?P<name>\w[\w-]*(?: \w[\w-]*)?)"
 )
+_UPPER = re.compile(r"[A-Z]")
 _CAPITALISED = re.compile(r"(?<![.!?•]\s)(?<!^)\b([A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)")
 
 
@@ -92,6 +94,36 @@ class _Docs(Mapping[str, Doc]):
         self._lock = threading.Lock()
 
 
+def _known_texts(kb: KnowledgeBase, language: Language) -> Iterator[str]:
+    """Every text of ``kb`` whose words the tokenizer knows, a few hundred passages'
+    joined into one (their words are the same, read in far fewer calls), and the
+    language's own cue words, never "corrected" into the knowledge base's."""
+    chunk: list[str] = []
+    for p in kb.passages:
+        chunk += [p.title, p.text, p.section, *p.questions, *p.keywords]
+        if len(chunk) >= 2048:
+            yield "\n".join(chunk)
+            chunk = []
+    for r in kb.table:
+        chunk += [r.aspect, *(c.text for c in r.cells), *r.keywords]
+    chunk.append(" ".join(language.vocabulary))
+    yield "\n".join(chunk)
+
+
+def _capitalised(line: str) -> Iterator[str]:
+    """What ``_CAPITALISED.finditer(line)`` finds (its group), tried only where a capital
+    letter stands after the line's first character (where every match starts)."""
+    end = 0
+    for upper in _UPPER.finditer(line, 1):
+        at = upper.start()
+        if at < end:
+            continue
+        match = _CAPITALISED.match(line, at)
+        if match:
+            end = match.end()
+            yield match.group(1)
+
+
 def _group(
     passages: Iterable[Passage], key: Callable[[Passage], K]
 ) -> dict[K, tuple[Passage, ...]]:
@@ -127,14 +159,9 @@ class Index:
             synonyms[subject.name.lower()] = tuple(
                 dict.fromkeys((*synonyms.get(subject.name.lower(), ()), *subject.aliases))
             )
-        known: list[str] = []
-        for p in kb.passages:
-            known += [p.title, p.text, p.section, *p.questions, *p.keywords]
-        for r in kb.table:
-            known += [r.aspect, *(c.text for c in r.cells), *r.keywords]
-        # The language's own cue words are never "corrected" into the knowledge base's.
-        known.append(" ".join(language.vocabulary))
-        self.tokenizer = Tokenizer(synonyms, known, language.stopwords, language.frequency)
+        self.tokenizer = Tokenizer(
+            synonyms, _known_texts(kb, language), language.stopwords, language.frequency
+        )
         self.passages = {p.id: p for p in kb.passages}
         tok = self.tokenizer
         self.subjects: tuple[Subject, ...] = kb.subjects
@@ -152,12 +179,27 @@ class Index:
         def terms(parts: list[str]) -> tuple[str, ...]:
             return tuple(t for part in parts for t in tok.tokenize(part))
 
+        # Each passage's words are read once, for its terms, its questions' terms (for
+        # autocomplete) and the terms that tell its subject (see _term_subjects).
         docs: list[Document] = []
+        subject_words = {s.id: words(s.name) for s in kb.subjects}
+        question_terms: dict[str, list[str]] = {}
+        seen_subjects: dict[str, set[str]] = {s.id: set() for s in kb.subjects}
         for p in kb.passages:
-            parts = [p.title, p.text, *p.questions, *p.keywords]
+            title_words, text_words = words(p.title), words(p.text)
+            questions = [words(q) for q in p.questions]
+            keywords = [words(k) for k in p.keywords]
+            passage_words = [title_words, text_words, *questions, *keywords]
             if p.subject:
-                parts.append(kb.subject(p.subject).name)
-            docs.append(Document(p.id, terms(parts)))
+                passage_words.append(subject_words[p.subject])
+            docs.append(Document(p.id, tuple(tok.terms_of_words(passage_words))))
+            for q, ws in zip(p.questions, questions, strict=True):
+                if q not in question_terms:
+                    question_terms[q] = tok.terms_of_words([ws])
+            if p.subject:
+                # Of its title, text and keywords as one text (a phrase may span them).
+                joined = title_words + text_words + [w for k in keywords for w in k]
+                seen_subjects[p.subject].update(tok.terms_of_words([joined]))
         rows: dict[str, Doc] = {}
         self._row_defined: dict[str, frozenset[str]] = {}
         for r in kb.table:
@@ -180,12 +222,16 @@ class Index:
         self.by_subject_facet = _group(kb.passages, lambda p: (p.subject, p.facet))
         self.rows = {r.id: r for r in kb.table}
         self.max_idf = max((self.retriever.idf(t) for t in self.retriever.vocabulary), default=1.0)
-        self.term_subject = self._term_subjects()
+        self.term_subject = self._term_subjects(seen_subjects)
         self.names = self._names()
         common = set(self.subject_term.values())
         self.row_terms = {r.id: set(terms([r.aspect, *r.keywords])) - common for r in kb.table}
         self.suggestions = self._suggestions()
-        self.suggester = Suggester(self.suggestions, tok.tokenize, self.retriever.idf)
+        self.suggester = Suggester(
+            self.suggestions,
+            lambda q: question_terms[q] if q in question_terms else tok.tokenize(q),
+            self.retriever.idf,
+        )
         self.list_terms = frozenset(
             t
             for w in (*language.list_words, "example", "instance", "use case")
@@ -264,24 +310,26 @@ class Index:
                 out |= set(tok.tokenize(q))
         return frozenset(out)
 
-    def _term_subjects(self) -> dict[str, str]:
-        """Terms found in passages of exactly one subject (and no other subject's)."""
-        seen: dict[str, set[str]] = {}
-        for p in self.kb.passages:
-            if not p.subject:
-                continue
-            for t in self.tokenizer.tokenize(" ".join([p.title, p.text, *p.keywords])):
-                seen.setdefault(t, set()).add(p.subject)
+    def _term_subjects(self, seen: dict[str, set[str]]) -> dict[str, str]:
+        """Terms found in passages of exactly one subject (and no other subject's),
+        from ``seen``: each subject's terms (of its passages' titles, texts and
+        keywords)."""
         subject_terms = set(self.subject_term.values())
-        return {t: next(iter(s)) for t, s in seen.items() if len(s) == 1 and t not in subject_terms}
+        holders = Counter(chain.from_iterable(seen.values()))
+        return {
+            t: s
+            for s, terms in seen.items()
+            for t in terms
+            if holders[t] == 1 and t not in subject_terms
+        }
 
     def _names(self) -> frozenset[str]:
         """Terms of names of things: capitalised words within a sentence ("Netflix")."""
         out: set[str] = set()
         for p in self.kb.passages:
             for line in p.text.splitlines():
-                for match in _CAPITALISED.finditer(line):
-                    out |= set(self.tokenizer.tokenize(match.group(1)))
+                for name in _capitalised(line):
+                    out |= set(self.tokenizer.tokenize(name))
         return frozenset(out - set(self.subject_term.values()))
 
     def _suggestions(self) -> tuple[str, ...]:

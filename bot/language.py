@@ -14,8 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from bot import yamlload
 from bot.knowledge import KnowledgeError
 
 DATA_FILE = "english.yaml"
@@ -234,8 +233,7 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
 def english() -> Language:
     """The shipped English cues (parsed once per process)."""
     folder = resources.files("bot").joinpath("data")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
-    data = yaml.load(folder.joinpath(DATA_FILE).read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+    data = yamlload.load(folder.joinpath(DATA_FILE).read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise KnowledgeError(f"{DATA_FILE}: expected a mapping at the top level")
     frequencies = folder.joinpath(FREQUENCY_FILE).read_text(encoding="utf-8")

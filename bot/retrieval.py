@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -45,10 +46,11 @@ RANK_BM25_DEFAULTS: dict[str, dict[str, float]] = {
     "l": {"k1": 1.5, "b": 0.75, "delta": 0.5},
 }
 
-# A term is "rare" for pruning in search() when at most this many documents, or
-# this share of them, hold it.
-RARE_AT_LEAST = 1000
-RARE_SHARE = 20
+# Pruning in search() is tried on queries whose postings hold more than this many
+# documents, and only on candidates that, looked up in each of the query's terms,
+# cost less than reading every posting once (a lookup counted as this many reads).
+PRUNE_FROM = 1000
+LOOKUP_COST = 2
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -90,17 +92,22 @@ class Postings:
 
 def _count(documents: Sequence[Document]) -> tuple[list[str], Ints, Ints, Ints, Ints]:
     """Terms, and per posting: term number, document number, term frequency; and lengths."""
-    number: dict[str, int] = {}
     lengths = np.fromiter((len(d.terms) for d in documents), dtype=np.int64, count=len(documents))
-    # Straight into an array: a list of millions of ints would take several times the memory.
+    # Terms numbered in order of first occurrence; then each posting's term number
+    # straight into an array (a list of millions of ints would take several times the
+    # memory), without a Python step per posting.
+    number = {t: j for j, t in enumerate(dict.fromkeys(_every_term(documents)))}
     flat = np.fromiter(
-        (number.setdefault(t, len(number)) for d in documents for t in d.terms),
-        dtype=np.int64,
-        count=int(lengths.sum()),
+        map(number.__getitem__, _every_term(documents)), dtype=np.int64, count=int(lengths.sum())
     )
     doc_of = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
     keys, tf = np.unique(flat * len(documents) + doc_of, return_counts=True)
     return list(number), keys // len(documents), keys % len(documents), tf, lengths
+
+
+def _every_term(documents: Sequence[Document]) -> Iterator[str]:
+    """The terms of ``documents``, one after the other."""
+    return chain.from_iterable(d.terms for d in documents)
 
 
 def build_postings(
@@ -238,14 +245,21 @@ class Retriever:
             keep = totals >= kth
             touched, totals = touched[keep], totals[keep]
         best = np.lexsort((self._id_rank[touched], -totals))[:k]
-        hits = []
-        for i in best:
-            doc = int(touched[i])
-            matched = frozenset(
-                t for t, (docs, _) in zip(query, slices, strict=True) if _contains(docs, doc)
+        chosen = touched[best]
+        # Which terms each chosen document holds: one lookup per term for all of them.
+        holds = [
+            (docs[np.minimum(np.searchsorted(docs, chosen), len(docs) - 1)] == chosen).tolist()
+            for docs, _ in slices
+        ]
+        scores = totals[best].tolist()
+        return [
+            Hit(
+                self._ids[doc],
+                scores[n],
+                frozenset(t for t, held in zip(query, holds, strict=True) if held[n]),
             )
-            hits.append(Hit(self._ids[doc], float(totals[i]), matched))
-        return hits
+            for n, doc in enumerate(chosen.tolist())
+        ]
 
     def _everything(
         self, query: list[str], weights: dict[str, float], slices: list[tuple[Ints, Floats]]
@@ -272,40 +286,56 @@ class Retriever:
         slices: list[tuple[Ints, Floats]],
         k: int,
     ) -> tuple[Ints, Floats] | None:
-        """The documents of the query's rarer terms, scored on every term, when no
+        """The documents of the query's strongest terms, scored on every term, when no
         other document can reach the top ``k`` (None when that cannot be shown).
 
-        A document holding none of the rarer terms scores at most the sum of the
-        common terms' largest contributions; when that is below the ``k``-th best
-        score among the rarer terms' documents, the common terms' long postings
-        need not be read, only looked up for those documents (MaxScore pruning).
+        Each term's largest contribution, times its weight, bounds what it can add to
+        a document. The terms are taken strongest first (the rarest, mostly) until
+        the bounds of the rest add up to less than the ``k``-th best score among the
+        documents of the terms taken: no other document can then reach the top, and
+        the rest's long postings need not be read, only looked up for those
+        documents (MaxScore pruning). A term found everywhere with a tiny idf, or a
+        subject's name carried from the conversation, is then never read whole.
         The scores are the same sums, term by term in query order.
         """
-        if not self._nonnegative:
+        if not self._nonnegative or len(query) < 2:
             return None
-        rare_limit = max(RARE_AT_LEAST, len(self._ids) // RARE_SHARE)
-        rare = [docs for docs, _ in slices if len(docs) <= rare_limit]
-        if not rare or len(rare) == len(slices):
-            return None
-        candidates = rare[0] if len(rare) == 1 else np.unique(np.concatenate(rare))
-        if len(candidates) < k:
-            return None
-        totals = np.zeros(len(candidates))
-        common_bound = 0.0
-        for term, (docs, scores) in zip(query, slices, strict=True):
-            at = np.minimum(np.searchsorted(docs, candidates), len(docs) - 1)
-            totals += weights[term] * np.where(docs[at] == candidates, scores[at], 0.0)
-            if len(docs) > rare_limit:
-                common_bound += weights[term] * float(self._term_max[self._number[term]])
-        kth = np.partition(totals, len(totals) - k)[len(totals) - k]
-        if common_bound * (1 + 1e-9) + 1e-12 >= kth:
-            return None
-        return candidates, totals
+        postings = sum(len(docs) for docs, _ in slices)
+        if postings <= PRUNE_FROM:
+            return None  # reading every posting costs little
+        bounds = [weights[t] * float(self._term_max[self._number[t]]) for t in query]
+        order = sorted(range(len(query)), key=lambda i: -bounds[i])
+        rest = sum(bounds)
+        taken: list[Ints] = []
+        for count, i in enumerate(order[:-1], start=1):
+            rest -= bounds[i]
+            taken.append(slices[i][0])
+            size = sum(len(docs) for docs in taken)
+            if size * len(query) * LOOKUP_COST > postings:
+                return None  # no cheaper than reading every posting (and growing)
+            if size < k or len(slices[order[count]][0]) < 2 * size:
+                continue  # the next term's documents are as cheap to take in
+            candidates = taken[0] if count == 1 else _union(taken)
+            if len(candidates) < k:
+                continue
+            totals = np.zeros(len(candidates))
+            for term, (docs, scores) in zip(query, slices, strict=True):
+                at = np.minimum(np.searchsorted(docs, candidates), len(docs) - 1)
+                totals += weights[term] * np.where(docs[at] == candidates, scores[at], 0.0)
+            kth = np.partition(totals, len(totals) - k)[len(totals) - k]
+            if max(rest, 0.0) * (1 + 1e-9) + 1e-12 < kth:
+                return candidates, totals
+        return None
 
 
-def _contains(sorted_docs: Ints, doc: int) -> bool:
-    i = int(np.searchsorted(sorted_docs, doc))
-    return i < len(sorted_docs) and int(sorted_docs[i]) == doc
+def _union(arrays: list[Ints]) -> Ints:
+    """The sorted distinct values of ``arrays``."""
+    joined = np.concatenate(arrays)
+    joined.sort()
+    keep = np.empty(len(joined), dtype=np.bool_)
+    keep[:1] = True
+    np.not_equal(joined[1:], joined[:-1], out=keep[1:])
+    return joined[keep]
 
 
 __all__ = [

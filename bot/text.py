@@ -17,7 +17,7 @@ import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
-from itertools import compress, count
+from itertools import compress, count, pairwise
 
 import numpy as np
 import snowballstemmer
@@ -137,6 +137,7 @@ class Tokenizer:
                     self._phrases.setdefault(key, target)
         self._longest = max((len(k) for k in self._phrases), default=1)
         self._starts = frozenset(k[0] for k in self._phrases if len(k) > 1)
+        self._pairs = frozenset(k[:2] for k in self._phrases if len(k) > 1)  # phrases' first two
         # An inflection of a one-word variant maps like it ("generator" like "generate").
         self._stemmed: dict[str, tuple[str, ...]] = {}
         self._stem_length: dict[str, int] = {}
@@ -343,9 +344,10 @@ class Tokenizer:
 
     def _terms(self, ws: list[str]) -> list[str]:
         """:meth:`terms_of` :meth:`units`, faster: word by word (each word's term
-        remembered) between the words that may start a phrase."""
+        remembered) between the words that may start a phrase (with the word after
+        them, the first two words of a phrase)."""
         term_of = self._term_of
-        flags = list(map(self._starts.__contains__, ws))
+        flags = list(map(self._pairs.__contains__, pairwise(ws)))
         if not any(flags):
             return list(filter(None, map(term_of.__getitem__, ws)))
         out: list[str] = []
@@ -370,9 +372,20 @@ class Tokenizer:
         out += filter(None, map(term_of.__getitem__, ws[i:]))
         return out
 
+    def terms_of_words(self, parts: Iterable[list[str]]) -> list[str]:
+        """The index terms of several texts' words (each from :func:`words`), one after
+        the other: ``tokenize`` of each text, concatenated, in one pass (an empty
+        string between the texts, which no phrase holds and no term is made of)."""
+        joined: list[str] = []
+        for ws in parts:
+            if joined:
+                joined.append("")
+            joined += ws
+        return self._terms(joined)
+
     def _word_term(self, word: str) -> str:
-        """The term of one word outside a phrase ("" for a stopword)."""
-        return self.term(self._unit(word)) or ""
+        """The term of one word outside a phrase ("" for a stopword, or for "")."""
+        return self.term(self._unit(word)) or "" if word else ""
 
 
 class _Memo(dict[str, str]):

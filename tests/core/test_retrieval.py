@@ -88,15 +88,15 @@ def _reference_top(
     return [(docs[i].id, raw[i] - floor) for i in ranked[:k]]
 
 
-@pytest.mark.parametrize("rare_at_least", [1000, 3, 30])
+@pytest.mark.parametrize("prune_from", [10**6, 3, 30])
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_parity_with_rank_bm25_on_synthetic_corpora(
-    seed: int, rare_at_least: int, monkeypatch: pytest.MonkeyPatch
+    seed: int, prune_from: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Same top 5 and the same scores as rank-bm25's BM25Plus, on Zipf corpora, with
     every posting read or the common terms' skipped where they cannot matter."""
-    monkeypatch.setattr(retrieval, "RARE_AT_LEAST", rare_at_least)
-    monkeypatch.setattr(retrieval, "RARE_SHARE", 10**9)
+    monkeypatch.setattr(retrieval, "PRUNE_FROM", prune_from)
+    monkeypatch.setattr(retrieval, "LOOKUP_COST", 0 if prune_from < 100 else 2)
     docs = _zipf_corpus(400, seed)
     params = {"k1": 1.2, "b": 0.5, "delta": 0.5}
     retriever = Retriever(docs, "plus", params)

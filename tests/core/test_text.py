@@ -70,6 +70,19 @@ def test_fast_tokenize_is_units_then_terms(shipped_engine: Engine) -> None:
         assert tok.tokenize(text) == tok.terms_of(tok.units(ws)), text
 
 
+def test_terms_of_several_texts_are_each_text_s_terms_in_turn(shipped_engine: Engine) -> None:
+    """One pass over several texts' words: no phrase spans two of them."""
+    tok = shipped_engine.tokenizer
+    rng = random.Random(3)
+    texts = [p.text for p in shipped_engine.kb.passages]
+    texts += [q for p in shipped_engine.kb.passages for q in p.questions]
+    texts += ["machine", "learning", "large language", "model", "gen", "ai", "", "the"]
+    for _ in range(300):
+        parts = rng.sample(texts, rng.randint(1, 5))
+        expected = [t for part in parts for t in tok.tokenize(part)]
+        assert tok.terms_of_words([words(part) for part in parts]) == expected, parts
+
+
 def _reference_candidates(tok: Tokenizer, word: str) -> set[str]:
     """The words a plain dict of deletions (the index before it was hashed) offers."""
     index: dict[str, list[str]] = {}
