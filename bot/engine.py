@@ -460,11 +460,7 @@ class Engine:
         chosen = [text for text, _ in index.pieces(doc) if marker.search(text)]
         if not chosen:
             return None
-        p = doc.passage
-        source = Source(p.id, p.section, p.title, 0.0)
-        return Reply(
-            "answer", compose.fit([" ".join(chosen)]), sources=(source,), question=query.text
-        )
+        return _part_of(doc.passage, " ".join(chosen), query)
 
     def _repeat(self, last: Turn, subjects: Sequence[str], query: Query) -> Reply | None:
         """The last question again, about other subjects ("and ML?", "the other one?")."""
@@ -481,13 +477,7 @@ class Engine:
             terms = {self.index.subject_term[s] for s in subjects}
             text = compose.list_items(shown.passage, terms, self.index, whole=False)
             if text.count("\n") < len(shown.passage.text.splitlines()):
-                entry = shown.passage
-                return Reply(
-                    "answer",
-                    compose.fit([text]),
-                    sources=(Source(entry.id, entry.section, entry.title, 0.0),),
-                    question=query.text,
-                )
+                return _part_of(shown.passage, text, query)
         facet = last.facet or "definition"
         chosen = [p for s in subjects if (p := self._facet_passage(s, facet)) is not None]
         if not chosen:
@@ -515,11 +505,7 @@ class Engine:
         chosen = related or reasons
         if not chosen:
             return None
-        p = doc.passage
-        source = Source(p.id, p.section, p.title, 0.0)
-        return Reply(
-            "answer", compose.fit([" ".join(chosen)]), sources=(source,), question=query.text
-        )
+        return _part_of(doc.passage, " ".join(chosen), query)
 
     def _more(self, last: Turn, history: Sequence[Turn]) -> Reply:
         """ "Tell me more", "why?": the next passage on the same subject not yet shown."""
@@ -602,6 +588,12 @@ class Engine:
 
     def _default_suggestions(self) -> tuple[str, ...]:
         return self.kb.suggested_questions[:SUGGESTIONS]
+
+
+def _part_of(passage: Passage, text: str, query: Query) -> Reply:
+    """An answer of some of ``passage``'s sentences or items, citing it."""
+    source = Source(passage.id, passage.section, passage.title, 0.0)
+    return Reply("answer", compose.fit([text]), sources=(source,), question=query.text)
 
 
 def _first(
