@@ -10,7 +10,6 @@ import shutil
 import signal
 import sys
 import time
-import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,6 @@ from tests.fakediscord import (
     default_guild,
     second_guild,
 )
-from tests.pgserver import PostgresServer
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD, NEW = "2026.06.11-1", "2099.01.01-1"
@@ -43,14 +41,6 @@ LAUNCH = (
 )
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-    server: PostgresServer = request.getfixturevalue("postgres")
-    return server.create_database(f"r_{uuid.uuid4().hex[:12]}")
-
-
 @pytest.fixture
 async def fake(fake_discord_factory: Any) -> FakeDiscord:
     made: FakeDiscord = await fake_discord_factory(
@@ -60,7 +50,7 @@ async def fake(fake_discord_factory: Any) -> FakeDiscord:
 
 
 async def _start(
-    fake: FakeDiscord, shard: int, folder: Path, database_url: str, tmp: Path
+    fake: FakeDiscord, shard: int, folder: Path, store_url: str, tmp: Path
 ) -> tuple[asyncio.subprocess.Process, Path]:
     log = tmp / f"shard-{shard}.log"
     env = {
@@ -70,7 +60,7 @@ async def _start(
         "KNOWLEDGE_PATH": str(folder),
         "SHARD_COUNT": "2",
         "SHARD_IDS": str(shard),
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": store_url,
         "KB_POLL_SECONDS": "0.2",
         "ASK_COOLDOWN_RATE": "0",
         "HEALTH_FILE": str(tmp / f"health-{shard}.json"),
@@ -92,11 +82,11 @@ async def _start(
 
 @pytest.fixture
 async def two_bots(
-    fake: FakeDiscord, database_url: str, tmp_path: Path
+    fake: FakeDiscord, store_url: str, tmp_path: Path
 ) -> AsyncIterator[tuple[Path, list[Path]]]:
     folder = tmp_path / "knowledge"
     shutil.copytree(DEFAULT_PATH, folder)
-    started = [await _start(fake, shard, folder, database_url, tmp_path) for shard in (0, 1)]
+    started = [await _start(fake, shard, folder, store_url, tmp_path) for shard in (0, 1)]
     try:
         await _until(lambda: fake.connected_shards == {0, 1}, started, timeout=60)
         await _until(lambda: _logged(started, "Connected as"), started, timeout=30)
