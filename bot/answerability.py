@@ -136,13 +136,6 @@ def _judged_topic(
     return any(t.startswith(b) for b in bases if len(b) >= 4 for t in about)
 
 
-def _keywords(doc: Doc, index: Index) -> frozenset[str]:
-    """The terms of a passage's keywords: what its author says it is about."""
-    if doc.passage is None:
-        return frozenset()
-    return frozenset(t for k in doc.passage.keywords for t in index.tokenizer.tokenize(k))
-
-
 def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdict:
     """The :class:`Verdict` on answering ``query`` with ``ranked[0]`` (and its partner)."""
     lang = index.language
@@ -157,7 +150,7 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
         )
     best = ranked[0]
     doc = index.docs[best.hit.id]
-    first = intent(query, index, doc.text, doc.title | _keywords(doc, index))
+    first = intent(query, index, doc.text, doc.about)
     if not first.ok:
         return first
     wanted_terms = set(query.content) | {index.subject_term[s] for s in query.subjects}

@@ -46,6 +46,8 @@ class Doc:
     row: TableRow | None
     title: frozenset[str] = frozenset()  # terms of its title (a row: its aspect)
     facet_terms: frozenset[str] = frozenset()  # terms of its facet's name ("rules")
+    # Terms of its title and keywords: what its author says it is about.
+    about: frozenset[str] = frozenset()
 
 
 K = TypeVar("K")
@@ -208,7 +210,8 @@ class Index:
             docs.append(Document(r.id, terms(parts)))
             text = r.aspect + ". " + " ".join(c.text for c in r.cells)
             self._row_defined[r.id] = frozenset(terms([r.aspect, *r.keywords]))
-            rows[r.id] = Doc(r.id, text, "", "row", None, r, frozenset(tok.tokenize(r.aspect)))
+            aspect = frozenset(tok.tokenize(r.aspect))
+            rows[r.id] = Doc(r.id, text, "", "row", None, r, aspect, about=aspect)
         # A passage's Doc is made when an answer first needs it (a few per question),
         # not for every passage at start-up.
         self.docs: Mapping[str, Doc] = _Docs(self, rows)
@@ -254,6 +257,7 @@ class Index:
     def passage_doc(self, p: Passage) -> Doc:
         """What later stages need to know of passage ``p``."""
         tok = self.tokenizer
+        title = frozenset(tok.tokenize(p.title))
         return Doc(
             p.id,
             p.text,
@@ -261,8 +265,9 @@ class Index:
             p.facet,
             p,
             None,
-            frozenset(tok.tokenize(p.title)),
+            title,
             frozenset(tok.tokenize(p.facet.replace("-", " "))),
+            title.union(*(tok.tokenize(k) for k in p.keywords)),
         )
 
     def defined(self, doc: Doc) -> frozenset[str]:
