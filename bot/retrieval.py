@@ -21,8 +21,11 @@ document) posting, with numpy, in the same floating-point operations as
 rank-bm25 (so the scores are identical, not merely close; the parity tests in
 ``tests/core/test_retrieval.py`` check it), and answers a question by adding
 up the postings of its terms: its cost follows its matches, not the size of
-the knowledge base. BM25Okapi and BM25L (for ``benchmarks/choose_bm25.py``)
-take their postings' scores from rank-bm25 itself.
+the knowledge base. A question whose terms hold few postings (every question,
+on a small knowledge base) is added up in plain Python, the same sums in the
+same order: numpy's cost per call is larger than the work there. BM25Okapi and
+BM25L (for ``benchmarks/choose_bm25.py``) take their postings' scores from
+rank-bm25 itself.
 """
 
 from __future__ import annotations
@@ -51,6 +54,10 @@ RANK_BM25_DEFAULTS: dict[str, dict[str, float]] = {
 # cost less than reading every posting once (a lookup counted as this many reads).
 PRUNE_FROM = 1000
 LOOKUP_COST = 2
+# A query whose postings hold at most this many documents is scored in plain Python:
+# below it numpy's cost per call (a dozen calls a search) outweighs its speed per item.
+PLAIN_UP_TO = 256
+PLAIN_KEPT = 1 << 16  # terms whose postings are kept as Python lists once read
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -182,18 +189,20 @@ class Retriever:
         self._term_max = np.maximum.reduceat(p.scores, p.offsets[:-1]) if len(p.terms) else p.idf
         self._nonnegative = bool((p.scores >= 0).all())
         self._local = threading.local()
+        self._plain: dict[int, tuple[list[int], list[float]]] = {}
 
     def __len__(self) -> int:
         return len(self._ids)
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
-        del state["_local"]  # per-thread buffers: made again on first use
+        del state["_local"], state["_plain"]  # per-thread buffers, a memo: made again on use
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
         self._local = threading.local()
+        self._plain = {}
 
     def document_frequency(self, term: str) -> int:
         """How many documents contain ``term``."""
@@ -234,6 +243,8 @@ class Retriever:
         query = [t for t in weights if t in self._number]
         if not query or k <= 0:
             return []
+        if self._postings_read(query) <= PLAIN_UP_TO:
+            return self._search_plain(query, weights, k)
         slices = [self._slice(t) for t in query]
         pruned = self._pruned(query, weights, slices, k)
         if pruned is not None:
@@ -260,6 +271,40 @@ class Retriever:
             )
             for n, doc in enumerate(chosen.tolist())
         ]
+
+    def _postings_read(self, query: list[str]) -> int:
+        """How many postings the known terms ``query`` hold."""
+        offsets, number = self._offsets, self._number
+        return sum(offsets[number[t] + 1] - offsets[number[t]] for t in query)
+
+    def _search_plain(self, query: list[str], weights: dict[str, float], k: int) -> list[Hit]:
+        """:meth:`search` of a query with few postings, in plain Python: the same sums,
+        term by term in query order, the same order (score, then id) and terms held."""
+        totals: dict[int, float] = {}
+        holds: dict[int, list[str]] = {}
+        for term in query:
+            docs, scores = self._plain_postings(self._number[term])
+            weight = weights[term]
+            for doc, score in zip(docs, scores, strict=True):
+                totals[doc] = totals.get(doc, 0.0) + weight * score
+                holds.setdefault(doc, []).append(term)
+        ids = self._ids
+        best = sorted(totals, key=lambda d: (-totals[d], ids[d]))[:k]
+        return [Hit(ids[d], totals[d], frozenset(holds[d])) for d in best]
+
+    def _plain_postings(self, j: int) -> tuple[list[int], list[float]]:
+        """Term ``j``'s documents and scores as Python lists, kept once made (all dropped
+        when ``PLAIN_KEPT`` terms are kept, so that memory stays bounded)."""
+        plain = self._plain.get(j)
+        if plain is None:
+            lo, hi = self._offsets[j], self._offsets[j + 1]
+            if len(self._plain) >= PLAIN_KEPT:
+                self._plain.clear()
+            plain = self._plain[j] = (
+                self.postings.docs[lo:hi].tolist(),
+                self.postings.scores[lo:hi].tolist(),
+            )
+        return plain
 
     def _everything(
         self, query: list[str], weights: dict[str, float], slices: list[tuple[Ints, Floats]]

@@ -88,14 +88,18 @@ def _reference_top(
     return [(docs[i].id, raw[i] - floor) for i in ranked[:k]]
 
 
-@pytest.mark.parametrize("prune_from", [10**6, 3, 30])
+@pytest.mark.parametrize(
+    ("prune_from", "plain_up_to"), [(10**6, 0), (3, 0), (30, 0), (10**6, 10**6)]
+)
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_parity_with_rank_bm25_on_synthetic_corpora(
-    seed: int, prune_from: int, monkeypatch: pytest.MonkeyPatch
+    seed: int, prune_from: int, plain_up_to: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Same top 5 and the same scores as rank-bm25's BM25Plus, on Zipf corpora, with
-    every posting read or the common terms' skipped where they cannot matter."""
+    every posting read (with numpy, or in plain Python) or the common terms' skipped
+    where they cannot matter."""
     monkeypatch.setattr(retrieval, "PRUNE_FROM", prune_from)
+    monkeypatch.setattr(retrieval, "PLAIN_UP_TO", plain_up_to)
     monkeypatch.setattr(retrieval, "LOOKUP_COST", 0 if prune_from < 100 else 2)
     docs = _zipf_corpus(400, seed)
     params = {"k1": 1.2, "b": 0.5, "delta": 0.5}
@@ -141,3 +145,14 @@ def test_searches_from_threads_do_not_mix() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         for _ in range(5):
             assert list(pool.map(lambda q: retriever.search(q, k=8), queries)) == expected
+
+
+def test_plain_postings_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The postings kept as Python lists never pass PLAIN_KEPT terms; results stay the same."""
+    docs = _zipf_corpus(200, 5)
+    expected = [Retriever(docs).search([f"w{i}", f"w{i + 3}"]) for i in range(50)]
+    monkeypatch.setattr(retrieval, "PLAIN_KEPT", 4)
+    retriever = Retriever(docs)
+    for i, hits in enumerate(expected):
+        assert retriever.search([f"w{i}", f"w{i + 3}"]) == hits
+        assert len(retriever._plain) <= 4
