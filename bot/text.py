@@ -20,6 +20,7 @@ from functools import lru_cache
 from itertools import compress, count, pairwise
 
 import numpy as np
+import numpy.typing as npt
 import snowballstemmer
 
 _IS_CONTRACTION = re.compile(r"\b(what|who|where|when|how|that|there|here|it)'s\b")
@@ -57,14 +58,32 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def _one_fewer(strings: Iterable[str]) -> set[str]:
+    """Every string made by deleting one letter of one of ``strings``."""
+    return {w[:i] + w[i + 1 :] for w in strings for i in range(len(w))}
+
+
 def _deletes(word: str, depth: int) -> set[str]:
     """Every string made by deleting up to ``depth`` letters of ``word``."""
     out = {word}
     frontier = {word}
     for _ in range(depth):
-        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        frontier = _one_fewer(frontier)
         out |= frontier
     return out
+
+
+def _bitmap(keys: npt.NDArray[np.uint32]) -> tuple[bytes, int]:
+    """A filter of ``keys``: a bit per value of their low bits (at least 256 bits per
+    key, at most 2**26 bits), and the mask of those bits. A key's bit is always set;
+    a value whose bit is unset is no key."""
+    size = 1 << 16
+    while size < 256 * len(keys) and size < 1 << 26:
+        size <<= 1
+    mask = size - 1
+    seen = np.zeros(size, dtype=np.bool_)
+    seen[keys & np.uint32(mask)] = True
+    return np.packbits(seen, bitorder="little").tobytes(), mask
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -190,10 +209,20 @@ class Tokenizer:
         order = np.argsort(keys, kind="stable")
         self._delete_keys = keys[order]
         self._delete_owners = np.asarray(owners, dtype=np.int32)[order]
+        # Most variants of a typed word are no known word's deletion: a bitmap of the
+        # hashes tells most of those apart without a look-up in the arrays.
+        self._delete_seen, self._seen_mask = _bitmap(self._delete_keys)
 
     def _sharing_a_deletion(self, variants: set[str]) -> set[str]:
         """Known words with a deletion among ``variants`` (a hash match, checked)."""
-        hashes = np.fromiter(map(_hash, variants), dtype=np.uint32, count=len(variants))
+        seen, mask = self._delete_seen, self._seen_mask
+        crc32 = zlib.crc32
+        found = [
+            h for v in variants if seen[((h := crc32(v.encode())) & mask) >> 3] >> (h & 7) & 1
+        ]  # the hashes _hash() gives, of the variants the bitmap may hold
+        if not found:
+            return set()
+        hashes = np.asarray(found, dtype=np.uint32)
         lo = np.searchsorted(self._delete_keys, hashes, side="left")
         hi = np.searchsorted(self._delete_keys, hashes, side="right")
         owners = {
@@ -247,23 +276,26 @@ class Tokenizer:
             # A known stem ("machin") may only be completed to a word of that stem.
             return min(self._by_stem[stem], key=lambda w: (abs(len(w) - len(word)), w))
         limit = _max_edits(word)
+        ones = _deletes(word, 1)
+        variants = ones if limit == 1 else ones | _one_fewer(ones - {word})  # _deletes(word, 2)
         best: tuple[int, int, str] | None = None
-        candidates = {c for c in self._sharing_a_deletion(_deletes(word, limit)) if c[0] == word[0]}
+        candidates = {c for c in self._sharing_a_deletion(variants) if c[0] == word[0]}
         for candidate in candidates:  # each once: the best is a minimum, in any order
             distance = edit_distance(word, candidate, limit)
             if distance <= limit:
                 key = (distance, abs(len(candidate) - len(word)), candidate)
                 if best is None or key < best:
                     best = key
-        return best[2] if best else self._common_word(word)
+        return best[2] if best else self._common_word(word, ones)
 
-    def _common_word(self, word: str) -> str:
+    def _common_word(self, word: str, ones: set[str]) -> str:
         """The everyday English word one edit from ``word`` ("shuld" is "should",
         "comit" is "commit"), one the source uses first, then the most frequent; else
         ``word``.
 
         A typo of an everyday word is no rare word the source lacks. Words of the
         English list itself are never changed, nor words one edit from none.
+        ``ones`` is ``_deletes(word, 1)``.
         """
         english = self._english
         if not isinstance(english, Mapping) or word in english:
@@ -271,7 +303,7 @@ class Tokenizer:
         everyday = _everyday(english)
         found = {
             c
-            for v in _deletes(word, 1)
+            for v in ones
             for c in everyday.get(v, ())
             if c[0] == word[0] and edit_distance(word, c, 1) <= 1
         }

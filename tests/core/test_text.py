@@ -109,6 +109,21 @@ def test_hashed_deletion_index_offers_exactly_the_dict_s_candidates(
         ), typo
 
 
+def test_deletion_bitmap_holds_every_key_and_few_others(shipped_engine: Engine) -> None:
+    """A key's bit is always set (no candidate is lost); most other values' are not."""
+    tok = shipped_engine.tokenizer
+    seen, mask = tok._delete_seen, tok._seen_mask
+
+    def held(h: int) -> bool:
+        return bool(seen[(h & mask) >> 3] >> (h & 7) & 1)
+
+    assert all(held(int(h)) for h in tok._delete_keys)
+    rng = random.Random(5)
+    others = [rng.getrandbits(32) for _ in range(2000)]
+    assert sum(map(held, others)) < 0.05 * len(others)
+    assert len(seen) * 8 == mask + 1
+
+
 def test_typos_of_everyday_words_become_those_words(shipped_engine: Engine) -> None:
     tok = shipped_engine.tokenizer
     assert tok.correct("shuld") == "should"
