@@ -27,6 +27,7 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+|(?<=\?)(?=\S)")
 # "We're redoing the kitchen.": a pronoun's contraction, not the question word "were".
 _CONTRACTION = re.compile(r"^\w+['’](?:re|ll|d|ve)\b", re.I)
 _BOT_WORDS = frozenset({"bot", "please", "pls", "plz", "kindly"})
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b")  # a name within a sentence
 
 
 def clean(text: str) -> str:
@@ -60,6 +61,22 @@ class Query:
     named: frozenset[str] = frozenset()  # unknown words written as names ("Siri")
 
 
+def last_words(text: str, count: int) -> list[str]:
+    """``words(text)[-count:]``, reading only as much of the end of a long text as that
+    needs: split at a space, an ASCII text's words are those of each side in turn."""
+    if not text.isascii():
+        return words(text)[-count:]
+    chunks = count
+    while True:
+        parts = text.rsplit(None, chunks)
+        if len(parts) <= chunks:  # no more than ``chunks`` chunks: all of it
+            return words(text)[-count:]
+        tail = words(text[len(parts[0]) :])  # parts[0] is what comes before a space
+        if len(tail) >= count:
+            return tail[-count:]
+        chunks *= 2
+
+
 def expand(ws: list[str], chat: dict[str, tuple[str, ...]]) -> list[str]:
     """Chat spellings expanded word by word."""
     out: list[str] = []
@@ -79,7 +96,9 @@ def drop_vocative(text: str, known: Callable[[str], bool]) -> str:
     return text
 
 
-_ILLUSTRATION = re.compile(r"(?<=\w\ws) (?:like|such as|including|e\.g\.)\s+(?P<tail>[^?.!]+)")
+# The space first, then what stands before it: a literal start the regex engine scans
+# for, rather than a look-behind tried at every character of a long message.
+_ILLUSTRATION = re.compile(r" (?<=\w\ws )(?:like|such as|including|e\.g\.)\s+(?P<tail>[^?.!]+)")
 
 
 def _illustration(focus: str) -> str:
@@ -91,6 +110,13 @@ def _illustration(focus: str) -> str:
     return match.group("tail")
 
 
+def _one_sentence(text: str) -> bool:
+    """Whether ``_SENTENCE`` cannot split ``text``: no sentence end nor line break
+    before its last character (a quick test, for long messages of one sentence)."""
+    body = text[:-1]
+    return not any(mark in body for mark in ".!?\n")
+
+
 def focus_of(text: str, starts: frozenset[str]) -> tuple[str, str]:
     """The question part of a message, and the rest (its preamble).
 
@@ -98,6 +124,8 @@ def focus_of(text: str, starts: frozenset[str]) -> tuple[str, str]:
     sentences that end with "?" or start with a question word (else the last
     sentence); the other sentences are context.
     """
+    if _one_sentence(text):
+        return text, ""
     sentences = [s for s in _SENTENCE.split(text) if s.strip()]
     if len(sentences) < 2 or len(text.split()) <= 12:
         return text, ""
@@ -161,7 +189,7 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
     else:
         focus, preamble = focus_of(drop_vocative(text, tok.known), lang.question_starts)
     illustration = set(words(_illustration(focus)))
-    raw = expand(words(focus)[-MAX_FOCUS_WORDS:], lang.chat)
+    raw = expand(last_words(focus, MAX_FOCUS_WORDS), lang.chat)
     joined_raw = " ".join(raw)
     for pattern in lang.audience_patterns:
         joined_raw = pattern.sub(" ", joined_raw)
@@ -230,13 +258,15 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
             continue
         seen.add(term)
         query.content.append(term)
-    focus_words = set(re.findall(r"\w+", focus))
+    focus_words: set[str] | None = None  # made only for a word too short to count as is
     seen_unknown: set[str] = set()
     for term in query.content:
         if term in index.retriever.vocabulary:
             continue
         word = surface.get(term, term)
-        acronym = len(word) >= 2 and word.upper() in focus_words
+        if len(word) == 2 and focus_words is None:
+            focus_words = set(re.findall(r"\w+", focus))
+        acronym = len(word) >= 2 and focus_words is not None and word.upper() in focus_words
         if (
             word.isalpha()
             and (len(word) >= 3 or acronym)
@@ -246,8 +276,9 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
         ):
             seen_unknown.add(word)
             query.unknown.append(word)
-    capitalised = {w.lower() for w in re.findall(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b", focus)}
-    query.named = frozenset(w for w in query.unknown if w in capitalised)
+    if query.unknown and focus != focus.lower():  # else no word can be capitalised
+        capitalised = {w.lower() for w in _CAPITALISED.findall(focus)}
+        query.named = frozenset(w for w in query.unknown if w in capitalised)
     vocabulary = index.retriever.vocabulary
     for word in query.pointed_back:
         if word not in seen_unknown:

@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from itertools import compress, count, pairwise
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -145,6 +146,7 @@ class Tokenizer:
         self._english = english
         self._stemmer = snowballstemmer.stemmer("english")
         self._term_of = _Memo(self._word_term)
+        self._unit_of = _Memo(self._unit)
         self.stopwords = stopwords
         self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
         for canonical, variants in synonyms.items():
@@ -236,13 +238,14 @@ class Tokenizer:
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
-        del state["_stemmer"], state["_term_of"]  # a C object, and a memo: made again
+        del state["_stemmer"], state["_term_of"], state["_unit_of"]  # a C object, memos
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
         self._stemmer = snowballstemmer.stemmer("english")
         self._term_of = _Memo(self._word_term)
+        self._unit_of = _Memo(self._unit)
 
     @lru_cache(maxsize=1 << 17)  # noqa: B019 - one tokenizer per engine, lives as long as it
     def stem(self, word: str) -> str:
@@ -312,6 +315,9 @@ class Tokenizer:
     def units(self, ws: Iterable[str]) -> list[tuple[str, ...]]:
         """Words after synonym mapping, each unit one word or one phrase."""
         ws = list(ws)
+        unit_of = self._unit_of
+        if self._starts.isdisjoint(ws):
+            return [unit_of[w] for w in ws]  # no phrase can start here: word by word
         out: list[tuple[str, ...]] = []
         i = 0
         while i < len(ws):
@@ -323,14 +329,13 @@ class Tokenizer:
                         i += size
                         break
                 else:
-                    out.append(self._unit(ws[i]))
+                    out.append(unit_of[ws[i]])
                     i += 1
             else:
-                out.append(self._unit(ws[i]))
+                out.append(unit_of[ws[i]])
                 i += 1
         return out
 
-    @lru_cache(maxsize=1 << 17)  # noqa: B019 - see stem()
     def _unit(self, word: str) -> tuple[str, ...]:
         """The unit of one word that starts no longer phrase: its synonym's, or itself."""
         target = self._phrases.get((word,))
@@ -417,19 +422,22 @@ class Tokenizer:
 
     def _word_term(self, word: str) -> str:
         """The term of one word outside a phrase ("" for a stopword, or for "")."""
-        return self.term(self._unit(word)) or "" if word else ""
+        return self.term(self._unit_of[word]) or "" if word else ""
 
 
-class _Memo(dict[str, str]):
-    """A word's term, computed on first use and kept (cleared when it grows past
-    ``limit``, so that words typed by users cannot fill memory)."""
+V = TypeVar("V")
 
-    def __init__(self, compute: Callable[[str], str], limit: int = 1 << 18) -> None:
+
+class _Memo(dict[str, V]):
+    """A word's term or unit, computed on first use and kept (cleared when it grows
+    past ``limit``, so that words typed by users cannot fill memory)."""
+
+    def __init__(self, compute: Callable[[str], V], limit: int = 1 << 18) -> None:
         super().__init__()
         self._compute = compute
         self._limit = limit
 
-    def __missing__(self, word: str) -> str:
+    def __missing__(self, word: str) -> V:
         if len(self) >= self._limit:
             self.clear()
         value = self[word] = self._compute(word)
