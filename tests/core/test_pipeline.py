@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
 from bot import acts, analysis, answerability, compose, rank, resolve
@@ -9,6 +12,7 @@ from bot.conversation import Turn
 from bot.engine import Engine
 from bot.knowledge import KnowledgeError
 from bot.language import english, parse, parse_frequencies
+from bot.text import words
 
 
 def _query(engine: Engine, text: str) -> analysis.Query:
@@ -213,3 +217,29 @@ def test_a_follow_up_about_the_passage_just_shown_stays_on_it(engine: Engine) ->
     # "it" naming the subject just asked about still moves on to what is asked.
     engine.ask("what is machine learning?", "ml")
     assert engine.ask("how does it work?", "ml").sources[0].passage_id == "ml-how"
+
+
+def _odd_texts(seed: int, pieces: list[str], count: int = 3000) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choices(pieces, k=rng.randint(0, 60))) for _ in range(count)]
+
+
+def test_last_words_are_the_last_words_of_the_whole_text() -> None:
+    pieces = ["ab", "c", "'s", "what's", "it’s", ".", "?", "\n", "\t", " ", " ", "-", "A", "é", "1"]
+    for text in _odd_texts(1, pieces):
+        for n in (1, 2, 5, 8):
+            assert analysis.last_words(text, n) == words(text)[-n:], (text, n)
+
+
+def test_quick_paths_of_focus_find_what_the_regexes_find() -> None:
+    """One sentence is what the sentence split finds; the anchored illustration regex
+    matches where the look-behind one did."""
+    illustration = re.compile(r"(?<=\w\ws) (?:like|such as|including|e\.g\.)\s+(?P<tail>[^?.!]+)")
+    pieces = ["ab", "s like", "s such as x", "e.g.", " ", "\n", ".", "!", "?", "? ", "s including"]
+    for text in _odd_texts(2, pieces):
+        if analysis._one_sentence(text):
+            assert len([s for s in analysis._SENTENCE.split(text) if s.strip()]) < 2, text
+        old, new = illustration.search(text), analysis._ILLUSTRATION.search(text)
+        assert (old and (old.start(), old.group("tail"))) == (
+            new and (new.start(), new.group("tail"))
+        ), text
