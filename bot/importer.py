@@ -190,12 +190,14 @@ def chunks(section: Section) -> list[list[Block]]:
     """A section's text cut into passages that stand alone: a paragraph with its list,
     short paragraphs joined to the one before, each passage within the answer size."""
     groups: list[list[Block]] = []
+    asked = section.heading.endswith("?")  # a FAQ's answer: one passage while it fits
     for block in section.blocks:
         if block.kind == "table":
             continue
         fits = bool(groups) and _size(groups[-1]) + len(block.text) < MAX_PASSAGE_CHARS
         joins = fits and (
-            block.kind == "item"
+            asked
+            or block.kind == "item"
             or groups[-1][-1].text.endswith(":")
             or _size(groups[-1]) + len(block.text) < 300
             or (
@@ -357,7 +359,10 @@ def questions_for(heading: str, text: str, facet: str, names: list[str], first: 
         "together": [f"How do {both} work together?"],
         "hierarchy": [f"How are {both} related?"],
     }
-    out.extend(templates.get(facet, []))
+    named = any(n.lower() in heading.lower() for n in names)
+    if named or not heading.endswith("?"):
+        # "What does keg-only mean?" asks about keg-only: not "What is Homebrew?".
+        out.extend(templates.get(facet, []))
     if first and not out and heading not in {"Introduction"}:
         out.append(f"Tell me about {_sentence_case(lowered, text)}")
     for line in text.splitlines():

@@ -278,3 +278,18 @@ def test_examples_after_a_faq_answer_are_its_own(imported: dict[str, Path]) -> N
     reply = engine.ask("examples?", "c")
     assert reply.kind == "answer" and "opt-level" in reply.text
     assert reply.sources[0].passage_id == "does-cargo-support-environments-like"
+
+
+def test_a_faq_answer_stays_one_passage_asked_by_its_heading() -> None:
+    first = "It means the formula is installed only into the Cellar and is not linked. " * 3
+    second = "You can modify a tool's build configuration to find keg-only dependencies. " * 3
+    doc = importer.read_markdown(
+        f"# Widget FAQ\n\nWidget is a package manager.\n\n## What does keg-only mean?\n\n"
+        f"{first}\n\n{second}\n\n## Installing\n\n{first}\n\n{second}\n",
+        "faq.md",
+    )
+    kb = importer.build([doc], subject="Widget").kb
+    faq, installing = kb.passages[1], kb.passages[2:]
+    assert faq.title == "What does keg-only mean?" and second.strip() in faq.text
+    assert faq.questions == ("What does keg-only mean?",)  # not "What is Widget?"
+    assert len(installing) == 2  # a heading that is not a question is cut at paragraphs
