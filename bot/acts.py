@@ -42,7 +42,7 @@ def classify(text: str, lang: Language) -> Act:
     match = _COMMAND.match(text.strip())
     if match and match.group(1).lower() in lang.commands:
         return Act("command", match.group(2).strip(), match.group(1).lower())
-    typed = words(text[:_LOOK_AT])
+    typed = [_unstretched(w, lang.act_words) for w in words(text[:_LOOK_AT])]
     ws = [w for part in typed[:_MAX_ACT_WORDS] for w in lang.chat.get(part, (part,))]
     if not ws:
         return _emoji_act(text, lang)
@@ -90,6 +90,24 @@ def classify(text: str, lang: Language) -> Act:
         again = classify(" ".join(rest), lang)
         return again if again.kind != "question" else Act("question", " ".join(rest))
     return Act("question", text)
+
+
+_RUN = re.compile(r"([a-z])\1+")
+
+
+def _unstretched(word: str, known: frozenset[str]) -> str:
+    """A word typed with letters held down ("heyyy", "hellooo", "thanksss") as the
+    greeting or thanks it stretches, when it is one; else the word itself."""
+    if word in known or not _RUN.search(word):
+        return word
+    for candidate in (
+        _RUN.sub(r"\1\1", word),  # "goood" -> "good"
+        _RUN.sub(r"\1", word),  # "heyyy" -> "hey"
+        re.sub(r"([a-z])\1+$", r"\1", _RUN.sub(r"\1\1", word)),  # "hellooo" -> "hello"
+    ):
+        if candidate in known:
+            return candidate
+    return word
 
 
 def _strip_opening(ws: list[str], lang: Language) -> list[str] | None:

@@ -113,12 +113,19 @@ def _fetch(url: str) -> str:
     return raw.decode(charset, errors="replace")
 
 
+_LEADING_COMMENTS = re.compile(r"\A(?:\s*<!--.*?-->)+\s*", re.S)  # before front matter
+# A container's fence lines (VitePress, Docusaurus: ":::tip", ":::"): their text stays.
+_CONTAINER = re.compile(r"^ {0,3}:{3,}.*$", re.M)
+
+
 def read_markdown(text: str, name: str = "", url: str = "") -> Document:
     """A Markdown document; front matter may give ``title`` and ``date``."""
+    text = _LEADING_COMMENTS.sub("", text.replace("\r\n", "\n"))
     try:
-        front, body, _ = split_front_matter(text.replace("\r\n", "\n"))
+        front, body, _ = split_front_matter(text)
     except ValueError:
         front, body = "", text
+    body = _CONTAINER.sub("", body)
     meta: dict[str, Any] = {}
     if front:
         try:
@@ -131,6 +138,8 @@ def read_markdown(text: str, name: str = "", url: str = "") -> Document:
     if blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
         title = title or blocks[0].text
         blocks = blocks[1:]
+    elif not title:
+        title = next((b.text for b in blocks if b.kind == "heading" and b.level == 1), "")
     return Document(title or Path(name).stem, blocks, str(meta.get("date") or ""), url, name)
 
 
@@ -190,12 +199,14 @@ def chunks(section: Section) -> list[list[Block]]:
     """A section's text cut into passages that stand alone: a paragraph with its list,
     short paragraphs joined to the one before, each passage within the answer size."""
     groups: list[list[Block]] = []
+    asked = section.heading.endswith("?")  # a FAQ's answer: one passage while it fits
     for block in section.blocks:
         if block.kind == "table":
             continue
         fits = bool(groups) and _size(groups[-1]) + len(block.text) < MAX_PASSAGE_CHARS
         joins = fits and (
-            block.kind == "item"
+            asked
+            or block.kind == "item"
             or groups[-1][-1].text.endswith(":")
             or _size(groups[-1]) + len(block.text) < 300
             or (
@@ -274,7 +285,10 @@ def _one_subject(title: str, site: str, text: str) -> str:
     """The one thing a FAQ or guide is about: its title without "FAQ", "guide" and the
     like (or its page title's), as far as the text itself keeps naming it."""
     for candidate in re.split(r"\s[-|–—:]\s|:\s", f"{title} - {site}"):
-        name = " ".join(FAQ_WORDS.sub(" ", candidate).split()).strip(" :")
+        name = " ".join(FAQ_WORDS.sub(" ", re.sub(r"\([^)]*\)", " ", candidate)).split())
+        name = name.strip(" :()[]-–—|")
+        if not re.search(r"[A-Za-z]{2}", name):
+            continue  # "FAQ (Frequently Asked Questions)" names nothing
         while name and text.count(name) < 2 and " " in name:
             name = name.rsplit(" ", 1)[0]  # "Cargo Book" -> "Cargo", the name the text uses
         if name and text.count(name) >= 2:
@@ -357,7 +371,10 @@ def questions_for(heading: str, text: str, facet: str, names: list[str], first: 
         "together": [f"How do {both} work together?"],
         "hierarchy": [f"How are {both} related?"],
     }
-    out.extend(templates.get(facet, []))
+    named = any(n.lower() in heading.lower() for n in names)
+    if named or not heading.endswith("?"):
+        # "What does keg-only mean?" asks about keg-only: not "What is Homebrew?".
+        out.extend(templates.get(facet, []))
     if first and not out and heading not in {"Introduction"}:
         out.append(f"Tell me about {_sentence_case(lowered, text)}")
     for line in text.splitlines():
@@ -415,6 +432,12 @@ def build(docs: list[Document], name: str = "", subject: str = "", today: str = 
     if table is not None and not _table_matches(table, subjects):
         table = None  # a table of something else: its rows are text, not a comparison
     names = [s.name for s in subjects]
+    unnamed = [n for n in names if not set(words(n)) - language.stopwords]
+    if unnamed:
+        raise SourceError(
+            f"cannot tell what the sources are about (a subject named {unnamed[0]!r}); "
+            "name it with --subject"
+        )
     passages: list[Passage] = []
     seen_ids: set[str] = set()
     table_section, table_after = "", ""
@@ -460,12 +483,15 @@ def build(docs: list[Document], name: str = "", subject: str = "", today: str = 
         for long, abbr in abbreviations(" ".join(p.text for p in passages)).items()
         if not any(long.lower() in s.aliases for s in subjects)
     }
+    if not name:
+        name = " vs ".join(names) if len(names) > 1 else title
+        if len(names) == 1 and not mentions(title, subjects[0]):
+            name = f"{names[0]} {title}"  # "Homebrew FAQ (Frequently Asked Questions)"
     kb = KnowledgeBase(
-        name=name or (" vs ".join(names) if len(names) > 1 else title),
+        name=name,
         source=SourceInfo(title, date, f"{date.replace('-', '.')}-1", first.url, "", kind),
         source_kind=kind,
-        scope=f"{name or (' vs '.join(names) if len(names) > 1 else title)}: "
-        + ", ".join(dict.fromkeys(p.section for p in passages)),
+        scope=f"{name}: " + ", ".join(dict.fromkeys(p.section for p in passages)),
         subjects=tuple(subjects),
         suggested_questions=(),  # chosen by prune() among the questions that work
         passages=tuple(_dedupe_questions(passages)),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -80,6 +80,14 @@ class Language:
     replies: dict[str, str]
     synonyms: dict[str, tuple[str, ...]]
     frequency: dict[str, float]  # word -> Zipf frequency (6: "day", 3: "lasagna")
+
+    @cached_property
+    def act_words(self) -> frozenset[str]:
+        """The words of greetings, thanks, goodbyes and chat spellings: what a
+        stretched word ("heyyy", "thanksss") is looked up against."""
+        phrases = self.greetings | self.thanks | self.byes
+        out = {w for p in phrases for w in p}
+        return frozenset(out | self.thank_words | self.filler | self.chat.keys())
 
     @property
     def vocabulary(self) -> frozenset[str]:

@@ -9,6 +9,7 @@ own words. Every block carries the line it starts on, for error messages.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -42,6 +43,10 @@ class Document:
     url: str = ""
     name: str = ""  # the file or address, for messages
     site: str = ""  # an HTML page's <title> ("FAQ - The Cargo Book"), when it has one
+
+
+# A heading's attribute list (Pandoc, kramdown, MkDocs, VitePress): "{#id .class}".
+_ATTRIBUTES = re.compile(r"\s*\{\s*[#.][^{}]*\}\s*$")
 
 
 @functools.cache
@@ -100,6 +105,7 @@ def blocks(text: str) -> list[Block]:
                 row.append(words)
             elif opener.type == "heading_open":
                 level = int(opener.tag[1])
+                words = _ATTRIBUTES.sub("", words)  # "Why? {#why}": an anchor, not words
                 out.append(Block("heading", words, line, level=level, links=tuple(links)))
             elif words:
                 kind = "item" if in_item else "paragraph"

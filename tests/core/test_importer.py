@@ -278,3 +278,46 @@ def test_examples_after_a_faq_answer_are_its_own(imported: dict[str, Path]) -> N
     reply = engine.ask("examples?", "c")
     assert reply.kind == "answer" and "opt-level" in reply.text
     assert reply.sources[0].passage_id == "does-cargo-support-environments-like"
+
+
+def test_a_faq_answer_stays_one_passage_asked_by_its_heading() -> None:
+    first = "It means the formula is installed only into the Cellar and is not linked. " * 3
+    second = "You can modify a tool's build configuration to find keg-only dependencies. " * 3
+    doc = importer.read_markdown(
+        f"# Widget FAQ\n\nWidget is a package manager.\n\n## What does keg-only mean?\n\n"
+        f"{first}\n\n{second}\n\n## Installing\n\n{first}\n\n{second}\n",
+        "faq.md",
+    )
+    kb = importer.build([doc], subject="Widget").kb
+    faq, installing = kb.passages[1], kb.passages[2:]
+    assert faq.title == "What does keg-only mean?" and second.strip() in faq.text
+    assert faq.questions == ("What does keg-only mean?",)  # not "What is Widget?"
+    assert len(installing) == 2  # a heading that is not a question is cut at paragraphs
+
+
+def test_markdown_of_a_docs_site_reads_as_its_words() -> None:
+    doc = importer.read_markdown(
+        "<!-- copied from the project's docs -->\n---\noutline: deep\n---\n\n"
+        "# Composition API FAQ {#faq}\n\n:::tip\nThis FAQ assumes you know Vue.\n:::\n\n"
+        "## What is Composition API? {#what-is-it .lead}\n\nComposition API is a set of APIs.\n",
+        "faq.md",
+    )
+    assert doc.title == "Composition API FAQ"
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("paragraph", "This FAQ assumes you know Vue."),
+        ("heading", "What is Composition API?"),
+        ("paragraph", "Composition API is a set of APIs."),
+    ]
+
+
+def test_a_faq_titled_only_faq_is_named_after_what_it_answers_about() -> None:
+    text = "You update packages with Widget, and then Widget keeps them current. " * 20
+    doc = importer.read_markdown(
+        f"# FAQ (Frequently Asked Questions)\n\n## How do I update?\n\n{text}\n", "faq.md"
+    )
+    kb = importer.build([doc]).kb
+    assert [s.name for s in kb.subjects] == ["Widget"]
+    assert kb.name == "Widget FAQ (Frequently Asked Questions)"
+    untold = importer.read_markdown("# FAQ\n\n## Why?\n\nBecause (it is) so. (Yes.)\n", "f.md")
+    with pytest.raises(importer.SourceError, match="--subject"):
+        importer.build([untold], subject="the")

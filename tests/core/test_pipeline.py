@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot import acts, analysis, answerability, compose, rank, resolve
+from bot import acts, analysis, answerability, compose, language, rank, resolve
 from bot.conversation import Turn
 from bot.engine import Engine
 from bot.knowledge import KnowledgeError
@@ -46,6 +46,13 @@ def _query(engine: Engine, text: str) -> analysis.Query:
         ("thanks! and GenAI?", "question"),
         ("how am I supposed to use this bot?", "help"),
         ("Good evening. Could you please describe what you are able to help with?", "help"),
+        ("heyy", "greeting"),
+        ("hellooo", "greeting"),
+        ("thanksss!!", "thanks"),
+        ("danke!", "thanks"),
+        ("merci beaucoup", "thanks"),
+        ("what are you exactly", "help"),
+        ("heyyy what is ml", "question"),
     ],
 )
 def test_dialogue_acts(text: str, kind: str) -> None:
@@ -156,6 +163,17 @@ def _verdict(engine: Engine, text: str) -> answerability.Verdict:
 )
 def test_answerability(shipped_engine: Engine, text: str, reason: str) -> None:
     assert _verdict(shipped_engine, text).reason == reason
+
+
+def _question_type(name: str) -> language.QuestionType:
+    return next(t for t in english().question_types if t.name == name)
+
+
+def test_question_types_read_what_is_asked_and_said() -> None:
+    when, how_many = _question_type("when"), _question_type("how-many")
+    assert when.evidence.search("It was released in May.")
+    assert not when.evidence.search("the project may actually prove popular")  # a verb
+    assert how_many.pattern.search("how much disk space does a typical install take")
 
 
 def test_refusal_names_what_is_missing(shipped_engine: Engine) -> None:
