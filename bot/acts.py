@@ -42,8 +42,10 @@ def classify(text: str, lang: Language) -> Act:
     match = _COMMAND.match(text.strip())
     if match and match.group(1).lower() in lang.commands:
         return Act("command", match.group(2).strip(), match.group(1).lower())
-    typed = [_unstretched(w, lang.act_words) for w in words(text[:_LOOK_AT])]
-    ws = [w for part in typed[:_MAX_ACT_WORDS] for w in lang.chat.get(part, (part,))]
+    typed = words(text[:_LOOK_AT])
+    # Only the words looked at are unstretched; the rest only count.
+    looked_at = [_unstretched(w, lang.act_words) for w in typed[:_MAX_ACT_WORDS]]
+    ws = [w for part in looked_at for w in lang.chat.get(part, (part,))]
     if not ws:
         return _emoji_act(text, lang)
     core = [w for w in ws if w not in _STRIP] or ws
