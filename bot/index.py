@@ -63,11 +63,21 @@ class _Docs(Mapping[str, Doc]):
         self._rows = rows
         self._made: OrderedDict[str, Doc] = OrderedDict()
         self._lock = threading.Lock()
+        # When every passage's Doc fits, none is ever dropped: each is kept in a plain
+        # dict once made, read without a lock or any bookkeeping.
+        self._fits = len(index.passages) <= DOCS_KEPT
+        self._all: dict[str, Doc] | None = {} if self._fits else None
 
     def __getitem__(self, doc_id: str) -> Doc:
         row = self._rows.get(doc_id)
         if row is not None:
             return row
+        kept = self._all
+        if kept is not None:
+            doc = kept.get(doc_id)
+            if doc is None:
+                doc = kept[doc_id] = self._index.passage_doc(self._index.passages[doc_id])
+            return doc
         with self._lock:
             doc = self._made.get(doc_id)
             if doc is not None:
@@ -88,12 +98,14 @@ class _Docs(Mapping[str, Doc]):
         return len(self._index.passages) + len(self._rows)
 
     def __getstate__(self) -> dict[str, object]:
-        return {"_index": self._index, "_rows": self._rows}  # made again on use
+        # The Docs made are made again on use.
+        return {"_index": self._index, "_rows": self._rows, "_fits": self._fits}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
         self._made = OrderedDict()
         self._lock = threading.Lock()
+        self._all = {} if self._fits else None
 
 
 def _known_texts(kb: KnowledgeBase, language: Language) -> Iterator[str]:

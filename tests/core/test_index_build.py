@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from bot import index as index_module
 from bot.engine import Engine
 
@@ -35,3 +37,17 @@ def test_known_texts_hold_every_word_of_the_knowledge_base(shipped_engine: Engin
             one_by_one.update(words(text))
     one_by_one.update(words(" ".join(shipped_engine.index.language.vocabulary)))
     assert chunked == one_by_one
+
+
+def test_docs_are_the_same_kept_all_or_only_the_latest(
+    shipped_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A knowledge base whose passages' Docs all fit keeps each in a plain dict; a larger
+    one keeps only the latest (here, 2): the same Doc either way."""
+    monkeypatch.setattr(index_module, "DOCS_KEPT", 2)
+    small = index_module.Index(shipped_engine.kb, shipped_engine.index.language)
+    assert small.docs._all is None  # type: ignore[attr-defined]
+    for _ in range(2):
+        for doc_id in shipped_engine.index.docs:
+            assert small.docs[doc_id] == shipped_engine.index.docs[doc_id]
+    assert len(small.docs._made) <= 2  # type: ignore[attr-defined]
