@@ -16,6 +16,7 @@ from typing import Any
 
 from bot import yamlload
 from bot.knowledge import KnowledgeError
+from bot.screen import AnyOf
 
 DATA_FILE = "english.yaml"
 FREQUENCY_FILE = "english-frequencies.txt"
@@ -46,8 +47,8 @@ class Language:
     thank_words: frozenset[str]
     byes: frozenset[tuple[str, ...]]
     emoji: dict[str, frozenset[str]]
-    help_patterns: tuple[re.Pattern[str], ...]
-    identity_patterns: tuple[re.Pattern[str], ...]
+    help_patterns: tuple[AnyOf, ...]
+    identity_patterns: tuple[AnyOf, ...]
     commands: frozenset[str]
     compare_words: frozenset[str]
     compare_phrases: tuple[str, ...]
@@ -57,20 +58,20 @@ class Language:
     plural_difference_words: frozenset[str]
     list_words: frozenset[str]
     back_references: frozenset[str]
-    other_patterns: tuple[re.Pattern[str], ...]
-    more_patterns: tuple[re.Pattern[str], ...]
-    why_patterns: tuple[re.Pattern[str], ...]
-    which_patterns: tuple[re.Pattern[str], ...]
-    example_patterns: tuple[re.Pattern[str], ...]
-    facets: dict[str, tuple[re.Pattern[str], ...]]
+    other_patterns: tuple[AnyOf, ...]
+    more_patterns: tuple[AnyOf, ...]
+    why_patterns: tuple[AnyOf, ...]
+    which_patterns: tuple[AnyOf, ...]
+    example_patterns: tuple[AnyOf, ...]
+    facets: dict[str, tuple[AnyOf, ...]]
     question_types: tuple[QuestionType, ...]
     opinion_patterns: tuple[re.Pattern[str], ...]
-    opinion_any: re.Pattern[str]
+    opinion_any: AnyOf
     judgement_words: frozenset[str]
     greeting_words: frozenset[str]  # one-word greetings ("hi", "gm")
     pleasantries: frozenset[tuple[str, ...]]  # greetings and thanks
-    howto_patterns: tuple[re.Pattern[str], ...]
-    live_patterns: tuple[re.Pattern[str], ...]
+    howto_patterns: tuple[AnyOf, ...]
+    live_patterns: tuple[AnyOf, ...]
     audience_patterns: tuple[re.Pattern[str], ...]
     question_starts: frozenset[str]
     auxiliaries: frozenset[str]
@@ -146,6 +147,12 @@ def _union(value: Any, key: str) -> tuple[re.Pattern[str], ...]:
     return (re.compile("|".join(f"(?:{p.pattern})" for p in patterns)),)
 
 
+def _any(value: Any, key: str) -> tuple[AnyOf, ...]:
+    """The patterns as one :class:`AnyOf`, for lists only ever asked "does any match?"."""
+    patterns = _patterns(value, key)
+    return (AnyOf(patterns),) if patterns else ()
+
+
 def parse_frequencies(text: str) -> dict[str, float]:
     """Lines of "<zipf x 10> <word> <word> ..." (``#`` starts a comment)."""
     out: dict[str, float] = {}
@@ -175,7 +182,7 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
         )
         chat = {str(k): tuple(str(v).split()) for k, v in data["chat"].items()}
         emoji = {str(k): frozenset(str(v)) for k, v in data["emoji"].items()}
-        facets = {str(k): _union(v, f"facets.{k}") for k, v in data["facets"].items()}
+        facets = {str(k): _any(v, f"facets.{k}") for k, v in data["facets"].items()}
         greetings = _phrases(data["greetings"], "greetings")
         return Language(
             stopwords=_words(data["stopwords"], "stopwords"),
@@ -190,8 +197,8 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
             thank_words=_words(data["thank_words"], "thank_words"),
             byes=_phrases(data["byes"], "byes"),
             emoji=emoji,
-            help_patterns=_union(data["help_patterns"], "help_patterns"),
-            identity_patterns=_union(data["identity_patterns"], "identity_patterns"),
+            help_patterns=_any(data["help_patterns"], "help_patterns"),
+            identity_patterns=_any(data["identity_patterns"], "identity_patterns"),
             commands=frozenset(str(c) for c in data["commands"]),
             compare_words=_words(data["compare_words"], "compare_words"),
             compare_phrases=tuple(str(p) for p in data["compare_phrases"]),
@@ -203,18 +210,18 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
             ),
             list_words=_words(data["list_words"], "list_words"),
             back_references=_words(data["back_references"], "back_references"),
-            other_patterns=_union(data["other_patterns"], "other_patterns"),
-            more_patterns=_union(data["more_patterns"], "more_patterns"),
-            why_patterns=_union(data["why_patterns"], "why_patterns"),
-            which_patterns=_union(data["which_patterns"], "which_patterns"),
-            example_patterns=_union(data["example_patterns"], "example_patterns"),
+            other_patterns=_any(data["other_patterns"], "other_patterns"),
+            more_patterns=_any(data["more_patterns"], "more_patterns"),
+            why_patterns=_any(data["why_patterns"], "why_patterns"),
+            which_patterns=_any(data["which_patterns"], "which_patterns"),
+            example_patterns=_any(data["example_patterns"], "example_patterns"),
             facets=facets,
             question_types=types,
             opinion_patterns=_patterns(data["opinion_patterns"], "opinion_patterns"),
-            opinion_any=_union(data["opinion_patterns"], "opinion_patterns")[0],
+            opinion_any=AnyOf(_patterns(data["opinion_patterns"], "opinion_patterns")),
             judgement_words=_words(data["judgement_words"], "judgement_words"),
-            howto_patterns=_union(data["howto_patterns"], "howto_patterns"),
-            live_patterns=_union(data["live_patterns"], "live_patterns"),
+            howto_patterns=_any(data["howto_patterns"], "howto_patterns"),
+            live_patterns=_any(data["live_patterns"], "live_patterns"),
             audience_patterns=_union(data["audience_patterns"], "audience_patterns"),
             question_starts=_words(data["question_starts"], "question_starts"),
             auxiliaries=_words(data["auxiliaries"], "auxiliaries"),

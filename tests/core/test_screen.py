@@ -1,0 +1,110 @@
+"""AnyOf answers exactly what one alternation of its patterns answers."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot import language, screen
+from bot.language import english
+from bot.screen import AnyOf, needles
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+LANGUAGE_DATA = Path(language.__file__).resolve().parent / "data" / "english.yaml"
+
+
+LISTS = (
+    "help_patterns",
+    "identity_patterns",
+    "other_patterns",
+    "more_patterns",
+    "why_patterns",
+    "which_patterns",
+    "example_patterns",
+    "howto_patterns",
+    "live_patterns",
+    "opinion_patterns",
+)
+
+
+def _lists() -> dict[str, list[re.Pattern[str]]]:
+    """The language's lists of patterns that are only asked whether any matches."""
+    data = yaml.safe_load((LANGUAGE_DATA).read_text(encoding="utf-8"))
+    out = {name: [re.compile(p) for p in data[name]] for name in LISTS}
+    out |= {f"facets.{k}": [re.compile(p) for p in v] for k, v in data["facets"].items() if v}
+    return out
+
+
+def _texts() -> list[str]:
+    """Every question of the repository's sets, lower-cased and as typed, and word
+    salads of the patterns' own words (which make the patterns match often)."""
+    texts: list[str] = []
+
+    def collect(node: object) -> None:
+        if isinstance(node, str):
+            texts.extend((node, node.lower()))
+        elif isinstance(node, list):
+            for item in node:
+                collect(item)
+        elif isinstance(node, dict):
+            for value in node.values():
+                collect(value)
+
+    for path in sorted(DATA.glob("*.yaml")):
+        collect(yaml.safe_load(path.read_text(encoding="utf-8")))
+    vocabulary = sorted(
+        {w for ps in _lists().values() for p in ps for w in re.findall(r"[a-z]+|\?", p.pattern)}
+    )
+    rng = random.Random(3)
+    texts += vocabulary
+    texts += [" ".join(rng.choices(vocabulary, k=rng.randint(1, 12))) for _ in range(4000)]
+    return texts
+
+
+TEXTS = _texts()
+
+
+@pytest.mark.parametrize("screen_from", [1, screen.SCREEN_FROM])
+@pytest.mark.parametrize("name", sorted(_lists()))
+def test_same_answer_as_the_alternation(
+    name: str, screen_from: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every list screened (or only the long ones, as shipped): the alternation's answer."""
+    monkeypatch.setattr(screen, "SCREEN_FROM", screen_from)
+    any_of = AnyOf(_lists()[name])
+    matched = 0
+    for text in TEXTS:
+        expected = any_of.union.search(text) is not None
+        assert any_of.search(text) == expected, (name, text)
+        matched += expected
+    assert matched  # the texts exercise the patterns, not only their misses
+
+
+def test_the_language_screens_its_long_lists() -> None:
+    lang = english()
+    assert lang.help_patterns[0]._screened  # type: ignore[attr-defined]
+    assert lang.opinion_any.union.pattern == "|".join(
+        f"(?:{p.pattern})" for p in lang.opinion_patterns
+    )
+
+
+def test_needles_are_in_every_match() -> None:
+    assert needles(r"\bcommands? (do|can) (you|i)\b") == frozenset({"command"})
+    assert needles(r"\b(list|show) (the )?cmds\b") == frozenset({"cmds"})
+    assert needles(r"^(help|\?+|h)$") == frozenset({"help", "?", "h"})
+    assert needles(r"(?i)\bhelp\b") is None  # case-insensitive: always run
+    assert needles(r"\b(?:a|\w+) x") == frozenset({" x"})
+    assert needles(r"\w+") is None  # nothing that must be in the text
+
+
+def test_patterns_it_cannot_screen_are_run_as_they_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(screen, "SCREEN_FROM", 1)
+    back = AnyOf([re.compile(r"(a)\1"), re.compile(r"b(c)")])
+    assert back.search("aa") and not back.search("bb")
+    mixed = AnyOf([re.compile(r"(?i:help)"), re.compile(r"\bmenu\b")])
+    assert mixed.search("HELP") and mixed.search("the menu") and not mixed.search("men")
+    assert not AnyOf([]).search("anything")
