@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from bot.language import Language
@@ -97,6 +98,7 @@ def classify(text: str, lang: Language) -> Act:
 _RUN = re.compile(r"([a-z])\1+")
 
 
+@lru_cache(maxsize=1 << 14)  # a word with a doubled letter ("need", "all") costs 4 regexes
 def _unstretched(word: str, known: frozenset[str]) -> str:
     """A word typed with letters held down ("heyyy", "hellooo", "thanksss") as the
     greeting or thanks it stretches, when it is one; else the word itself."""
