@@ -10,7 +10,7 @@ AI passages), and the facet its wording asks for (examples, how it works).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.analysis import Query, facets_asked
 from bot.index import Index
@@ -30,9 +30,9 @@ FOLLOWS = 2.0
 UNKNOWN = 1.5  # an unknown word, against a known term found in one passage (swept 1-2)
 
 
-@dataclass(frozen=True)
-class Ranked:
-    """A retrieved document with its final score and how much of the question it covers."""
+class Ranked(NamedTuple):
+    """A retrieved document with its final score and how much of the question it covers
+    (a named tuple, as :class:`bot.retrieval.Hit`)."""
 
     hit: Hit
     score: float
@@ -58,10 +58,18 @@ def coverage(
 
 def share(weight: Mapping[str, float], missing: float, matched: frozenset[str]) -> float:
     """The share of the weight of the terms in ``matched`` (``missing``: found nowhere)."""
+    return share_each(weight, missing, (matched,))[0]
+
+
+def share_each(
+    weight: Mapping[str, float], missing: float, matches: Sequence[frozenset[str]]
+) -> list[float]:
+    """:func:`share` for each of ``matches``, the total weight added up once."""
     total = sum(weight.values()) + missing
     if total <= 0:
-        return 1.0
-    return sum(w for t, w in weight.items() if t in matched) / total
+        return [1.0] * len(matches)
+    items = list(weight.items())
+    return [sum([w for t, w in items if t in matched]) / total for matched in matches]
 
 
 def weights(
@@ -122,8 +130,9 @@ def rank(query: Query, plan: Plan, index: Index) -> list[Ranked]:
     wanted = plan_terms(query, plan, index)
     weight, _ = weights(wanted, index, surface=query.surface)
     content = set(query.content)
+    shares = share_each(weight, 0.0, [hit.matched for hit in hits]) if wanted else []
     out = []
-    for hit in hits:
+    for n, hit in enumerate(hits):
         doc = index.docs[hit.id]
         factor = 1.0
         if focus and doc.subject:
@@ -139,7 +148,7 @@ def rank(query: Query, plan: Plan, index: Index) -> list[Ranked]:
         titled = hit.matched & doc.title & content
         if titled:  # the question names what the passage's heading names
             factor *= 1 + TITLE * len(titled) / len(query.content)
-        cov = share(weight, 0.0, hit.matched) if wanted else 1.0
+        cov = shares[n] if wanted else 1.0
         out.append(Ranked(hit, hit.score * factor * (COVERAGE_BASE + cov), cov))
     out.sort(key=lambda r: (-r.score, r.hit.id))
     return out
