@@ -104,6 +104,8 @@ def _unstretched(word: str, known: frozenset[str]) -> str:
     greeting or thanks it stretches, when it is one; else the word itself."""
     if word in known or not _RUN.search(word):
         return word
+    if _RUN.sub(r"\1", word) not in _collapsed(known):
+        return word  # every candidate below collapses to this, as all known words do
     for candidate in (
         _RUN.sub(r"\1\1", word),  # "goood" -> "good"
         _RUN.sub(r"\1", word),  # "heyyy" -> "hey"
@@ -112,6 +114,12 @@ def _unstretched(word: str, known: frozenset[str]) -> str:
         if candidate in known:
             return candidate
     return word
+
+
+@lru_cache(maxsize=8)
+def _collapsed(known: frozenset[str]) -> frozenset[str]:
+    """``known`` with every run of a repeated letter written once ("hello" as "helo")."""
+    return frozenset(_RUN.sub(r"\1", w) for w in known)
 
 
 def _strip_opening(ws: list[str], lang: Language) -> list[str] | None:

@@ -37,6 +37,8 @@ Needles = frozenset[str]  # one of these strings is in every match
 # Screened from this many patterns on: below, the needles' look-ups cost about what
 # the alternation does (measured: 26 help cues 30 -> 9 us; 4 to 11 cues no faster).
 SCREEN_FROM = 16
+LONG_TEXT = 100  # characters
+UNIONS_KEPT = 256  # alternations of the patterns a text may match, kept once compiled
 
 _REPEATS = {
     op
@@ -103,10 +105,17 @@ def needles(pattern: str) -> Needles | None:
 
 
 class AnyOf:
-    """Whether any of ``patterns`` matches somewhere in a text (see the module)."""
+    """Whether any of ``patterns`` matches somewhere in a text (see the module).
+
+    A list of ``SCREEN_FROM`` patterns or more is screened on every text; a shorter
+    one on texts of ``LONG_TEXT`` characters or more (a long message's 80 words),
+    where each pattern tried costs in proportion to the text, and looking up a few
+    strings far less.
+    """
 
     def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
-        self.union = re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+        # No pattern: an alternation that never matches.
+        self.union = re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or "(?!)")
         self.pattern = self.union.pattern
         # Flags set for the whole alternation (an inline "(?i)"), or a back-reference:
         # each pattern alone would not be what it is within the alternation.
@@ -114,27 +123,38 @@ class AnyOf:
         screened: list[tuple[Needles, re.Pattern[str]]] = []
         rest: list[re.Pattern[str]] = []
         for p in patterns:
-            found = None if whole or len(patterns) < SCREEN_FROM else needles(p.pattern)
+            found = None if whole else needles(p.pattern)
             if found is None:
                 rest.append(p)
             else:
                 screened.append((found, p))
         self._screened = tuple(screened)
         self._needles = frozenset().union(*(found for found, _ in screened))
-        self._rest: re.Pattern[str] | None = None
-        if rest and len(rest) == len(patterns):
-            self._rest = self.union
-        elif rest:
-            self._rest = re.compile("|".join(f"(?:{p.pattern})" for p in rest))
+        self._rest = tuple(rest)
+        self._from = 0 if len(patterns) >= SCREEN_FROM else LONG_TEXT
+        self._unions: dict[tuple[int, ...], re.Pattern[str] | None] = {}
 
     def search(self, text: str) -> bool:
         """Whether the alternation of the patterns finds a match in ``text``."""
-        if self._screened:
-            present = {n for n in self._needles if n in text}
-            for found, pattern in self._screened:
-                if not present.isdisjoint(found) and pattern.search(text):
-                    return True
-        return self._rest is not None and self._rest.search(text) is not None
+        if not self._screened or len(text) < self._from:
+            return self.union.search(text) is not None
+        present = {n for n in self._needles if n in text}
+        chosen = tuple(
+            i for i, (found, _) in enumerate(self._screened) if not present.isdisjoint(found)
+        )
+        unions = self._unions
+        pattern = unions[chosen] if chosen in unions else self._union_of(chosen)
+        return pattern is not None and pattern.search(text) is not None
+
+    def _union_of(self, chosen: tuple[int, ...]) -> re.Pattern[str] | None:
+        """The alternation of the screened patterns ``chosen`` and of those never
+        screened (None when there are none), kept for the next text (a bounded few)."""
+        patterns = [self._screened[i][1] for i in chosen] + list(self._rest)
+        union = re.compile("|".join(f"(?:{p.pattern})" for p in patterns)) if patterns else None
+        if len(self._unions) >= UNIONS_KEPT:
+            self._unions.clear()
+        self._unions[chosen] = union
+        return union
 
 
 __all__ = ["AnyOf", "needles"]

@@ -261,3 +261,27 @@ def test_quick_paths_of_focus_find_what_the_regexes_find() -> None:
         assert (old and (old.start(), old.group("tail"))) == (
             new and (new.start(), new.group("tail"))
         ), text
+
+
+def _unstretched_reference(word: str, known: frozenset[str]) -> str:
+    """``acts._unstretched`` without its quick test (what it must agree with)."""
+    run = acts._RUN
+    if word in known or not run.search(word):
+        return word
+    for candidate in (
+        run.sub(r"\1\1", word),
+        run.sub(r"\1", word),
+        re.sub(r"([a-z])\1+$", r"\1", run.sub(r"\1\1", word)),
+    ):
+        if candidate in known:
+            return candidate
+    return word
+
+
+def test_unstretched_words_are_what_the_full_search_finds() -> None:
+    known = english().act_words
+    rng = random.Random(4)
+    words_ = [w + w[-1] * rng.randint(0, 3) for w in sorted(known)]
+    words_ += ["".join(rng.choices("aehlosty", k=rng.randint(2, 8))) for _ in range(3000)]
+    for word in words_:
+        assert acts._unstretched(word, known) == _unstretched_reference(word, known), word

@@ -62,19 +62,24 @@ def _texts() -> list[str]:
     rng = random.Random(3)
     texts += vocabulary
     texts += [" ".join(rng.choices(vocabulary, k=rng.randint(1, 12))) for _ in range(4000)]
+    texts += [" ".join(rng.choices(vocabulary, k=rng.randint(20, 80))) for _ in range(500)]
     return texts
 
 
 TEXTS = _texts()
 
 
-@pytest.mark.parametrize("screen_from", [1, screen.SCREEN_FROM])
+@pytest.mark.parametrize(
+    ("screen_from", "long_text"), [(1, 0), (screen.SCREEN_FROM, screen.LONG_TEXT)]
+)
 @pytest.mark.parametrize("name", sorted(_lists()))
 def test_same_answer_as_the_alternation(
-    name: str, screen_from: int, monkeypatch: pytest.MonkeyPatch
+    name: str, screen_from: int, long_text: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every list screened (or only the long ones, as shipped): the alternation's answer."""
+    """Every list screened on every text (or as shipped: long lists on every text,
+    the others on long texts): the alternation's answer."""
     monkeypatch.setattr(screen, "SCREEN_FROM", screen_from)
+    monkeypatch.setattr(screen, "LONG_TEXT", long_text)
     any_of = AnyOf(_lists()[name])
     matched = 0
     for text in TEXTS:
@@ -108,3 +113,12 @@ def test_patterns_it_cannot_screen_are_run_as_they_are(monkeypatch: pytest.Monke
     mixed = AnyOf([re.compile(r"(?i:help)"), re.compile(r"\bmenu\b")])
     assert mixed.search("HELP") and mixed.search("the menu") and not mixed.search("men")
     assert not AnyOf([]).search("anything")
+
+
+def test_alternations_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(screen, "SCREEN_FROM", 1)
+    monkeypatch.setattr(screen, "UNIONS_KEPT", 2)
+    any_of = AnyOf(_lists()["help_patterns"])
+    for text in TEXTS[:3000]:
+        assert any_of.search(text) == (any_of.union.search(text) is not None), text
+        assert len(any_of._unions) <= 2
