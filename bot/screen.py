@@ -2,17 +2,23 @@
 
 The language's cue lists ("what can you do", "how do I use you", ...) are only
 ever asked "does any of these match?". One alternation of them answers that,
-but Python's regex engine tries every alternative at every character of the
-text, and most start with ``\\b``, which gives it nothing to skip ahead with:
-about 30 us for the 26 help cues on a one-line question.
+and :class:`AnyOf` gives the same answer at less cost, two ways:
 
-:class:`AnyOf` gives the alternation's answer. For a long list it reads each
-pattern once (with the standard library's own parser) for a set of literal
-strings one of which every match of it contains ("commands"; or one of "do"
-and "can"), and at search time runs only the patterns one of whose strings is
-in the text: a match lies in the text, so a pattern none of whose strings is
-there cannot match. A pattern it cannot read that way (case-insensitive,
-nothing literal, or a back-reference in any of them) is always run.
+* Its alternation groups the patterns by how they start. Most start with
+  ``\\b``; kept together, the regex parser factors that out and tests it once
+  at each character for all of them, where one pattern starting otherwise
+  (``^help$``) among them made it test every pattern at every character: the 26
+  help cues took 32 us on a one-line question, 9 us grouped. The order of the
+  alternatives does not change whether one matches.
+* On a long text (a 2,000-character message's last 80 words), where every
+  pattern tried costs in proportion to the text, it first looks up, for each
+  pattern, a set of literal strings one of which every match of it contains
+  ("commands"; or one of "do" and "can"), read once from the pattern with the
+  standard library's own regex parser. A match lies in the text, so a pattern
+  none of whose strings is there cannot match, and only the others are run. A
+  pattern it cannot read so (case-insensitive, with nothing literal) is always
+  run; with a back-reference or a flag for the whole alternation in any of
+  them, the plain alternation is.
 """
 
 from __future__ import annotations
@@ -34,10 +40,9 @@ def _stdlib(name: str, old_name: str) -> Any:
 sre_parse = _stdlib("re._parser", "sre_parse")
 sre_constants = _stdlib("re._constants", "sre_constants")
 Needles = frozenset[str]  # one of these strings is in every match
-# Screened from this many patterns on: below, the needles' look-ups cost about what
-# the alternation does (measured: 26 help cues 30 -> 9 us; 4 to 11 cues no faster).
-SCREEN_FROM = 16
-LONG_TEXT = 100  # characters
+# Texts screened from this length on (characters): below it, looking the strings up
+# costs about what the grouped alternation does (measured on the question sets).
+LONG_TEXT = 100
 UNIONS_KEPT = 256  # alternations of the patterns a text may match, kept once compiled
 
 _REPEATS = {
@@ -92,6 +97,7 @@ def _best(sets: list[Needles]) -> Needles | None:
 
 # Back-references ("\\1", "(?P=name)", "(?(1)...)"): a group's number in one pattern is
 # another in the alternation, so an alternation holding one is run as it is.
+_ANCHORS = ("\\b", "^")  # how most cue patterns start: a word boundary, the text's start
 _BACK_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
 
 
@@ -104,22 +110,30 @@ def needles(pattern: str) -> Needles | None:
     return _best(_sequence(parsed))
 
 
-class AnyOf:
-    """Whether any of ``patterns`` matches somewhere in a text (see the module).
+def _alternation(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str]:
+    """One alternation of ``patterns``, those that start the same way (``\\b``, ``^``)
+    grouped together (see the module)."""
+    groups: dict[str, list[str]] = {}
+    for p in patterns:
+        start = next((a for a in _ANCHORS if p.pattern.startswith(a)), "")
+        groups.setdefault(start, []).append(f"(?:{p.pattern})")
+    parts = [
+        "|".join(members) if not start or len(members) == 1 else "(?:" + "|".join(members) + ")"
+        for start, members in groups.items()
+    ]
+    return re.compile("|".join(parts) or "(?!)")
 
-    A list of ``SCREEN_FROM`` patterns or more is screened on every text; a shorter
-    one on texts of ``LONG_TEXT`` characters or more (a long message's 80 words),
-    where each pattern tried costs in proportion to the text, and looking up a few
-    strings far less.
-    """
+
+class AnyOf:
+    """Whether any of ``patterns`` matches somewhere in a text (see the module)."""
 
     def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
-        # No pattern: an alternation that never matches.
-        self.union = re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or "(?!)")
-        self.pattern = self.union.pattern
+        self.pattern = "|".join(f"(?:{p.pattern})" for p in patterns)
+        plain = re.compile(self.pattern or "(?!)")  # no pattern: one that never matches
         # Flags set for the whole alternation (an inline "(?i)"), or a back-reference:
-        # each pattern alone would not be what it is within the alternation.
-        whole = self.union.flags != re.compile("").flags or _BACK_REFERENCE.search(self.pattern)
+        # the patterns regrouped or alone would not be what they are in the alternation.
+        whole = plain.flags != re.compile("").flags or bool(_BACK_REFERENCE.search(self.pattern))
+        self.union = plain if whole else _alternation(patterns)
         screened: list[tuple[Needles, re.Pattern[str]]] = []
         rest: list[re.Pattern[str]] = []
         for p in patterns:
@@ -131,12 +145,11 @@ class AnyOf:
         self._screened = tuple(screened)
         self._needles = frozenset().union(*(found for found, _ in screened))
         self._rest = tuple(rest)
-        self._from = 0 if len(patterns) >= SCREEN_FROM else LONG_TEXT
         self._unions: dict[tuple[int, ...], re.Pattern[str] | None] = {}
 
     def search(self, text: str) -> bool:
         """Whether the alternation of the patterns finds a match in ``text``."""
-        if not self._screened or len(text) < self._from:
+        if not self._screened or len(text) < LONG_TEXT:
             return self.union.search(text) is not None
         present = {n for n in self._needles if n in text}
         chosen = tuple(
@@ -150,7 +163,7 @@ class AnyOf:
         """The alternation of the screened patterns ``chosen`` and of those never
         screened (None when there are none), kept for the next text (a bounded few)."""
         patterns = [self._screened[i][1] for i in chosen] + list(self._rest)
-        union = re.compile("|".join(f"(?:{p.pattern})" for p in patterns)) if patterns else None
+        union = _alternation(patterns) if patterns else None
         if len(self._unions) >= UNIONS_KEPT:
             self._unions.clear()
         self._unions[chosen] = union
