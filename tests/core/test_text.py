@@ -129,3 +129,11 @@ def test_typos_of_everyday_words_become_those_words(shipped_engine: Engine) -> N
     assert tok.correct("shuld") == "should"
     assert tok.correct("windoze") == "windoze"  # one edit from no everyday word
     assert tok.correct("hallucinate") == "hallucinate"
+
+
+def test_two_letter_deletions_are_one_letter_deletions_twice() -> None:
+    rng = random.Random(6)
+    for _ in range(3000):
+        word = "".join(rng.choices("aabcxyz", k=rng.randint(0, 11)))
+        twice = text_module._one_fewer(text_module._one_fewer({word}))
+        assert text_module._two_fewer(word) == twice, word
