@@ -17,6 +17,7 @@ from bot.index import Index
 from bot.models import Kind, Passage, Reply, Source, TableRow
 
 MAX_ANSWER_CHARS = 800
+MAX_COMPARE_CHARS = 2000  # a whole comparison, table or prose
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -204,3 +205,46 @@ def table_reply(
     return Reply(
         kind, "\n".join(lines), sources=sources, rows=tuple(rows), question=question, title=title
     )
+
+
+def contrast_reply(
+    points: Sequence[tuple[Passage, str]], index: Index, *, name: str = "", question: str = ""
+) -> Reply:
+    """A comparison the source makes in prose: one line per point (its section and the
+    sentence that names the subjects together), as many as fit (``name``: of what)."""
+    say = wording_for(index)
+    lines = [say("compare_title", name=name) if name else say("compare_title")]
+    used: list[Passage] = []
+    size = len(lines[0])
+    for passage, sentence in points:
+        line = f"• {passage.section}: {sentence}"
+        if size + len(line) + 1 > MAX_COMPARE_CHARS - 80:
+            lines.append(say("more_points", count=len(points) - len(used)))
+            break
+        lines.append(line)
+        used.append(passage)
+        size += len(line) + 1
+    sources = tuple(Source(p.id, p.section, p.title, 0.0) for p in used)
+    title = index.kb.name if len(used) > 1 else used[0].section
+    return Reply("compare", "\n".join(lines), sources=sources, question=question, title=title)
+
+
+def contrast_sections(
+    passages: Sequence[Passage], index: Index, *, name: str = "", question: str = ""
+) -> Reply:
+    """A comparison the source makes in one or two sections: their text, in full as
+    far as it fits, each under its section's heading (``name``: of what)."""
+    say = wording_for(index)
+    parts = [say("compare_title", name=name) if name else say("compare_title")]
+    section = ""
+    for p in passages:
+        if p.section != section:
+            section = p.section
+            parts.append(f"{section}:")
+        parts.append(
+            "\n".join(f"• {line}" for line in p.text.splitlines()) if p.is_list else p.text
+        )
+    sources = tuple(Source(p.id, p.section, p.title, 0.0) for p in passages)
+    title = passages[0].section if passages else index.kb.name
+    text = fit(parts, MAX_COMPARE_CHARS)
+    return Reply("compare", text, sources=sources, question=question, title=title)

@@ -321,3 +321,56 @@ def test_a_faq_titled_only_faq_is_named_after_what_it_answers_about() -> None:
     untold = importer.read_markdown("# FAQ\n\n## Why?\n\nBecause (it is) so. (Yes.)\n", "f.md")
     with pytest.raises(importer.SourceError, match="--subject"):
         importer.build([untold], subject="the")
+
+
+PROSE_COMPARISON = """# Quill Compatibility Guide
+
+Inkwell aims to be broadly compatible with the Quill API, with a few differences.
+
+## Redirects
+
+Unlike Quill, Inkwell does not follow redirects by default. You can turn it on.
+
+## Timeouts
+
+Inkwell has timeouts of five seconds by default, while Quill has no timeouts.
+
+## Cookies
+
+Inkwell keeps cookies on the client. Setting cookies per request is deprecated.
+
+## Comparison with Papyrus
+
+Papyrus re-reads the whole file on each call. Inkwell reads the file only once,
+unlike Papyrus, so Inkwell stays fast. Papyrus also needs a config file.
+
+## Streaming
+
+Inkwell streams responses with a context manager. Inkwell closes it for you.
+"""
+
+
+def _prose_engine() -> Engine:
+    return Engine(importer.build([importer.read_markdown(PROSE_COMPARISON, "guide.md")]).kb)
+
+
+def test_a_comparison_in_prose_gives_its_subjects_and_compares_point_by_point() -> None:
+    engine = _prose_engine()
+    assert [s.name for s in engine.kb.subjects] == ["Inkwell", "Quill", "Papyrus"]
+    assert not engine.kb.table
+    whole = engine.ask("inkwell vs quill, all the differences?")
+    assert whole.kind == "compare"
+    lines = whole.text.splitlines()
+    assert lines[0] == "Inkwell vs Quill, side by side:"
+    assert "• Redirects: Unlike Quill, Inkwell does not follow redirects by default." in lines
+    assert "• Timeouts: Inkwell has timeouts of five seconds by default, while Quill" in (
+        whole.text
+    )
+    assert "Cookies" not in whole.text  # it names one of them only
+    pair = engine.ask("compare inkwell and papyrus")  # one section compares them: all of it
+    assert pair.kind == "compare" and "needs a config file" in pair.text
+    assert [s.section for s in pair.sources] == ["Comparison with Papyrus"]
+    timeouts = engine.compare("timeouts")
+    assert timeouts.kind == "compare" and [s.section for s in timeouts.sources] == ["Timeouts"]
+    assert engine.compare("colours").kind == "refusal"
+    assert engine.ask("does inkwell follow redirects?").kind == "answer"
