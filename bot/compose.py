@@ -36,7 +36,11 @@ class Wording:
             "scope": kb.scope,
             "examples": quoted(kb.suggested_questions[:2]),
             "commands": self.commands(),
-            "commands_hint": ", or /compare for the side-by-side table" if kb.table else "",
+            "commands_hint": ", or /compare for the side-by-side table"
+            if kb.table
+            else ", or /compare to compare them point by point"
+            if index.compares_in_prose
+            else "",
         }
 
     def commands(self) -> str:
@@ -44,6 +48,8 @@ class Wording:
         names = ["/ask"]
         if self.index.kb.table:
             names.append("/compare (the side-by-side table, or one row)")
+        elif self.index.compares_in_prose:
+            names.append("/compare (point by point, or one point)")
         if any(p.facet == "examples" for p in self.index.kb.passages):
             names.append("/examples")
         names += ["/topics (what I cover and my source)", "/help"]

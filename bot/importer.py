@@ -452,7 +452,9 @@ def questions_for(heading: str, text: str, facet: str, names: list[str], first: 
         "hierarchy": [f"How are {both} related?"],
     }
     named = any(n.lower() in heading.lower() for n in names)
-    if named or not heading.endswith("?"):
+    if len(names) < 2 and facet in ("difference", "together", "hierarchy"):
+        pass  # "the difference between HTTPX" asks nothing
+    elif named or not heading.endswith("?"):
         # "What does keg-only mean?" asks about keg-only: not "What is Homebrew?".
         out.extend(templates.get(facet, []))
     if first and not out and heading not in {"Introduction"}:

@@ -374,3 +374,8 @@ def test_a_comparison_in_prose_gives_its_subjects_and_compares_point_by_point() 
     assert timeouts.kind == "compare" and [s.section for s in timeouts.sources] == ["Timeouts"]
     assert engine.compare("colours").kind == "refusal"
     assert engine.ask("does inkwell follow redirects?").kind == "answer"
+    assert "/compare (point by point" in engine.help().text
+    asked = [q for p in engine.kb.passages for q in p.questions]
+    assert not [
+        q for q in asked if q.startswith("What is the difference between") and " and " not in q
+    ]
