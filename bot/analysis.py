@@ -172,6 +172,9 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
     corrected: list[str] = []
     budget = MAX_CORRECTIONS
     for w in kept:
+        if w in index.compounds and w not in tok.vocabulary:
+            corrected.extend(index.compounds[w])  # "prebuilt": the source writes "pre-built"
+            continue
         if budget > 0 and w not in tok.vocabulary:
             budget -= 1
             w = _base_form(

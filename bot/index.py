@@ -133,6 +133,7 @@ def _group(
     return {k: tuple(ps) for k, ps in groups.items()}
 
 
+_HYPHENATED = re.compile(r"\b([a-z]{2,})-([a-z]{2,})\b")
 _CODE = re.compile(r"[=(){}\[\]<>]|://")
 
 
@@ -190,11 +191,15 @@ class Index:
         # Each passage's words are read once, for its terms, its questions' terms (for
         # autocomplete) and the terms that tell its subject (see _term_subjects).
         docs: list[Document] = []
+        compounds: dict[str, tuple[str, str]] = {}  # "prebuilt": the source's "pre-built"
         subject_words = {s.id: words(s.name) for s in kb.subjects}
         question_terms: dict[str, list[str]] = {}
         seen_subjects: dict[str, set[str]] = {s.id: set() for s in kb.subjects}
         for p in kb.passages:
             title_words, text_words = words(p.title), words(p.text)
+            if "-" in p.text:
+                for first, second in _HYPHENATED.findall(p.text.lower()):
+                    compounds[first + second] = (first, second)
             questions = [words(q) for q in p.questions]
             keywords = [words(k) for k in p.keywords]
             passage_words = [title_words, text_words, *questions, *keywords]
@@ -219,6 +224,7 @@ class Index:
             rows[r.id] = Doc(r.id, text, "", "row", None, r, frozenset(tok.tokenize(r.aspect)))
         # A passage's Doc is made when an answer first needs it (a few per question),
         # not for every passage at start-up.
+        self.compounds = compounds
         self.docs: Mapping[str, Doc] = _Docs(self, rows)
         self._contrasts: dict[frozenset[str], tuple[tuple[Passage, str], ...]] = {}
         self.retriever = Retriever(docs, variant, params)

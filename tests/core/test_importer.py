@@ -347,6 +347,10 @@ unlike Papyrus, so Inkwell stays fast. Papyrus also needs a config file.
 ## Streaming
 
 Inkwell streams responses with a context manager. Inkwell closes it for you.
+
+## Installing
+
+Inkwell ships pre-built wheels for every platform, so nothing is compiled.
 """
 
 
@@ -379,3 +383,9 @@ def test_a_comparison_in_prose_gives_its_subjects_and_compares_point_by_point() 
     assert not [
         q for q in asked if q.startswith("What is the difference between") and " and " not in q
     ]
+
+
+def test_a_compound_the_source_hyphenates_is_found_written_as_one_word() -> None:
+    engine = _prose_engine()
+    reply = engine.ask("are there prebuilt wheels?")
+    assert reply.kind == "answer" and "pre-built wheels" in reply.text
