@@ -45,6 +45,7 @@ SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm":
 SUFFIXES |= {".txt": "text", ".text": "text"}
 MAX_FETCH = 5_000_000
 MAX_PASSAGE_CHARS = 700  # a longer section is cut at paragraphs (answers show 800)
+MAX_ANSWER_PASSAGE_CHARS = 790  # a FAQ's answer: whole while an answer can show it
 MIN_PASSAGE_WORDS = 25  # a shorter paragraph joins the one before it
 FACET_ORDER = ("together", "difference", "examples", "hierarchy", "how-it-works", "definition")
 FAQ_WORDS = re.compile(
@@ -203,7 +204,8 @@ def chunks(section: Section) -> list[list[Block]]:
     for block in section.blocks:
         if block.kind == "table":
             continue
-        fits = bool(groups) and _size(groups[-1]) + len(block.text) < MAX_PASSAGE_CHARS
+        limit = MAX_ANSWER_PASSAGE_CHARS if asked else MAX_PASSAGE_CHARS
+        fits = bool(groups) and _size(groups[-1]) + len(block.text) < limit
         joins = fits and (
             asked
             or block.kind == "item"
