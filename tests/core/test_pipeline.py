@@ -170,6 +170,10 @@ def test_question_types_read_what_is_asked_and_said() -> None:
     assert when.evidence.search("It was released in May.")
     assert not when.evidence.search("the project may actually prove popular")  # a verb
     assert how_many.pattern.search("how much disk space does a typical install take")
+    how_much = _question_type("how-much")
+    assert how_much.pattern.search("how much is midjourney per month")
+    assert how_much.pattern.search("how much do machine learning engineers make")
+    assert not how_much.pattern.search("how much do models make up")
 
 
 def test_refusal_names_what_is_missing(shipped_engine: Engine) -> None:
