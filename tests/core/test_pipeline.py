@@ -144,6 +144,7 @@ def _verdict(engine: Engine, text: str) -> answerability.Verdict:
         ("When did generative AI take off?", "question_type"),
         ("How much does ChatGPT cost?", "question_type"),
         ("How many parameters does an LLM have?", "question_type"),
+        ("Which British banks use machine learning to catch card fraud?", "question_type"),
         ("Does ChatGPT hallucinate?", "not_mentioned"),
         ("What is synthetic data?", "not_explained"),
         ("Should I learn python before machine learning?", "no_opinion"),
