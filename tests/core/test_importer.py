@@ -270,6 +270,9 @@ def test_kinds_of_question_an_imported_faq_answers(imported: dict[str, Path]) ->
     assert reply.kind == "answer" and reply.sources[0].passage_id.startswith("why-is-cargo-rebuild")
     # "how do cargo workspaces work?" asks about workspaces, which the FAQ only mentions.
     assert engine.ask("how do cargo workspaces work").kind == "refusal"
+    # A how-to is not answered by a FAQ answer that tells nobody what to do.
+    assert engine.ask("how do i publish my crate to crates.io").kind == "refusal"
+    assert engine.ask("how can i debug why a crate got rebuilt").kind == "answer"
 
 
 def test_examples_after_a_faq_answer_are_its_own(imported: dict[str, Path]) -> None:
