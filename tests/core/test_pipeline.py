@@ -43,6 +43,7 @@ def _query(engine: Engine, text: str) -> analysis.Query:
         ("how am I supposed to use this bot?", "help"),
         ("Good evening. Could you please describe what you are able to help with?", "help"),
         ("heyy", "greeting"),
+        ("konnichiwa", "greeting"),
         ("hellooo", "greeting"),
         ("thanksss!!", "thanks"),
         ("danke!", "thanks"),
