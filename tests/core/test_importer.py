@@ -272,6 +272,9 @@ def test_kinds_of_question_an_imported_faq_answers(imported: dict[str, Path]) ->
     assert engine.ask("how do cargo workspaces work").kind == "refusal"
     # A how-to is not answered by a FAQ answer that tells nobody what to do.
     assert engine.ask("how do i publish my crate to crates.io").kind == "refusal"
+    # Everyday abbreviations are synonyms ("prod" for "production").
+    reply = engine.ask("does cargo have like prod and test environments")
+    assert reply.kind == "answer" and "production" in reply.text
     assert engine.ask("how can i debug why a crate got rebuilt").kind == "answer"
 
 
