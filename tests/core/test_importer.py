@@ -272,6 +272,8 @@ def test_kinds_of_question_an_imported_faq_answers(imported: dict[str, Path]) ->
     assert engine.ask("how do cargo workspaces work").kind == "refusal"
     # A how-to is not answered by a FAQ answer that tells nobody what to do.
     assert engine.ask("how do i publish my crate to crates.io").kind == "refusal"
+    # "What is the point of X?" asks what the FAQ says of X, not what a point is.
+    assert engine.ask("whats the point of a lockfile anyway").kind == "answer"
     # Everyday abbreviations are synonyms ("prod" for "production").
     reply = engine.ask("does cargo have like prod and test environments")
     assert reply.kind == "answer" and "production" in reply.text
