@@ -231,7 +231,7 @@ _MY_HOWTO = re.compile(
     r"^how (?:do|can|could|should|would) (?:i|we)\b"
     r"(?! (?:explain|describe|understand|think|tell|know|see|picture|define|remember)\b)"
 )  # "how should I explain ...?" asks what the source says
-_ASKS = re.compile(r"^(?:why|what|which|who|when|where|is|are|does|do|can|will)\b.*\?$", re.I)
+_ASKS = re.compile(r"^(?!how\b).*\?$", re.I)  # a FAQ heading that asks no how-to
 # A passage that tells its reader what to do: "you can ...", a command, a setting.
 _INSTRUCTS = re.compile(
     r"\b(?:you (?:can|could|may|might|need to|must|should|will need to)|to do (?:this|so)|"
