@@ -426,6 +426,17 @@ class Engine:
             if extra is not None and extra not in chosen and len(chosen) < 2:
                 chosen.append(extra)
         wants_list = bool(set(query.words) & index.language.list_words)
+        if len(chosen) == 1 and not wants_list:
+            rest = self._rest_of_section(doc.passage, set(query.content) - top.hit.matched)
+            if rest is not None:
+                return compose.passages_reply(
+                    [doc.passage, rest],
+                    index,
+                    scores=scores,
+                    terms=set(the_plan.weights),
+                    whole=False,
+                    question=query.text,
+                )
         return compose.passages_reply(
             chosen,
             index,
@@ -434,6 +445,28 @@ class Engine:
             whole=wants_list,
             question=query.text,
         )
+
+    def _rest_of_section(self, passage: Passage, missing: set[str]) -> Passage | None:
+        """The sentences of ``passage``'s section, outside it, that hold the question's
+        terms it lacks ("... and Cargofile?" answered in the section's next paragraph),
+        as one passage; None when there are none."""
+        missing &= self.index.retriever.vocabulary
+        siblings = [p for p in self.index.by_section.get(passage.section, ()) if p != passage]
+        if not missing or not siblings:
+            return None
+        found = [
+            text
+            for p in siblings
+            for text, terms in self.index.pieces(self.index.docs[p.id])
+            if terms & missing
+        ]
+        if not found:
+            return None
+        text = " ".join(found[:2])
+        if len(passage.text) + len(text) + 2 > MAX_ANSWER_CHARS:
+            return None  # both in full, or the passage alone
+        first = next(p for p in siblings if any(t in p.text for t in found))
+        return replace(first, text=text, is_list=False, subject="", facet="")
 
     def _facet_passage(self, subject: str, facet: str) -> Passage | None:
         return next(iter(self.index.by_subject_facet.get((subject, facet), ())), None)

@@ -397,3 +397,24 @@ def test_a_compound_the_source_hyphenates_is_found_written_as_one_word() -> None
     engine = _prose_engine()
     reply = engine.ask("are there prebuilt wheels?")
     assert reply.kind == "answer" and "pre-built wheels" in reply.text
+
+
+def test_an_answer_adds_what_the_rest_of_its_section_says_of_the_question() -> None:
+    first = (
+        "Widget writes a lockfile beside the manifest. The lockfile records the exact "
+        "version of every package that was resolved, so a build made next year resolves "
+        "the very same versions as a build made today and nothing changes by surprise. "
+        "Keep the lockfile in version control for that reason."
+    )
+    second = (
+        "Plugins are different. A plugin is used by many projects, each with its own "
+        "lockfile, so the lockfile of the plugin itself is ignored by the projects that "
+        "depend on it. Plugin authors can still commit it to test their own builds. "
+        "The projects decide which versions they get, within what the plugin allows."
+    )
+    doc = importer.read_markdown(f"# Widget Notes\n\n## Lockfiles\n\n{first}\n\n{second}\n", "n.md")
+    engine = Engine(importer.build([doc], subject="Widget").kb)
+    assert len(engine.kb.passages) == 2  # the section is cut in two
+    reply = engine.ask("does the lockfile record exact versions, and what about plugins?")
+    assert reply.kind == "answer"
+    assert "records the exact version" in reply.text and "A plugin is used by many" in reply.text
