@@ -244,6 +244,8 @@ def test_kinds_of_question_an_imported_comparison_answers(imported: dict[str, Pa
     assert kind == "answer" and "open flame" in text
     # Everyday regional words and abbreviations are synonyms ("hob").
     assert ask("whats under the glass on an induction hob?")[0] == "answer"
+    assert ask("what pans can i use on a gas stove")[0] == "answer"
+    assert ask("are gas stoves getting banned in the us?")[0] == "refusal"
     # "simplest" is "simple": a word, not the stem "simpl" that nothing explains.
     assert ask("what is the simplest way to clean induction")[0] == "answer"
     assert ask("what is the simplest way to cook pasta")[0] == "refusal"
