@@ -207,9 +207,11 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
         if set(kept) & lang.back_references:
             # "My son used AI for his essay... how can teachers detect that?": what
             # "that" is counts too.
+            # What it points at is in the sentence just before the question.
+            last = [w for w in words(_SENTENCE.split(preamble.strip())[-1]) if w not in lang.filler]
             query.pointed_back = [
                 w
-                for w in pre
+                for w in last
                 if w.isalpha()
                 and len(w) > 3
                 and not tok.known(w)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from bot.index import Index
 from bot.models import Kind, Passage, Reply, Source, TableRow
@@ -96,19 +96,24 @@ def fit(parts: list[str], budget: int = MAX_ANSWER_CHARS) -> str:
     return "\n\n".join(trimmed)
 
 
-def list_items(passage: Passage, terms: set[str], index: Index, whole: bool) -> str:
-    """A list passage as bullets: the items about ``terms`` (all when ``whole``)."""
+def list_items(
+    passage: Passage, terms: Collection[str] | Mapping[str, float], index: Index, whole: bool
+) -> str:
+    """A list passage as bullets: the items about ``terms`` (all when ``whole``), each
+    term weighed by its weight in the question when ``terms`` gives them (a preamble's
+    words count less than the question's own)."""
     items = passage.text.splitlines()
     chosen = items
     if not whole:
         all_terms = [set(t) for t in index.item_terms[passage.id]]
         shared = set.intersection(*all_terms) if all_terms else set()
         idf = index.retriever.idf
+        weights = terms if isinstance(terms, Mapping) else dict.fromkeys(terms, 1.0)
         # An item labelled by a subject the question names counts as much as the rarest
         # word: "aluminium pans on induction?" shows the induction item too.
         scores = [
-            sum(idf(t) for t in (it - shared) & terms)
-            + index.max_idf * len(_labelled(item, index) & terms)
+            sum(idf(t) * weights[t] for t in (it - shared) & weights.keys())
+            + index.max_idf * sum(weights[t] for t in _labelled(item, index) & weights.keys())
             for item, it in zip(items, all_terms, strict=True)
         ]
         best = max(scores, default=0.0)
@@ -131,7 +136,7 @@ def passages_reply(
     index: Index,
     *,
     scores: dict[str, float],
-    terms: set[str],
+    terms: Collection[str] | Mapping[str, float],
     whole: bool,
     question: str = "",
 ) -> Reply:

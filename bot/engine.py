@@ -441,7 +441,7 @@ class Engine:
             chosen,
             index,
             scores=scores,
-            terms=set(the_plan.weights),
+            terms=the_plan.weights,
             whole=wants_list,
             question=query.text,
         )

@@ -230,6 +230,14 @@ def test_kinds_of_question_an_imported_comparison_answers(imported: dict[str, Pa
     # that shares the rarer word.
     kind, text = ask("can i use my aluminium pans on induction??")
     assert kind == "answer" and "magnetic base" in text
+    # A long story before "those": the sentence just before says what "those" are, and
+    # the story's words count less than the question's in choosing the items.
+    kind, text = ask(
+        "I just inherited my grandma's whole set of aluminium and copper pots, they're lovely "
+        "and I don't want to get rid of them. We're about to get a new cooktop. "
+        "Can I use those on induction?"
+    )
+    assert kind == "answer" and "magnetic base" in text
     # "and gas?" after that list: the same list's gas item.
     reply = engine.ask("can i use my aluminium pans on induction??", "pans")
     reply = engine.ask("and gas?", "pans")
