@@ -135,6 +135,12 @@ def _base_form(
     The base is a word: one of the source's, or of ``english`` ("simplest" is
     "simple", never the stem "simpl").
     """
+    if word.endswith("ly") and len(word) > 5:
+        # An adverb of the source's adjective: "electrically", "easily", "fully".
+        stem = word[:-2]
+        for candidate in (stem, stem[:-1] + "y" if stem.endswith("i") else stem, stem + "le"):
+            if candidate in vocabulary or (not vocabulary and known(candidate)):
+                return candidate
     for suffix in ("est", "ers", "er"):  # "bigger", "farmers"
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             base = word[: -len(suffix)]

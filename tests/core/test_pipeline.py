@@ -81,6 +81,18 @@ def test_chat_spellings_audience_and_unknown_words(shipped_engine: Engine) -> No
     assert q.unknown == ["hallucinate"] and "chatgpt" in q.content
 
 
+def test_base_forms_are_words_of_the_source() -> None:
+    vocabulary = frozenset({"electrical", "easy", "simple", "big", "farm", "safety"})
+
+    def base(word: str) -> str | None:
+        return analysis._base_form(word, vocabulary.__contains__, frozenset(), vocabulary, {})
+
+    assert base("electrically") == "electrical"  # an adverb of the source's adjective
+    assert base("easily") == "easy" and base("simply") == "simple"
+    assert base("bigger") == "big" and base("safer") == "safety"
+    assert base("friendly") is None  # "friend" is no word of the source
+
+
 def test_work_per_question_is_bounded(shipped_engine: Engine) -> None:
     junk = [f"qzx{chr(97 + i % 26)}{chr(97 + i // 26)}vw" for i in range(200)]
     q = _query(shipped_engine, " ".join(junk))
