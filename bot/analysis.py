@@ -163,6 +163,12 @@ def _base_form(
     The base is a word: one of the source's, or of ``english`` ("simplest" is
     "simple", never the stem "simpl").
     """
+    if word.endswith("ly") and len(word) > 5:
+        # An adverb of the source's adjective: "electrically", "easily", "fully".
+        stem = word[:-2]
+        for candidate in (stem, stem[:-1] + "y" if stem.endswith("i") else stem, stem + "le"):
+            if candidate in vocabulary or (not vocabulary and known(candidate)):
+                return candidate
     for suffix in ("est", "ers", "er"):  # "bigger", "farmers"
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             base = word[: -len(suffix)]
@@ -200,6 +206,9 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
     corrected: list[str] = []
     budget = MAX_CORRECTIONS
     for w in kept:
+        if w in index.compounds and w not in tok.vocabulary:
+            corrected.extend(index.compounds[w])  # "prebuilt": the source writes "pre-built"
+            continue
         if budget > 0 and w not in tok.vocabulary:
             budget -= 1
             w = _base_form(
@@ -232,9 +241,11 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
         if set(kept) & lang.back_references:
             # "My son used AI for his essay... how can teachers detect that?": what
             # "that" is counts too.
+            # What it points at is in the sentence just before the question.
+            last = [w for w in words(_SENTENCE.split(preamble.strip())[-1]) if w not in lang.filler]
             query.pointed_back = [
                 w
-                for w in pre
+                for w in last
                 if w.isalpha()
                 and len(w) > 3
                 and not tok.known(w)

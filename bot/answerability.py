@@ -199,6 +199,16 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
         howto = any(p.search(joined) for p in lang.howto_patterns)
         if howto and (share < STRICT_COVERAGE or query.unknown) and not _poses_howto(doc):
             return Verdict("no_opinion")
+        if (
+            _MY_HOWTO.search(joined)
+            and doc.passage is not None
+            and _ASKS.match(doc.passage.section)
+            and not _poses_howto(doc)
+            and not _INSTRUCTS.search(doc.text)
+        ):
+            # "how do I publish my crate?" is not answered by "Why build crates.io?",
+            # a FAQ answer that tells nobody how to do anything.
+            return Verdict("not_found")
         if share < MIN_COVERAGE:
             if query.unknown:
                 return Verdict("not_mentioned", _names(query.unknown))
@@ -210,6 +220,18 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
     return Verdict("ok")
 
 
+_MY_HOWTO = re.compile(
+    r"^how (?:do|can|could|should|would) (?:i|we)\b"
+    r"(?! (?:explain|describe|understand|think|tell|know|see|picture|define|remember)\b)"
+)  # "how should I explain ...?" asks what the source says
+_ASKS = re.compile(r"^(?!how\b).*\?$", re.I)  # a FAQ heading that asks no how-to
+# A passage that tells its reader what to do: "you can ...", a command, a setting.
+_INSTRUCTS = re.compile(
+    r"\b(?:you (?:can|could|may|might|need to|must|should|will need to)|to do (?:this|so)|"
+    r"run|use|set|add|type|pass|enable|disable|install|check|try|make sure)\b|"
+    r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|(?<!\w)--?[a-z]",
+    re.I,
+)
 _HOWTO_HEADING = re.compile(r"^how (?:can|could|should|do (?:i|we|you)|to)\b", re.I)
 
 
@@ -270,6 +292,8 @@ def _definition_target(query: Query, index: Index) -> list[str]:
         # "How do cargo workspaces work?" asks about workspaces; "how do generative
         # AI systems work?" about generative AI.
         terms = terms[1:]
+    if terms and query.surface.get(terms[0], terms[0]) in index.language.relational_nouns:
+        return []  # "what is the purpose of Cargo.lock?" asks what is said of it
     if not terms or terms[0] in index.subject_of_term:
         return []  # "what is generative AI (used for)?": the subject is defined elsewhere
     salient = {

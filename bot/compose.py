@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from bot.index import Index
 from bot.models import Kind, Passage, Reply, Source, TableRow
 
 MAX_ANSWER_CHARS = 800
+MAX_COMPARE_CHARS = 2000  # a whole comparison, table or prose
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -35,7 +36,11 @@ class Wording:
             "scope": kb.scope,
             "examples": quoted(kb.suggested_questions[:2]),
             "commands": self.commands(),
-            "commands_hint": ", or /compare for the side-by-side table" if kb.table else "",
+            "commands_hint": ", or /compare for the side-by-side table"
+            if kb.table
+            else ", or /compare to compare them point by point"
+            if index.compares_in_prose
+            else "",
         }
 
     def commands(self) -> str:
@@ -43,6 +48,8 @@ class Wording:
         names = ["/ask"]
         if self.index.kb.table:
             names.append("/compare (the side-by-side table, or one row)")
+        elif self.index.compares_in_prose:
+            names.append("/compare (point by point, or one point)")
         if any(p.facet == "examples" for p in self.index.kb.passages):
             names.append("/examples")
         names += ["/topics (what I cover and my source)", "/help"]
@@ -89,19 +96,24 @@ def fit(parts: list[str], budget: int = MAX_ANSWER_CHARS) -> str:
     return "\n\n".join(trimmed)
 
 
-def list_items(passage: Passage, terms: set[str], index: Index, whole: bool) -> str:
-    """A list passage as bullets: the items about ``terms`` (all when ``whole``)."""
+def list_items(
+    passage: Passage, terms: Collection[str] | Mapping[str, float], index: Index, whole: bool
+) -> str:
+    """A list passage as bullets: the items about ``terms`` (all when ``whole``), each
+    term weighed by its weight in the question when ``terms`` gives them (a preamble's
+    words count less than the question's own)."""
     items = passage.text.splitlines()
     chosen = items
     if not whole:
         all_terms = [set(t) for t in index.item_terms[passage.id]]
         shared = set.intersection(*all_terms) if all_terms else set()
         idf = index.retriever.idf
+        weights = terms if isinstance(terms, Mapping) else dict.fromkeys(terms, 1.0)
         # An item labelled by a subject the question names counts as much as the rarest
         # word: "aluminium pans on induction?" shows the induction item too.
         scores = [
-            sum(idf(t) for t in (it - shared) & terms)
-            + index.max_idf * len(_labelled(item, index) & terms)
+            sum(idf(t) * weights[t] for t in (it - shared) & weights.keys())
+            + index.max_idf * sum(weights[t] for t in _labelled(item, index) & weights.keys())
             for item, it in zip(items, all_terms, strict=True)
         ]
         best = max(scores, default=0.0)
@@ -124,7 +136,7 @@ def passages_reply(
     index: Index,
     *,
     scores: dict[str, float],
-    terms: set[str],
+    terms: Collection[str] | Mapping[str, float],
     whole: bool,
     question: str = "",
 ) -> Reply:
@@ -204,3 +216,46 @@ def table_reply(
     return Reply(
         kind, "\n".join(lines), sources=sources, rows=tuple(rows), question=question, title=title
     )
+
+
+def contrast_reply(
+    points: Sequence[tuple[Passage, str]], index: Index, *, name: str = "", question: str = ""
+) -> Reply:
+    """A comparison the source makes in prose: one line per point (its section and the
+    sentence that names the subjects together), as many as fit (``name``: of what)."""
+    say = wording_for(index)
+    lines = [say("compare_title", name=name) if name else say("compare_title")]
+    used: list[Passage] = []
+    size = len(lines[0])
+    for passage, sentence in points:
+        line = f"• {passage.section}: {sentence}"
+        if size + len(line) + 1 > MAX_COMPARE_CHARS - 80:
+            lines.append(say("more_points", count=len(points) - len(used)))
+            break
+        lines.append(line)
+        used.append(passage)
+        size += len(line) + 1
+    sources = tuple(Source(p.id, p.section, p.title, 0.0) for p in used)
+    title = index.kb.name if len(used) > 1 else used[0].section
+    return Reply("compare", "\n".join(lines), sources=sources, question=question, title=title)
+
+
+def contrast_sections(
+    passages: Sequence[Passage], index: Index, *, name: str = "", question: str = ""
+) -> Reply:
+    """A comparison the source makes in one or two sections: their text, in full as
+    far as it fits, each under its section's heading (``name``: of what)."""
+    say = wording_for(index)
+    parts = [say("compare_title", name=name) if name else say("compare_title")]
+    section = ""
+    for p in passages:
+        if p.section != section:
+            section = p.section
+            parts.append(f"{section}:")
+        parts.append(
+            "\n".join(f"• {line}" for line in p.text.splitlines()) if p.is_list else p.text
+        )
+    sources = tuple(Source(p.id, p.section, p.title, 0.0) for p in passages)
+    title = passages[0].section if passages else index.kb.name
+    text = fit(parts, MAX_COMPARE_CHARS)
+    return Reply("compare", text, sources=sources, question=question, title=title)

@@ -122,7 +122,7 @@ class Engine:
     def compare(self, aspect: str | None = None) -> Reply:
         """The comparison table: every row, or the one row named by ``aspect`` (id or words)."""
         if not self.kb.table:
-            return Reply("refusal", self.say("no_table"), suggestions=self._default_suggestions())
+            return self._contrast(aspect or "")
         if not aspect:
             return compose.table_reply(self.kb.table, self.index)
         row = self.index.rows.get(aspect)
@@ -138,6 +138,28 @@ class Engine:
                 suggestions=(f"/compare {self.kb.table[0].aspect}",),
             )
         return compose.table_reply((row,), self.index)
+
+    def _contrast(self, aspect: str, subjects: Sequence[str] = (), question: str = "") -> Reply:
+        """The comparison of a knowledge base that compares its subjects in prose (of
+        two or more ``subjects`` named, else of all), or its points about ``aspect``
+        (words of their sections)."""
+        named = subjects if len(subjects) > 1 else ()
+        points = self.index.contrasts(named) if self.index.compares_in_prose else ()
+        if not points:
+            return Reply("refusal", self.say("no_table"), suggestions=self._default_suggestions())
+        if aspect:
+            wanted = set(self.tokenizer.tokenize(aspect))
+            about = [pt for pt in points if wanted & set(self.tokenizer.tokenize(pt[0].section))]
+            if not about:
+                sections = ", ".join(p.section for p, _ in points)
+                return Reply("refusal", self.say("no_row", aspect=aspect[:80], rows=sections))
+            points = tuple(about)
+        name = " vs ".join(self.kb.subject(s).name for s in named)
+        if len(points) <= 2:
+            # One or two sections compare them: those sections, not one line of each.
+            passages = [p for pt in points for p in self.index.by_section[pt[0].section]]
+            return compose.contrast_sections(passages, self.index, name=name, question=question)
+        return compose.contrast_reply(points, self.index, name=name, question=question)
 
     def examples(self, topic: str | None = None) -> Reply:
         """The examples of one subject (its id), or of every subject."""
@@ -228,6 +250,9 @@ class Engine:
             verdict = intent(query, self.index)
             if not verdict.ok:
                 return self._refusal(verdict, []), None
+        if action == "compare" and not self.kb.table:
+            reply = self._contrast("", query.subjects, question=query.text)
+            return reply, self._turn(query, reply, the_plan)
         if action == "compare":
             rows = [self.index.rows[r] for r in the_plan.rows] or list(self.kb.table)
             reply = compose.table_reply(rows, self.index, question=query.text)
@@ -401,14 +426,47 @@ class Engine:
             if extra is not None and extra not in chosen and len(chosen) < 2:
                 chosen.append(extra)
         wants_list = bool(set(query.words) & index.language.list_words)
+        if len(chosen) == 1 and not wants_list:
+            rest = self._rest_of_section(doc.passage, set(query.content) - top.hit.matched)
+            if rest is not None:
+                return compose.passages_reply(
+                    [doc.passage, rest],
+                    index,
+                    scores=scores,
+                    terms=set(the_plan.weights),
+                    whole=False,
+                    question=query.text,
+                )
         return compose.passages_reply(
             chosen,
             index,
             scores=scores,
-            terms=set(the_plan.weights),
+            terms=the_plan.weights,
             whole=wants_list,
             question=query.text,
         )
+
+    def _rest_of_section(self, passage: Passage, missing: set[str]) -> Passage | None:
+        """The sentences of ``passage``'s section, outside it, that hold the question's
+        terms it lacks ("... and Cargofile?" answered in the section's next paragraph),
+        as one passage; None when there are none."""
+        missing &= self.index.retriever.vocabulary
+        siblings = [p for p in self.index.by_section.get(passage.section, ()) if p != passage]
+        if not missing or not siblings:
+            return None
+        found = [
+            text
+            for p in siblings
+            for text, terms in self.index.pieces(self.index.docs[p.id])
+            if terms & missing
+        ]
+        if not found:
+            return None
+        text = " ".join(found[:2])
+        if len(passage.text) + len(text) + 2 > MAX_ANSWER_CHARS:
+            return None  # both in full, or the passage alone
+        first = next(p for p in siblings if any(t in p.text for t in found))
+        return replace(first, text=text, is_list=False, subject="", facet="")
 
     def _facet_passage(self, subject: str, facet: str) -> Passage | None:
         return next(iter(self.index.by_subject_facet.get((subject, facet), ())), None)

@@ -45,6 +45,7 @@ SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm":
 SUFFIXES |= {".txt": "text", ".text": "text"}
 MAX_FETCH = 5_000_000
 MAX_PASSAGE_CHARS = 700  # a longer section is cut at paragraphs (answers show 800)
+MAX_ANSWER_PASSAGE_CHARS = 790  # a FAQ's answer: whole while an answer can show it
 MIN_PASSAGE_WORDS = 25  # a shorter paragraph joins the one before it
 FACET_ORDER = ("together", "difference", "examples", "hierarchy", "how-it-works", "definition")
 FAQ_WORDS = re.compile(
@@ -203,7 +204,8 @@ def chunks(section: Section) -> list[list[Block]]:
     for block in section.blocks:
         if block.kind == "table":
             continue
-        fits = bool(groups) and _size(groups[-1]) + len(block.text) < MAX_PASSAGE_CHARS
+        limit = MAX_ANSWER_PASSAGE_CHARS if asked else MAX_PASSAGE_CHARS
+        fits = bool(groups) and _size(groups[-1]) + len(block.text) < limit
         joins = fits and (
             asked
             or block.kind == "item"
@@ -278,7 +280,87 @@ def find_subjects(docs: list[Document], table: Block | None, subject: str = "") 
     parts = re.split(r"\s+(?:vs\.?|versus)\s+", re.sub(r"[:|–—-]\s.*$", "", title), flags=re.I)
     if len(parts) >= 2:
         return [_subject(p, text, known) for p in parts]
-    return [_subject(_one_subject(title, docs[0].site, text), text, known)]
+    first = _one_subject(title, docs[0].site, text)
+    other = _compared_with(first, text)
+    found = [first]
+    if other:
+        # A prose comparison: the one the text names more goes first.
+        found = sorted((first, other), key=lambda n: -_count(n, text))
+    headings = [b.text for d in docs for b in d.blocks if b.kind == "heading"]
+    for name in _compared_in_headings(headings):
+        if _count(name, text) >= 3 and name.lower() not in {n.lower() for n in found}:
+            found.append(name)  # "Comparison with React Hooks": a third thing compared
+    return [_subject(n, text, known) for n in found]
+
+
+_COMPARED_HEADING = re.compile(
+    r"^(?:comparison|comparing|compared|relationship|contrast|differences?)\s+(?:with|to)\s+"
+    r"(?:the\s+)?(?P<name>[A-Z][\w.+#-]*(?:\s+[A-Z][\w.+#-]*){0,3})\s*[?.!]?$",
+    re.I,
+)
+
+
+def _compared_in_headings(headings: list[str]) -> list[str]:
+    """Names a heading says the text is compared with ("Relationship with Options API")."""
+    out = []
+    for heading in headings:
+        match = _COMPARED_HEADING.match(heading.strip())
+        if match and match.group("name")[0].isupper():
+            out.append(match.group("name"))
+    return out
+
+
+_NAME = re.compile(r"(?<![\w.])[A-Z][A-Za-z0-9]*(?:[ -][A-Z][A-Za-z0-9]*)*\b")
+
+
+def _count(name: str, text: str) -> int:
+    """How often ``text`` names ``name`` (whole words, any case: code is lower case)."""
+    return len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.I))
+
+
+def _names_in(text: str) -> set[str]:
+    """The capitalised names of a text, without a sentence's capitalised first word
+    ("The", "Does Cargo" -> "Cargo")."""
+    lang = english()
+    common = lang.stopwords | lang.question_starts | lang.auxiliaries
+    out = set()
+    for name in _NAME.findall(text):
+        parts = name.split()
+        while parts and parts[0].lower() in common:
+            parts = parts[1:]
+        if parts:
+            out.add(" ".join(parts))
+    return out
+
+
+def _compared_with(first: str, text: str) -> str:
+    """What a text about ``first`` compares it with, if anything: a name of the same
+    kind ("Options API" beside "Composition API"), or, in a guide titled after one
+    thing ("Requests Compatibility Guide"), the name the text uses most ("HTTPX").
+
+    Either must be named often and in sentences that also name ``first``."""
+    sentences = re.split(r"(?<=[.!?])\s+|\n+", text)
+    together: Counter[str] = Counter()
+    for sentence in sentences:
+        if _count(first, sentence):
+            for name in _names_in(sentence):
+                if name.lower() != first.lower() and len(name) > 2:
+                    together[name] += 1
+    head = first.split()[-1].lower()
+    siblings = [
+        n
+        for n, c in together.most_common()
+        if c >= 2 and " " in n and n.split()[-1].lower() == head
+    ]
+    if siblings and _count(siblings[0], text) >= 3:
+        return siblings[0]
+    names = Counter({n: _count(n, text) for n in _names_in(text) if len(n) > 2})
+    top = names.most_common(1)
+    if top and top[0][0].lower() != first.lower() and together[top[0][0]] >= 2:
+        name, count = top[0]
+        if count >= 5 and count >= _count(first, text) // 2:
+            return name
+    return ""
 
 
 def _one_subject(title: str, site: str, text: str) -> str:
@@ -372,7 +454,9 @@ def questions_for(heading: str, text: str, facet: str, names: list[str], first: 
         "hierarchy": [f"How are {both} related?"],
     }
     named = any(n.lower() in heading.lower() for n in names)
-    if named or not heading.endswith("?"):
+    if len(names) < 2 and facet in ("difference", "together", "hierarchy"):
+        pass  # "the difference between HTTPX" asks nothing
+    elif named or not heading.endswith("?"):
         # "What does keg-only mean?" asks about keg-only: not "What is Homebrew?".
         out.extend(templates.get(facet, []))
     if first and not out and heading not in {"Introduction"}:

@@ -147,6 +147,15 @@ def _group(
     return {k: tuple(ps) for k, ps in groups.items()}
 
 
+_HYPHENATED = re.compile(r"\b([a-z]{2,})-([a-z]{2,})\b")
+_CODE = re.compile(r"[=(){}\[\]<>]|://")
+
+
+def _code(text: str) -> bool:
+    """Whether a piece of a passage is code (a fenced block's line), not a sentence."""
+    return len(_CODE.findall(text)) >= 3
+
+
 class Index:
     """A knowledge base, tokenized and indexed."""
 
@@ -196,11 +205,15 @@ class Index:
         # Each passage's words are read once, for its terms, its questions' terms (for
         # autocomplete) and the terms that tell its subject (see _term_subjects).
         docs: list[Document] = []
+        compounds: dict[str, tuple[str, str]] = {}  # "prebuilt": the source's "pre-built"
         subject_words = {s.id: words(s.name) for s in kb.subjects}
         question_terms: dict[str, list[str]] = {}
         seen_subjects: dict[str, set[str]] = {s.id: set() for s in kb.subjects}
         for p in kb.passages:
             title_words, text_words = words(p.title), words(p.text)
+            if "-" in p.text:
+                for first, second in _HYPHENATED.findall(p.text.lower()):
+                    compounds[first + second] = (first, second)
             questions = [words(q) for q in p.questions]
             keywords = [words(k) for k in p.keywords]
             passage_words = [title_words, text_words, *questions, *keywords]
@@ -226,7 +239,9 @@ class Index:
             rows[r.id] = Doc(r.id, text, "", "row", None, r, aspect, about=aspect)
         # A passage's Doc is made when an answer first needs it (a few per question),
         # not for every passage at start-up.
+        self.compounds = compounds
         self.docs: Mapping[str, Doc] = _Docs(self, rows)
+        self._contrasts: dict[frozenset[str], tuple[tuple[Passage, str], ...]] = {}
         self.retriever = Retriever(docs, variant, params)
         # Passages grouped the ways answers look for them, each group in source order,
         # so that no answer reads every passage.
@@ -291,6 +306,42 @@ class Index:
     @lru_cache(maxsize=1024)  # noqa: B019 - one index per engine, lives as long as it
     def _passage_defined(self, p: Passage) -> frozenset[str]:
         return self._defined_terms(p)
+
+    @property
+    def compares_in_prose(self) -> bool:
+        """Whether the knowledge base compares several subjects without a table."""
+        return not self.kb.table and len(self.kb.subjects) > 1
+
+    def contrasts(self, subjects: Iterable[str] = ()) -> tuple[tuple[Passage, str], ...]:
+        """A prose comparison's points: each section's first passage with a sentence
+        that names two of ``subjects`` (ids; default: all) or more, or names one while
+        its heading names another, and that sentence, in source order.
+
+        Read when the comparison is first asked for (never at start-up)."""
+        ids = frozenset(subjects) or frozenset(s.id for s in self.kb.subjects)
+        known = self._contrasts.get(ids)
+        if known is not None:
+            return known
+        names = {self.subject_term[s] for s in ids if s in self.subject_term}
+        found: list[tuple[Passage, str]] = []
+        sections: set[str] = set()
+        for p in self.kb.passages:
+            if p.section in sections:
+                continue
+            heading = set(self.tokenizer.tokenize(p.section)) & names
+            sentence = next(
+                (
+                    s
+                    for s, t in self._pieces(p.text)
+                    if len((t | heading) & names) > 1 and t & names and not _code(s)
+                ),
+                None,
+            )
+            if sentence is not None:
+                sections.add(p.section)
+                found.append((p, sentence))
+        self._contrasts[ids] = tuple(found)  # two threads at once find the same points
+        return self._contrasts[ids]
 
     def pieces(self, doc: Doc) -> tuple[tuple[str, frozenset[str]], ...]:
         """The sentences (or list items) of a passage, each with its terms (none for a

@@ -75,6 +75,7 @@ class Language:
     audience_patterns: tuple[re.Pattern[str], ...]
     question_starts: frozenset[str]
     auxiliaries: frozenset[str]
+    relational_nouns: frozenset[str]  # "purpose" in "what is the purpose of X?"
     causal: re.Pattern[str]
     foreign_words: frozenset[str]  # frequent words of other languages ("que", "kannst")
     illustrative: re.Pattern[str]  # words that introduce an example in a source's sentence
@@ -225,6 +226,7 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
             audience_patterns=_union(data["audience_patterns"], "audience_patterns"),
             question_starts=_words(data["question_starts"], "question_starts"),
             auxiliaries=_words(data["auxiliaries"], "auxiliaries"),
+            relational_nouns=_words(data["relational_nouns"], "relational_nouns"),
             causal=re.compile(
                 r"\b(?:" + "|".join(re.escape(str(m)) for m in data["causal_markers"]) + r")\b",
                 re.I,

@@ -150,7 +150,7 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
             result.carried = entity is None
             return result
 
-    if index.kb.table and is_comparison(query, index):
+    if (index.kb.table or index.compares_in_prose) and is_comparison(query, index):
         result.action = "compare"
         result.rows = named_rows(query, index)
         return result

@@ -303,7 +303,9 @@ class Tokenizer:
         "comit" is "commit"), one the source uses first, then the most frequent; else
         ``word``.
 
-        A typo of an everyday word is no rare word the source lacks. Words of the
+        A typo of an everyday word is no rare word the source lacks. A word one
+        letter longer than an everyday one is its typo only where that letter
+        doubles another ("thhe"): "cmake" is not "cake". Words of the
         English list itself are never changed, nor words one edit from none.
         ``ones`` is ``_deletes(word, 1)``.
         """
@@ -315,7 +317,10 @@ class Tokenizer:
             c
             for v in ones
             for c in everyday.get(v, ())
-            if c[0] == word[0] and edit_distance(word, c, 1) <= 1
+            if c[0] == word[0]
+            and edit_distance(word, c, 1) <= 1
+            # A letter too many is a typo where it doubles one ("thhe"); "cmake" is a name.
+            and (len(c) >= len(word) or re.search(r"(.)\1", word))
         }
         return max(found, key=lambda c: (self.known(c), english[c], c)) if found else word
 

@@ -230,6 +230,14 @@ def test_kinds_of_question_an_imported_comparison_answers(imported: dict[str, Pa
     # that shares the rarer word.
     kind, text = ask("can i use my aluminium pans on induction??")
     assert kind == "answer" and "magnetic base" in text
+    # A long story before "those": the sentence just before says what "those" are, and
+    # the story's words count less than the question's in choosing the items.
+    kind, text = ask(
+        "I just inherited my grandma's whole set of aluminium and copper pots, they're lovely "
+        "and I don't want to get rid of them. We're about to get a new cooktop. "
+        "Can I use those on induction?"
+    )
+    assert kind == "answer" and "magnetic base" in text
     # "and gas?" after that list: the same list's gas item.
     reply = engine.ask("can i use my aluminium pans on induction??", "pans")
     reply = engine.ask("and gas?", "pans")
@@ -244,6 +252,8 @@ def test_kinds_of_question_an_imported_comparison_answers(imported: dict[str, Pa
     assert kind == "answer" and "open flame" in text
     # Everyday regional words and abbreviations are synonyms ("hob").
     assert ask("whats under the glass on an induction hob?")[0] == "answer"
+    assert ask("what pans can i use on a gas stove")[0] == "answer"
+    assert ask("are gas stoves getting banned in the us?")[0] == "refusal"
     # "simplest" is "simple": a word, not the stem "simpl" that nothing explains.
     assert ask("what is the simplest way to clean induction")[0] == "answer"
     assert ask("what is the simplest way to cook pasta")[0] == "refusal"
@@ -270,6 +280,14 @@ def test_kinds_of_question_an_imported_faq_answers(imported: dict[str, Path]) ->
     assert reply.kind == "answer" and reply.sources[0].passage_id.startswith("why-is-cargo-rebuild")
     # "how do cargo workspaces work?" asks about workspaces, which the FAQ only mentions.
     assert engine.ask("how do cargo workspaces work").kind == "refusal"
+    # A how-to is not answered by a FAQ answer that tells nobody what to do.
+    assert engine.ask("how do i publish my crate to crates.io").kind == "refusal"
+    # "What is the point of X?" asks what the FAQ says of X, not what a point is.
+    assert engine.ask("whats the point of a lockfile anyway").kind == "answer"
+    # Everyday abbreviations are synonyms ("prod" for "production").
+    reply = engine.ask("does cargo have like prod and test environments")
+    assert reply.kind == "answer" and "production" in reply.text
+    assert engine.ask("how can i debug why a crate got rebuilt").kind == "answer"
 
 
 def test_examples_after_a_faq_answer_are_its_own(imported: dict[str, Path]) -> None:
@@ -321,3 +339,92 @@ def test_a_faq_titled_only_faq_is_named_after_what_it_answers_about() -> None:
     untold = importer.read_markdown("# FAQ\n\n## Why?\n\nBecause (it is) so. (Yes.)\n", "f.md")
     with pytest.raises(importer.SourceError, match="--subject"):
         importer.build([untold], subject="the")
+
+
+PROSE_COMPARISON = """# Quill Compatibility Guide
+
+Inkwell aims to be broadly compatible with the Quill API, with a few differences.
+
+## Redirects
+
+Unlike Quill, Inkwell does not follow redirects by default. You can turn it on.
+
+## Timeouts
+
+Inkwell has timeouts of five seconds by default, while Quill has no timeouts.
+
+## Cookies
+
+Inkwell keeps cookies on the client. Setting cookies per request is deprecated.
+
+## Comparison with Papyrus
+
+Papyrus re-reads the whole file on each call. Inkwell reads the file only once,
+unlike Papyrus, so Inkwell stays fast. Papyrus also needs a config file.
+
+## Streaming
+
+Inkwell streams responses with a context manager. Inkwell closes it for you.
+
+## Installing
+
+Inkwell ships pre-built wheels for every platform, so nothing is compiled.
+"""
+
+
+def _prose_engine() -> Engine:
+    return Engine(importer.build([importer.read_markdown(PROSE_COMPARISON, "guide.md")]).kb)
+
+
+def test_a_comparison_in_prose_gives_its_subjects_and_compares_point_by_point() -> None:
+    engine = _prose_engine()
+    assert [s.name for s in engine.kb.subjects] == ["Inkwell", "Quill", "Papyrus"]
+    assert not engine.kb.table
+    whole = engine.ask("inkwell vs quill, all the differences?")
+    assert whole.kind == "compare"
+    lines = whole.text.splitlines()
+    assert lines[0] == "Inkwell vs Quill, side by side:"
+    assert "• Redirects: Unlike Quill, Inkwell does not follow redirects by default." in lines
+    assert "• Timeouts: Inkwell has timeouts of five seconds by default, while Quill" in (
+        whole.text
+    )
+    assert "Cookies" not in whole.text  # it names one of them only
+    pair = engine.ask("compare inkwell and papyrus")  # one section compares them: all of it
+    assert pair.kind == "compare" and "needs a config file" in pair.text
+    assert [s.section for s in pair.sources] == ["Comparison with Papyrus"]
+    timeouts = engine.compare("timeouts")
+    assert timeouts.kind == "compare" and [s.section for s in timeouts.sources] == ["Timeouts"]
+    assert engine.compare("colours").kind == "refusal"
+    assert engine.ask("does inkwell follow redirects?").kind == "answer"
+    assert "/compare (point by point" in engine.help().text
+    asked = [q for p in engine.kb.passages for q in p.questions]
+    assert not [
+        q for q in asked if q.startswith("What is the difference between") and " and " not in q
+    ]
+
+
+def test_a_compound_the_source_hyphenates_is_found_written_as_one_word() -> None:
+    engine = _prose_engine()
+    reply = engine.ask("are there prebuilt wheels?")
+    assert reply.kind == "answer" and "pre-built wheels" in reply.text
+
+
+def test_an_answer_adds_what_the_rest_of_its_section_says_of_the_question() -> None:
+    first = (
+        "Widget writes a lockfile beside the manifest. The lockfile records the exact "
+        "version of every package that was resolved, so a build made next year resolves "
+        "the very same versions as a build made today and nothing changes by surprise. "
+        "Keep the lockfile in version control for that reason."
+    )
+    second = (
+        "Plugins are different. A plugin is used by many projects, each with its own "
+        "lockfile, so the lockfile of the plugin itself is ignored by the projects that "
+        "depend on it. Plugin authors can still commit it to test their own builds. "
+        "The projects decide which versions they get, within what the plugin allows."
+    )
+    doc = importer.read_markdown(f"# Widget Notes\n\n## Lockfiles\n\n{first}\n\n{second}\n", "n.md")
+    engine = Engine(importer.build([doc], subject="Widget").kb)
+    assert len(engine.kb.passages) == 2  # the section is cut in two
+    reply = engine.ask("does the lockfile record exact versions, and what about plugins?")
+    assert reply.kind == "answer"
+    assert "records the exact version" in reply.text and "A plugin is used by many" in reply.text

@@ -47,6 +47,7 @@ def _query(engine: Engine, text: str) -> analysis.Query:
         ("how am I supposed to use this bot?", "help"),
         ("Good evening. Could you please describe what you are able to help with?", "help"),
         ("heyy", "greeting"),
+        ("konnichiwa", "greeting"),
         ("hellooo", "greeting"),
         ("thanksss!!", "thanks"),
         ("danke!", "thanks"),
@@ -82,6 +83,18 @@ def test_chat_spellings_audience_and_unknown_words(shipped_engine: Engine) -> No
     assert q.subjects == ["genai"] and q.unknown == []
     q = _query(shipped_engine, "does chatgpt hallucinate")
     assert q.unknown == ["hallucinate"] and "chatgpt" in q.content
+
+
+def test_base_forms_are_words_of_the_source() -> None:
+    vocabulary = frozenset({"electrical", "easy", "simple", "big", "farm", "safety"})
+
+    def base(word: str) -> str | None:
+        return analysis._base_form(word, vocabulary.__contains__, frozenset(), vocabulary, {})
+
+    assert base("electrically") == "electrical"  # an adverb of the source's adjective
+    assert base("easily") == "easy" and base("simply") == "simple"
+    assert base("bigger") == "big" and base("safer") == "safety"
+    assert base("friendly") is None  # "friend" is no word of the source
 
 
 def test_work_per_question_is_bounded(shipped_engine: Engine) -> None:
@@ -148,6 +161,7 @@ def _verdict(engine: Engine, text: str) -> answerability.Verdict:
         ("When did generative AI take off?", "question_type"),
         ("How much does ChatGPT cost?", "question_type"),
         ("How many parameters does an LLM have?", "question_type"),
+        ("Which British banks use machine learning to catch card fraud?", "question_type"),
         ("Does ChatGPT hallucinate?", "not_mentioned"),
         ("What is synthetic data?", "not_explained"),
         ("Should I learn python before machine learning?", "no_opinion"),
@@ -174,6 +188,10 @@ def test_question_types_read_what_is_asked_and_said() -> None:
     assert when.evidence.search("It was released in May.")
     assert not when.evidence.search("the project may actually prove popular")  # a verb
     assert how_many.pattern.search("how much disk space does a typical install take")
+    how_much = _question_type("how-much")
+    assert how_much.pattern.search("how much is midjourney per month")
+    assert how_much.pattern.search("how much do machine learning engineers make")
+    assert not how_much.pattern.search("how much do models make up")
 
 
 def test_refusal_names_what_is_missing(shipped_engine: Engine) -> None:

@@ -128,6 +128,8 @@ def test_typos_of_everyday_words_become_those_words(shipped_engine: Engine) -> N
     tok = shipped_engine.tokenizer
     assert tok.correct("shuld") == "should"
     assert tok.correct("windoze") == "windoze"  # one edit from no everyday word
+    assert tok.correct("cmake") == "cmake"  # a letter more than "cake", doubling none
+    assert tok.correct("thhat") == "that"
     assert tok.correct("hallucinate") == "hallucinate"
 
 
