@@ -155,8 +155,10 @@ class AnyOf:
         chosen = tuple(
             i for i, (found, _) in enumerate(self._screened) if not present.isdisjoint(found)
         )
-        unions = self._unions
-        pattern = unions[chosen] if chosen in unions else self._union_of(chosen)
+        try:  # one look-up: another thread may clear the cache in between two
+            pattern = self._unions[chosen]
+        except KeyError:
+            pattern = self._union_of(chosen)
         return pattern is not None and pattern.search(text) is not None
 
     def _union_of(self, chosen: tuple[int, ...]) -> re.Pattern[str] | None:
