@@ -20,6 +20,7 @@ from bot.screen import AnyOf
 
 DATA_FILE = "english.yaml"
 FREQUENCY_FILE = "english-frequencies.txt"
+SALIENCES_KEPT = 1 << 16  # words whose salience is remembered (a few are asked a question)
 
 
 @dataclass(frozen=True)
@@ -103,9 +104,23 @@ class Language:
         }
         return frozenset(out)
 
+    @cached_property
+    def _saliences(self) -> dict[str, float]:
+        """Each word's salience once computed (cleared past SALIENCES_KEPT words)."""
+        return {}
+
     def salience(self, word: str) -> float:
         """How much an unknown word says about what is asked: 1 for rare words
         ("hallucinate"), down to about 0.02 for everyday ones ("day")."""
+        kept = self._saliences
+        value = kept.get(word)
+        if value is None:
+            if len(kept) >= SALIENCES_KEPT:
+                kept.clear()
+            value = kept[word] = self._salience(word)
+        return value
+
+    def _salience(self, word: str) -> float:
         zipf = self.frequency.get(word, 0.0)
         for suffix in ("ing", "ed", "es", "s", "ly"):  # "powering" is as everyday as "power"
             if word.endswith(suffix) and len(word) > len(suffix) + 2:
