@@ -64,7 +64,7 @@ class Query:
 def last_words(text: str, count: int) -> list[str]:
     """``words(text)[-count:]``, reading only as much of the end of a long text as that
     needs: split at a space, an ASCII text's words are those of each side in turn."""
-    if not text.isascii():
+    if len(text) <= 4 * count or not text.isascii():  # short: all of it is read anyway
         return words(text)[-count:]
     chunks = count
     while True:

@@ -255,15 +255,15 @@ def test_a_follow_up_about_the_passage_just_shown_stays_on_it(engine: Engine) ->
     assert engine.ask("how does it work?", "ml").sources[0].passage_id == "ml-how"
 
 
-def _odd_texts(seed: int, pieces: list[str], count: int = 3000) -> list[str]:
+def _odd_texts(seed: int, pieces: list[str], count: int = 3000, longest: int = 60) -> list[str]:
     rng = random.Random(seed)
-    return ["".join(rng.choices(pieces, k=rng.randint(0, 60))) for _ in range(count)]
+    return ["".join(rng.choices(pieces, k=rng.randint(0, longest))) for _ in range(count)]
 
 
 def test_last_words_are_the_last_words_of_the_whole_text() -> None:
     pieces = ["ab", "c", "'s", "what's", "it’s", ".", "?", "\n", "\t", " ", " ", "-", "A", "é", "1"]
-    for text in _odd_texts(1, pieces):
-        for n in (1, 2, 5, 8):
+    for text in _odd_texts(1, pieces) + _odd_texts(7, pieces, count=300, longest=900):
+        for n in (1, 2, 5, 8, 80):
             assert analysis.last_words(text, n) == words(text)[-n:], (text, n)
 
 
