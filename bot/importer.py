@@ -568,7 +568,7 @@ def build(docs: list[Document], name: str = "", subject: str = "", today: str = 
         if not any(long.lower() in s.aliases for s in subjects)
     }
     if not name:
-        name = " vs ".join(names) if len(names) > 1 else title
+        name = " vs ".join(names) if len(names) == 2 else title  # three or more: the title
         if len(names) == 1 and not mentions(title, subjects[0]):
             name = f"{names[0]} {title}"  # "Homebrew FAQ (Frequently Asked Questions)"
     kb = KnowledgeBase(
