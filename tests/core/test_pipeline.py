@@ -9,6 +9,7 @@ from bot.conversation import Turn
 from bot.engine import Engine
 from bot.knowledge import KnowledgeError
 from bot.language import english, parse, parse_frequencies
+from bot.text import words
 
 
 def _query(engine: Engine, text: str) -> analysis.Query:
@@ -96,11 +97,11 @@ def test_base_forms_are_words_of_the_source() -> None:
 def test_two_words_the_source_writes_as_one_are_its_word() -> None:
     vocabulary = {"debuginfo", "lockfile", "machinelearning", "debug"}
     joined = analysis._joined_compounds(
-        "what about the debug info part of the lock file in machine learning".split(),
+        words("what about the debug info part of the lock file in machine learning"),
         vocabulary,
         {"machinelearning"},
     )
-    assert joined == "what about the debuginfo part of the lockfile in machine learning".split()
+    assert joined == words("what about the debuginfo part of the lockfile in machine learning")
 
 
 def test_work_per_question_is_bounded(shipped_engine: Engine) -> None:
