@@ -141,6 +141,18 @@ def test_text_with_page_chrome_and_a_run_together_table() -> None:
     assert table.rows[1] == ("Caffeine", "Less per cup.", "More per cup.")
 
 
+def test_abbreviations_the_sources_spell_out() -> None:
+    found = importer.abbreviations(
+        "Large Language Models (LLMs) and Generative AI (GenAI). First update all package "
+        "definitions (formulae). Verifying a minimum-supported Rust version (MSRV) matters."
+    )
+    assert found == {
+        "Large Language Models": "LLMs",
+        "Generative AI": "GenAI",
+        "minimum-supported Rust version": "MSRV",  # the words its letters stand for
+    }  # "(formulae)" is no abbreviation
+
+
 def test_split_cells() -> None:
     assert split_cells("a\tb\tc") == ["a", "b", "c"]
     assert split_cells("| a | b |") == ["a", "b"]
