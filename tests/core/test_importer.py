@@ -250,6 +250,14 @@ def test_kinds_of_question_an_imported_comparison_answers(imported: dict[str, Pa
         "Can I use those on induction?"
     )
     assert kind == "answer" and "magnetic base" in text
+    # A heading that answers the question itself ("Which One Should You Choose?"): the
+    # story that "in that case" sums up is no topic the article lacks.
+    kind, text = ask(
+        "We're finally redoing our 1970s kitchen. My partner cooks every night and our "
+        "youngest has asthma, so the air quality thing actually matters to us, plus we'd "
+        "like lower bills. Which one does the article say to pick in that case?"
+    )
+    assert kind == "answer"
     # "and gas?" after that list: the same list's gas item.
     reply = engine.ask("can i use my aluminium pans on induction??", "pans")
     reply = engine.ask("and gas?", "pans")
