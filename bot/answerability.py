@@ -126,9 +126,10 @@ def _judged_topic(
     safer?" the one about safety: the source weighs that itself, so it answers.
     """
     judging = judged | {t for w in judged for t in index.tokenizer.tokenize(w)}
-    if set(query.unknown) - judging:
-        return False
-    topic = [t for t in foreign if t not in judging]
+    salience = index.language.salience
+    if {w for w in query.unknown if salience(w) >= RARE} - judging:
+        return False  # "is induction safer, like for kids?": an everyday word is no topic
+    topic = [t for t in foreign if t not in judging and t in index.retriever.vocabulary]
     if topic:
         return all(t in about for t in topic)
     cut = {w[: -len(x)] for w in judged for x in ("est", "er") if w.endswith(x)}

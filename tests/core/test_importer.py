@@ -258,6 +258,8 @@ def test_kinds_of_question_an_imported_comparison_answers(imported: dict[str, Pa
         "like lower bills. Which one does the article say to pick in that case?"
     )
     assert kind == "answer"
+    # An opinion on the topic the source weighs itself, with an everyday word besides.
+    assert ask("is induction safer than gas, like for kids")[0] == "answer"
     # "and gas?" after that list: the same list's gas item.
     reply = engine.ask("can i use my aluminium pans on induction??", "pans")
     reply = engine.ask("and gas?", "pans")
