@@ -11,7 +11,7 @@ the question again.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from bot.index import Index
@@ -186,6 +186,26 @@ def _base_form(
     return None
 
 
+def _joined_compounds(
+    ws: list[str], vocabulary: Collection[str], aliases: Collection[str]
+) -> list[str]:
+    """Two words the source writes as one ("debug info" for "debuginfo", "lock file"
+    for "lockfile") as the source's word; a subject's run-together alias
+    ("machinelearning") is not one (its words are read as its name)."""
+    out: list[str] = []
+    i = 0
+    while i < len(ws):
+        if i + 1 < len(ws) and ws[i].isalpha() and ws[i + 1].isalpha():
+            joined = ws[i] + ws[i + 1]
+            if len(joined) >= 6 and joined in vocabulary and joined not in aliases:
+                out.append(joined)
+                i += 2
+                continue
+        out.append(ws[i])
+        i += 1
+    return out
+
+
 def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
     """The :class:`Query` of a cleaned message (``whole``: all of it is the question)."""
     lang = index.language
@@ -215,6 +235,7 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
                 w, tok.known, lang.neutral, tok.vocabulary, lang.frequency
             ) or tok.correct(w)
         corrected.append(w)
+    corrected = _joined_compounds(corrected, tok.vocabulary, index.alias_words)
     units = tok.units(corrected)
     terms: list[str] = []
     surface: dict[str, str] = {}

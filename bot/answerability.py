@@ -126,9 +126,10 @@ def _judged_topic(
     safer?" the one about safety: the source weighs that itself, so it answers.
     """
     judging = judged | {t for w in judged for t in index.tokenizer.tokenize(w)}
-    if set(query.unknown) - judging:
-        return False
-    topic = [t for t in foreign if t not in judging]
+    salience = index.language.salience
+    if {w for w in query.unknown if salience(w) >= RARE} - judging:
+        return False  # "is induction safer, like for kids?": an everyday word is no topic
+    topic = [t for t in foreign if t not in judging and t in index.retriever.vocabulary]
     if topic:
         return all(t in about for t in topic)
     cut = {w[: -len(x)] for w in judged for x in ("est", "er") if w.endswith(x)}
@@ -189,12 +190,18 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
         ):
             matched = matched | runner.hit.matched  # what the next passage adds counts too
         everyday = [w for w in query.unknown if lang.salience(w) < RARE]
+        own = {t for t in query.content if t in index.retriever.vocabulary}
+        if own and own <= doc.title:
+            # "... our youngest has asthma. Which one should we pick in that case?": the
+            # heading answers the question itself; what "that" sums up is the story.
+            everyday += [w for w in query.pointed_back if w not in everyday]
         if best.hit.id in plan.follows:
             # Going on about the passage just shown ("over what time frame?"): an
             # everyday word it lacks is the question's wording, not a new topic.
             unknown = NamedWords([w for w in query.unknown if w not in everyday], query.named)
         else:
-            unknown = NamedWords(query.unknown, query.named)
+            story = set(query.pointed_back) & set(everyday)
+            unknown = NamedWords([w for w in query.unknown if w not in story], query.named)
         share = coverage(wanted, matched, index, unknown, query.surface)
         howto = any(p.search(joined) for p in lang.howto_patterns)
         if howto and (share < STRICT_COVERAGE or query.unknown) and not _poses_howto(doc):

@@ -235,16 +235,28 @@ _ABBREVIATION = re.compile(r"\b([A-Z][\w'-]*(?: [A-Za-z][\w'-]*){0,5}) \(([A-Za-
 
 
 def abbreviations(text: str) -> dict[str, str]:
-    """``"Large Language Models (LLMs)"`` -> ``{"Large Language Models": "LLMs"}``."""
+    """``"Large Language Models (LLMs)"`` -> ``{"Large Language Models": "LLMs"}``.
+
+    The words kept are those the abbreviation's letters stand for ("verifying a
+    minimum-supported Rust version (MSRV)" keeps "minimum-supported Rust version");
+    a word in brackets that is no abbreviation ("package definitions (formulae)") is
+    none."""
     found: dict[str, str] = {}
     for long, short in _ABBREVIATION.findall(text):
-        initials = "".join(w[0] for w in long.split()).lower()
         core = short.lower().rstrip("s")
-        # keep the words the abbreviation stands for: as many trailing words as letters
+        capitals = sum(c.isupper() for c in short)
         long_words = long.split()
-        if len(core) <= len(long_words) and initials.endswith(core[: len(long_words)]):
-            long = " ".join(long_words[-len(core) :])
-        found.setdefault(long, short)
+        run = ""
+        for start in range(len(long_words) - 1, -1, -1):
+            tail = long_words[start:]
+            initials = "".join(p[0] for w in tail for p in w.split("-") if p).lower()
+            if initials == core:
+                run = " ".join(tail)
+                break
+        if not run and capitals >= 2:
+            run = long  # "Generative AI (GenAI)": an abbreviation, if not of initials
+        if run:
+            found.setdefault(run, short)
     return found
 
 
@@ -568,7 +580,7 @@ def build(docs: list[Document], name: str = "", subject: str = "", today: str = 
         if not any(long.lower() in s.aliases for s in subjects)
     }
     if not name:
-        name = " vs ".join(names) if len(names) > 1 else title
+        name = " vs ".join(names) if len(names) == 2 else title  # three or more: the title
         if len(names) == 1 and not mentions(title, subjects[0]):
             name = f"{names[0]} {title}"  # "Homebrew FAQ (Frequently Asked Questions)"
     kb = KnowledgeBase(

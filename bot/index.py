@@ -198,6 +198,9 @@ class Index:
                 )
             self.subject_term[subject.id] = "_".join(name_terms)
         self.subject_of_term = {t: s for s, t in self.subject_term.items()}
+        self.alias_words = frozenset(
+            w for s in kb.subjects for a in s.aliases if len(ws := words(a)) == 1 for w in ws
+        )  # "machinelearning": a subject's name run together
 
         def terms(parts: list[str]) -> tuple[str, ...]:
             return tuple(t for part in parts for t in tok.tokenize(part))

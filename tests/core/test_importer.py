@@ -141,6 +141,18 @@ def test_text_with_page_chrome_and_a_run_together_table() -> None:
     assert table.rows[1] == ("Caffeine", "Less per cup.", "More per cup.")
 
 
+def test_abbreviations_the_sources_spell_out() -> None:
+    found = importer.abbreviations(
+        "Large Language Models (LLMs) and Generative AI (GenAI). First update all package "
+        "definitions (formulae). Verifying a minimum-supported Rust version (MSRV) matters."
+    )
+    assert found == {
+        "Large Language Models": "LLMs",
+        "Generative AI": "GenAI",
+        "minimum-supported Rust version": "MSRV",  # the words its letters stand for
+    }  # "(formulae)" is no abbreviation
+
+
 def test_split_cells() -> None:
     assert split_cells("a\tb\tc") == ["a", "b", "c"]
     assert split_cells("| a | b |") == ["a", "b"]
@@ -238,6 +250,16 @@ def test_kinds_of_question_an_imported_comparison_answers(imported: dict[str, Pa
         "Can I use those on induction?"
     )
     assert kind == "answer" and "magnetic base" in text
+    # A heading that answers the question itself ("Which One Should You Choose?"): the
+    # story that "in that case" sums up is no topic the article lacks.
+    kind, text = ask(
+        "We're finally redoing our 1970s kitchen. My partner cooks every night and our "
+        "youngest has asthma, so the air quality thing actually matters to us, plus we'd "
+        "like lower bills. Which one does the article say to pick in that case?"
+    )
+    assert kind == "answer"
+    # An opinion on the topic the source weighs itself, with an everyday word besides.
+    assert ask("is induction safer than gas, like for kids")[0] == "answer"
     # "and gas?" after that list: the same list's gas item.
     reply = engine.ask("can i use my aluminium pans on induction??", "pans")
     reply = engine.ask("and gas?", "pans")

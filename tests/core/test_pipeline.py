@@ -97,6 +97,16 @@ def test_base_forms_are_words_of_the_source() -> None:
     assert base("friendly") is None  # "friend" is no word of the source
 
 
+def test_two_words_the_source_writes_as_one_are_its_word() -> None:
+    vocabulary = {"debuginfo", "lockfile", "machinelearning", "debug"}
+    joined = analysis._joined_compounds(
+        words("what about the debug info part of the lock file in machine learning"),
+        vocabulary,
+        {"machinelearning"},
+    )
+    assert joined == words("what about the debuginfo part of the lockfile in machine learning")
+
+
 def test_work_per_question_is_bounded(shipped_engine: Engine) -> None:
     junk = [f"qzx{chr(97 + i % 26)}{chr(97 + i // 26)}vw" for i in range(200)]
     q = _query(shipped_engine, " ".join(junk))
