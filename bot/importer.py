@@ -272,9 +272,9 @@ def _subject(label: str, text: str, known: dict[str, str]) -> Subject:
         name.lower().replace(" ", ""),
         name.lower().replace(" ", "-"),
     }
-    for long, abbr in known.items():
-        if long.lower() == name.lower():
-            aliases.add(abbr.lower())
+    shorts = {short} | {abbr for long, abbr in known.items() if long.lower() == name.lower()}
+    aliases |= {a.lower() for a in shorts}
+    aliases |= {re.sub(r"(?<=[a-z])(?=[A-Z])", " ", a).lower() for a in shorts}  # "Gen AI"
     sid = slug(short) if short != name and len(short) <= 12 else slug(name)
     return Subject(sid or "subject", name, short, tuple(sorted(aliases)))
 

@@ -227,6 +227,7 @@ def test_seed_article_reimported(tmp_path: Path) -> None:
     draft = importer.import_sources([str(ARTICLE)], tmp_path / "kb")
     kb = draft.kb
     assert [s.short for s in kb.subjects] == ["ML", "GenAI"]
+    assert "gen ai" in kb.subjects[1].aliases  # "GenAI" as people also write it
     assert [r.aspect for r in kb.table] == [r.aspect for r in load().table]
     assert not [p for p in kb.passages if "RELATED" in p.text or "comment" in p.text.lower()]
 
