@@ -471,7 +471,7 @@ def questions_for(heading: str, text: str, facet: str, names: list[str], first: 
     elif named or not heading.endswith("?"):
         # "What does keg-only mean?" asks about keg-only: not "What is Homebrew?".
         out.extend(templates.get(facet, []))
-    if first and not out and heading not in {"Introduction"}:
+    if first and not heading.endswith("?") and heading not in {"Introduction"}:
         out.append(f"Tell me about {_sentence_case(lowered, text)}")
     for line in text.splitlines():
         label = re.match(r"^([A-Z][\w&'/ -]{2,40}?): ", line)
