@@ -48,6 +48,7 @@ from discord import app_commands  # noqa: E402
 
 from bot.discordbot import render, views  # noqa: E402
 from bot.discordbot.client import MLGenAIBot  # noqa: E402
+from bot.discordbot.collector import pace_for_serving  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from tests.fakediscord import APP_ID, FAKE_TOKEN, FakeDiscord, run_client  # noqa: E402
@@ -209,6 +210,8 @@ def child(kind: str, api_base: str, gateway_url: str) -> None:
     discord.http.Route.BASE = api_base
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
     client = make_client(kind)
+    if kind == "bot" or kind.startswith("bot:"):
+        pace_for_serving()  # as ``python -m bot run`` does
 
     async def serve() -> None:
         asyncio.get_running_loop().add_signal_handler(

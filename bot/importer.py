@@ -272,9 +272,9 @@ def _subject(label: str, text: str, known: dict[str, str]) -> Subject:
         name.lower().replace(" ", ""),
         name.lower().replace(" ", "-"),
     }
-    for long, abbr in known.items():
-        if long.lower() == name.lower():
-            aliases.add(abbr.lower())
+    shorts = {short} | {abbr for long, abbr in known.items() if long.lower() == name.lower()}
+    aliases |= {a.lower() for a in shorts}
+    aliases |= {re.sub(r"(?<=[a-z])(?=[A-Z])", " ", a).lower() for a in shorts}  # "Gen AI"
     sid = slug(short) if short != name and len(short) <= 12 else slug(name)
     return Subject(sid or "subject", name, short, tuple(sorted(aliases)))
 
@@ -471,7 +471,7 @@ def questions_for(heading: str, text: str, facet: str, names: list[str], first: 
     elif named or not heading.endswith("?"):
         # "What does keg-only mean?" asks about keg-only: not "What is Homebrew?".
         out.extend(templates.get(facet, []))
-    if first and not out and heading not in {"Introduction"}:
+    if first and not heading.endswith("?") and heading not in {"Introduction"}:
         out.append(f"Tell me about {_sentence_case(lowered, text)}")
     for line in text.splitlines():
         label = re.match(r"^([A-Z][\w&'/ -]{2,40}?): ", line)

@@ -31,6 +31,8 @@ CONTAINS = 5.0
 WORD_PREFIX = 1.0
 _END = "\U0010ffff"  # sorts after every character: [p, p + _END) holds what starts with p
 _SLACK = 1e-9  # rounding room when comparing bounds of sums of floats
+_FEW = 2000  # questions tested one by one before the one-word search takes every word
+_SAMPLED = 8192  # scores partitioned whole; more are first bounded by a sample's
 
 
 def normalized(text: str) -> str:
@@ -80,11 +82,13 @@ class Suggester:
         self._sorted_norms = [self._norms[i] for i in order]
         self._sorted_ids = np.asarray(order, dtype=np.int64)
         self._blob = "\n".join(self._norms)
+        self._starts: Ints | None = None  # see _question_starts
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         # Lists made again on load: the joined text's lines, the words' offsets.
         del state["_norms"], state["_sorted_norms"], state["_word_start_list"]
+        state["_starts"] = None
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -132,11 +136,7 @@ class Suggester:
         lower += (contains & ~starts) * CONTAINS
         lower += prefixed * WORD_PREFIX
         scored = lower[others]
-        kth = (
-            np.partition(scored, len(scored) - limit)[len(scored) - limit]
-            if len(scored) >= limit
-            else -np.inf
-        )
+        kth = _kth_largest(scored, limit) if len(scored) >= limit else -np.inf
         undecided = others & ~starts & ~contains
         maybe = np.flatnonzero(undecided & (lower + CONTAINS + _SLACK >= kth))
         pure = limit if kth <= CONTAINS + _SLACK else 0
@@ -150,7 +150,7 @@ class Suggester:
             # Only the best ``limit`` are sorted: all above the limit-th best score,
             # then the first of those equal to it (``chosen`` is in question order).
             scores = score[chosen]
-            kth = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+            kth = _kth_largest(scores, limit)
             above = chosen[scores > kth]
             chosen = np.concatenate([above, chosen[scores == kth][: limit - len(above)]])
         best = chosen[np.lexsort((chosen, -score[chosen]))[:limit]]
@@ -169,8 +169,14 @@ class Suggester:
         the first ``pure`` questions containing it that are not ``others``."""
         typed_words = typed_norm.split()
         if len(typed_words) == 1:
-            # One word: the questions holding a word that contains it, every one.
-            contains[self._with_infix(typed_norm)] = True
+            # One word: the few to decide tested one by one, and the first ``pure``
+            # others found in the joined questions; else (or when that finds too
+            # many that score already) the questions holding a word that contains
+            # it, every one.
+            if len(maybe) > _FEW or not self._first_containing(
+                typed_norm, maybe, others, contains, pure
+            ):
+                contains[self._with_infix(typed_norm)] = True
             return
         # Several: a question holding them has a word starting with the last typed
         # and every word typed between the first and the last.
@@ -190,6 +196,44 @@ class Suggester:
                 contains[i] = True
                 if not others[i]:
                     found += 1
+
+    def _first_containing(
+        self,
+        text: str,
+        maybe: Ints,
+        others: npt.NDArray[np.bool_],
+        contains: npt.NDArray[np.bool_],
+        pure: int,
+    ) -> bool:
+        """Mark which of ``maybe`` contain ``text``, and the first ``pure`` questions
+        containing it that are not ``others``; False if that meant passing more than
+        :data:`_FEW` questions that are (``contains`` then holds a part of the answer)."""
+        for i in maybe.tolist():
+            if text in self._norms[i]:
+                contains[i] = True
+        if not pure:
+            return True
+        blob, starts = self._blob, self._question_starts()
+        found = passed = 0
+        pos = blob.find(text)
+        while pos != -1 and found < pure:
+            i = int(np.searchsorted(starts, pos, side="right")) - 1
+            if others[i]:
+                passed += 1
+                if passed > _FEW:
+                    return False
+            else:
+                contains[i] = True
+                found += 1
+            pos = blob.find(text, int(starts[i + 1]) if i + 1 < len(starts) else len(blob))
+        return True
+
+    def _question_starts(self) -> Ints:
+        """Where each question starts in the joined questions (made on first use)."""
+        if self._starts is None:
+            lengths = np.fromiter((len(n) + 1 for n in self._norms), np.int64, len(self._norms))
+            self._starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        return self._starts
 
     def _with_prefix(self, prefix: str) -> npt.NDArray[np.bool_]:
         """Which questions hold a word starting with ``prefix``."""
@@ -218,6 +262,20 @@ class Suggester:
             chosen[j] = True
             pos = blob.find(text, starts[j + 1] if j + 1 < len(starts) else len(blob))
         return self._word_ids[np.repeat(chosen, np.diff(self._word_offsets))]
+
+
+def _kth_largest(values: npt.NDArray[np.float64], k: int) -> float:
+    """The ``k``-th largest of ``values`` (at least ``k`` of them), partitioning only
+    those above a bound when there are many: a sample's ``k``-th largest is at most
+    the whole's, so the answer is that bound or lies above it."""
+    while len(values) > _SAMPLED and k <= _SAMPLED // 16:
+        sample = values[:: len(values) // (_SAMPLED // 8)]
+        bound = np.partition(sample, len(sample) - k)[len(sample) - k]
+        above = values[values > bound]
+        if len(above) < k:
+            return float(bound)
+        values = above
+    return float(np.partition(values, len(values) - k)[len(values) - k])
 
 
 def _line_starts(lines: Sequence[str]) -> list[int]:

@@ -275,10 +275,12 @@ class Tokenizer:
         """
         if len(word) < 4 or not word.isalpha() or word in self.vocabulary:
             return word
+        single = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
         if len(word) < _MIN_CORRECTABLE:
-            return self._compounds.get(word, word)
-        if word in self._compounds:
-            return self._compounds[word]  # "brain" for the "brainpower" of the source
+            return self._compounds.get(word) or self._compounds.get(single, word)
+        if word in self._compounds or single in self._compounds:
+            # "brain(s)" for the "brainpower" of the source
+            return self._compounds.get(word) or self._compounds[single]
         if word in self._english:
             return word  # a real English word ("suggest", "relativity"), not a typo
         stem = self.stem(word)

@@ -95,8 +95,10 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_CONFIG
     settings, token, engine = loaded
     from bot.discordbot.client import MLGenAIBot
+    from bot.discordbot.collector import pace_for_serving
     from bot.store import open_store
 
+    pace_for_serving()
     with redacted_logging(token, settings.log_level, err):
         bot = MLGenAIBot(settings, engine, store=open_store(settings))
         return _run_reporting(run_bot(bot, token, watch=args.watch), token, err)

@@ -13,7 +13,6 @@ import logging
 import math
 import re
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -22,6 +21,7 @@ from discord.ext import commands
 
 from bot.discordbot import render, views
 from bot.discordbot.errors import NO_MENTIONS, SORRY, send_ephemeral
+from bot.discordbot.pacing import Pacer
 from bot.models import Reply, Source
 
 if TYPE_CHECKING:
@@ -79,11 +79,11 @@ class AskCog(commands.Cog, name="Ask"):
         self.ask_menu = app_commands.ContextMenu(
             name="Ask the bot", callback=self.ask_about_message
         )
-        # Questions are answered on one worker thread, in the order they came, so
-        # that the event loop keeps serving (heartbeats, autocomplete, deferrals)
-        # while a large knowledge base is searched; the engine's conversation
-        # memory sees one question at a time, as it did on the loop.
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine")
+        # Questions are answered one at a time, in the order they came (the engine's
+        # conversation memory sees one question at a time): on the event loop while
+        # the engine is quick, else on a worker thread, so that the loop keeps
+        # serving (heartbeats, autocomplete, deferrals) while a slow answer is made.
+        self.pacer = Pacer()
         self.defer_after = DEFER_AFTER
 
     async def cog_load(self) -> None:
@@ -97,7 +97,7 @@ class AskCog(commands.Cog, name="Ask"):
         self.bot.tree.remove_command(self.compare_command.name)
         self.bot.tree.remove_command(self.examples_command.name)
         self.bot.tree.remove_command(self.ask_menu.name, type=self.ask_menu.type)
-        self._worker.shutdown(wait=False)
+        self.pacer.shutdown()
 
     # ---------------------------------------------------------------- commands
 
@@ -298,10 +298,6 @@ class AskCog(commands.Cog, name="Ask"):
             answer_id=answer_id,
         )
 
-    async def _on_worker(self, function: Callable[..., Reply], *args: Any) -> Reply:
-        """``function(*args)`` on the engine's worker thread."""
-        return await asyncio.get_running_loop().run_in_executor(self._worker, function, *args)
-
     async def _in_time(
         self,
         interaction: discord.Interaction[Any],
@@ -309,14 +305,17 @@ class AskCog(commands.Cog, name="Ask"):
         *args: Any,
         ephemeral: bool,
     ) -> Reply:
-        """``function(*args)`` on the worker; deferred first if it is not done
-        :data:`DEFER_AFTER` after the interaction was created, so that the
-        interaction never misses Discord's deadline.
-        The reply is the same either way; only how it is sent differs."""
-        job = asyncio.ensure_future(self._on_worker(function, *args))
+        """``function(*args)``: on the loop while the engine is quick (see
+        :mod:`~bot.discordbot.pacing`) and the interaction young enough, else on the
+        worker, deferred first if it is not done :data:`DEFER_AFTER` after the
+        interaction was created, so that the interaction never misses Discord's
+        deadline. The reply is the same either way; only how it is sent differs."""
         # Counted from the interaction's creation, so that time spent waiting on a
         # busy event loop counts too.
         age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+        if age + self.pacer.limit < self.defer_after and self.pacer.quick():
+            return self.pacer.inline(function, *args)
+        job = asyncio.ensure_future(self.pacer.on_worker(function, *args))
         wait = min(self.defer_after, max(0.0, self.defer_after - age))
         done, _ = await asyncio.wait({job}, timeout=wait)
         if not done and not interaction.response.is_done():
@@ -407,9 +406,7 @@ class AskCog(commands.Cog, name="Ask"):
             return
         key = conversation_key(message.channel.id, message.author.id)
         reply = (
-            await self._on_worker(self.engine.ask, question, key)
-            if question
-            else self.engine.help()
+            await self.pacer.run(self.engine.ask, question, key) if question else self.engine.help()
         )
         guild_id = message.guild.id if message.guild is not None else None
         answer_id = self.bot.remember(str(message.id), message.author.id, question, reply, guild_id)

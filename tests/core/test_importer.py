@@ -227,6 +227,7 @@ def test_seed_article_reimported(tmp_path: Path) -> None:
     draft = importer.import_sources([str(ARTICLE)], tmp_path / "kb")
     kb = draft.kb
     assert [s.short for s in kb.subjects] == ["ML", "GenAI"]
+    assert "gen ai" in kb.subjects[1].aliases  # "GenAI" as people also write it
     assert [r.aspect for r in kb.table] == [r.aspect for r in load().table]
     assert not [p for p in kb.passages if "RELATED" in p.text or "comment" in p.text.lower()]
 
@@ -450,3 +451,10 @@ def test_an_answer_adds_what_the_rest_of_its_section_says_of_the_question() -> N
     reply = engine.ask("does the lockfile record exact versions, and what about plugins?")
     assert reply.kind == "answer"
     assert "records the exact version" in reply.text and "A plugin is used by many" in reply.text
+
+
+def test_a_heading_with_a_facet_word_is_still_asked_about() -> None:
+    text = "A client instance keeps its connections open and reuses them for every request. " * 3
+    doc = importer.read_markdown(f"# Widget Guide\n\n## Client instances\n\n{text}\n", "g.md")
+    (passage,) = importer.build([doc], subject="Widget").kb.passages
+    assert "Tell me about client instances" in passage.questions  # not only "examples of"

@@ -5,10 +5,11 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
+import numpy as np
 import pytest
 
 from bot.engine import Engine
-from bot.suggest import Suggester, normalized
+from bot.suggest import Suggester, _kth_largest, normalized
 
 
 def _reference(
@@ -41,7 +42,7 @@ def _words_of(text: str) -> list[str]:
     return [w for w in normalized(text).split() if w not in {"what", "is", "the", "how"}]
 
 
-@pytest.mark.parametrize("size", [50, 3000])
+@pytest.mark.parametrize("size", [50, 3000, 10000])
 def test_same_as_scoring_every_question(size: int) -> None:
     """Many ties, common words, prefixes and infixes, one word typed or several."""
     rng = random.Random(size)
@@ -77,3 +78,13 @@ def test_shipped_engine_matches_the_definition(shipped_engine: Engine) -> None:
                 questions, tok.tokenize, shipped_engine.retriever.idf, norm, typed_terms, 25
             )
             assert shipped_engine.suggest(typed) == expected, typed
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_kth_largest_bounded_by_a_sample_is_exact(seed: int) -> None:
+    """Many scores, few distinct values (as autocomplete's): the same k-th largest as sorting."""
+    rng = np.random.default_rng(seed)
+    for n, distinct in ((20_000, 4), (50_000, 40), (100_000, 100_000), (9_000, 2)):
+        values = rng.choice(rng.random(distinct) * 20, size=n)
+        for k in (1, 3, 25):
+            assert _kth_largest(values, k) == np.sort(values)[-k]

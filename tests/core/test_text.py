@@ -129,6 +129,7 @@ def test_typos_of_everyday_words_become_those_words(shipped_engine: Engine) -> N
     assert tok.correct("shuld") == "should"
     assert tok.correct("windoze") == "windoze"  # one edit from no everyday word
     assert tok.correct("cmake") == "cmake"  # a letter more than "cake", doubling none
+    assert tok.correct("brains") == "brainpower"  # a plural of the source's compound's head
     assert tok.correct("thhat") == "that"
     assert tok.correct("hallucinate") == "hallucinate"
 

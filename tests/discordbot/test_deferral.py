@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from typing import Any
 
 from bot.discordbot.cog import AskCog
+from bot.discordbot.pacing import Pacer
 from bot.engine import Engine
 from bot.models import Reply
 from tests.discordbot.conftest import FlakyEngine
@@ -80,3 +82,34 @@ async def test_the_loop_serves_others_while_an_answer_is_searched(
         assert time.monotonic() - started < 0.8  # answered while the ask still ran
         assert fake_discord.callback_request(slow.id) is None
         assert embed_of(await fake_discord.interaction_reply(slow.id))
+
+
+class WhereAsk(FlakyEngine):
+    """The real engine, noting the thread each question is answered on."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        self.threads: list[str] = []
+
+    def ask(self, question: str, conversation: str | None = None) -> Reply:
+        self.threads.append(threading.current_thread().name)
+        return super().ask(question, conversation)
+
+
+async def test_a_quick_engine_answers_on_the_loop_with_the_same_reply(
+    fake_discord: FakeDiscord, engine: Engine
+) -> None:
+    where = WhereAsk(engine)
+    async with running(where) as client:
+        _cog(client).pacer = Pacer(window=1)
+        bodies = []
+        for user in (1300000000000000001, 1300000000000000002):
+            inter = await fake_discord.send_slash_command(
+                "ask", {"question": QUESTION}, user_id=user
+            )
+            bodies.append(await fake_discord.interaction_reply(inter.id))
+        assert where.threads[0].startswith("engine")  # its cost unknown yet: the worker
+        assert where.threads[1] == threading.main_thread().name  # quick: on the loop
+        assert [b["type"] for b in bodies] == [4, 4]
+        assert embed_of(bodies[0]) == embed_of(bodies[1])
+        assert custom_ids(bodies[0]) == custom_ids(bodies[1])
