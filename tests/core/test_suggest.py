@@ -88,3 +88,39 @@ def test_kth_largest_bounded_by_a_sample_is_exact(seed: int) -> None:
         values = rng.choice(rng.random(distinct) * 20, size=n)
         for k in (1, 3, 25):
             assert _kth_largest(values, k) == np.sort(values)[-k]
+
+
+def test_terms_weighing_nothing_or_less_match_the_definition() -> None:
+    """Weights of 0 or below (which the fast paths for positive weights cannot take)."""
+    rng = random.Random(7)
+    vocabulary = ["ab", "abc", "b", "ba", "cab", "the", "what", "is"]
+    questions = [
+        " ".join(rng.choices(vocabulary, k=rng.randint(1, 5))).capitalize() + "?"
+        for _ in range(3000)
+    ]
+    weights = {"ab": -3.0, "abc": -1.0, "b": 0.5, "ba": -0.2, "cab": 2.0}
+
+    def idf(t: str) -> float:
+        return weights.get(t, 0.0)
+
+    suggester = Suggester(questions, _words_of, idf)
+    for typed in ["ab", "abc", "ab b", "ba", "cab ab", "ab abc", "b", "c", "ab ba cab"]:
+        norm = normalized(typed)
+        for limit in (1, 5, 25):
+            expected = _reference(questions, _words_of, idf, norm, set(_words_of(norm)), limit)
+            assert suggester.suggest(norm, _words_of(norm), limit) == expected, (typed, limit)
+
+
+def test_best_scores_below_zero_match_the_definition() -> None:
+    """Fewer questions score above 0 before the contains lookup than are asked for."""
+    questions = ["The b?"] * 50 + ["B the?", "What is?"] * 2 + ["The ab b?"] * 3
+
+    def idf(t: str) -> float:
+        return -4.0 if t == "b" else 1.0
+
+    suggester = Suggester(questions, _words_of, idf)
+    for typed in ["b", "the b", "ab b"]:
+        norm = normalized(typed)
+        for limit in (1, 5, 25):
+            expected = _reference(questions, _words_of, idf, norm, set(_words_of(norm)), limit)
+            assert suggester.suggest(norm, _words_of(norm), limit) == expected, (typed, limit)
