@@ -92,6 +92,7 @@ class Engine:
             engine = cls(kb)
             if key:
                 saved_index.save_index(folder, key, engine.index)
+        engine.index.tokenizer.prepare()
         # What was just built lives as long as the engine: later collections need not
         # look at it again (a full collection took about 225 ms at 10,000 passages).
         gc.freeze()

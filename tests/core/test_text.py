@@ -140,3 +140,14 @@ def test_two_letter_deletions_are_one_letter_deletions_twice() -> None:
         word = "".join(rng.choices("aabcxyz", k=rng.randint(0, 11)))
         twice = text_module._one_fewer(text_module._one_fewer({word}))
         assert text_module._two_fewer(word) == twice, word
+
+
+def test_a_loaded_engine_has_built_what_the_first_correction_needs() -> None:
+    """The everyday words' deletions (tens of milliseconds) are built while loading,
+    not while the first question with an unknown word waits."""
+    text_module._EVERYDAY.clear()
+    engine = Engine.load(cache=False)
+    english = engine.tokenizer._english
+    assert id(english) in text_module._EVERYDAY
+    assert text_module._EVERYDAY[id(english)][0] is english
+    assert engine.tokenizer.correct("recieving") == "receiving"
