@@ -458,3 +458,49 @@ def test_a_heading_with_a_facet_word_is_still_asked_about() -> None:
     doc = importer.read_markdown(f"# Widget Guide\n\n## Client instances\n\n{text}\n", "g.md")
     (passage,) = importer.build([doc], subject="Widget").kb.passages
     assert "Tell me about client instances" in passage.questions  # not only "examples of"
+
+
+def test_names_are_counted_in_one_pass_as_one_search_each_counts_them() -> None:
+    """``_counts`` gives what ``_count`` gives name by name (whole words, any case, a
+    hyphen no boundary), on texts with the awkward cases."""
+    import random
+
+    rng = random.Random(4)
+    pieces = [
+        "Options API",
+        "options api",
+        "API",
+        "Vue",
+        "vue-router",
+        "X-Men",
+        "x-men's",
+        "Options  API",
+        "Options-API",
+        "_Vue",
+        "Vue_",
+        "Vue2",
+        "İstanbul",
+        "ß",
+        "the",
+        "Composition API",
+        ".",
+        ", ",
+        "\n",
+        "(Vue)",
+        "Options API-like",
+    ]
+    names = [
+        "Options API",
+        "API",
+        "Vue",
+        "X-Men",
+        "Options-API",
+        "Composition API",
+        "Istanbul",
+        "Vue2",
+        "Missing Name",
+    ]
+    for _ in range(300):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randrange(1, 30)))
+        counts = importer._counts(names, text)
+        assert {n: counts[n] for n in names} == {n: importer._count(n, text) for n in names}, text
