@@ -293,17 +293,51 @@ def find_subjects(docs: list[Document], table: Block | None, subject: str = "") 
     parts = re.split(r"\s+(?:vs\.?|versus)\s+", re.sub(r"[:|–—-]\s.*$", "", title), flags=re.I)
     if len(parts) >= 2:
         return [_subject(p, text, known) for p in parts]
-    first = _one_subject(title, docs[0].site, text)
+    headings = [b.text for d in docs for b in d.blocks if b.kind == "heading"]
+    pair = _compared_pair([title, *headings], text)
+    if pair:
+        return [_subject(n, text, known) for n in pair]
+    moved = _MOVED_FROM.match(title)
+    rest = re.sub(r"^\s*(?:to\s+)?", "", _MOVED_FROM.sub("", title)) if moved else title
+    first = _one_subject(rest, docs[0].site, text)  # "Migrating from Vue 2 to Vue 3": Vue 3
     other = _compared_with(first, text)
+    if moved and not other and moved.group("name").lower() != first.lower():
+        other = moved.group("name")  # "Coming from Pandas": pandas is what it is compared with
     found = [first]
     if other:
         # A prose comparison: the one the text names more goes first.
         found = sorted((first, other), key=lambda n: -_count(n, text))
-    headings = [b.text for d in docs for b in d.blocks if b.kind == "heading"]
     for name in _compared_in_headings(headings):
         if _count(name, text) >= 3 and name.lower() not in {n.lower() for n in found}:
             found.append(name)  # "Comparison with React Hooks": a third thing compared
     return [_subject(n, text, known) for n in found]
+
+
+_PAIR_NAME = r"[\w.+#/-]+(?:\s[\w.+#/-]+){0,2}?"
+_PAIR = re.compile(
+    r"\b(?:differences?|difference|comparison|comparing|compared|contrast)\b[^.?!]*?\b"
+    rf"(?:between|of)\s+(?:the\s+)?(?P<a>{_PAIR_NAME})\s+(?:and|&)\s+(?:the\s+)?"
+    rf"(?P<b>{_PAIR_NAME})\s*[?.!:]?$",
+    re.I,
+)
+# A guide for those coming from one thing: what it is compared with.
+_MOVED_FROM = re.compile(
+    r"^(?:coming|migrating|moving|switching|porting|transitioning)\s+from\s+"
+    r"(?P<name>[\w.+#-]+(?:\s[\w.+#-]+){0,2}?)(?=\s*$|\s*[:|–—-]\s|\s+to\s)",
+    re.I,
+)
+
+
+def _compared_pair(headings: list[str], text: str) -> tuple[str, str] | None:
+    """Two things a heading says the text compares ("Differences in concepts between
+    Polars and pandas"), each named in the text at least three times."""
+    for heading in headings:
+        match = _PAIR.search(heading.strip())
+        if match:
+            a, b = match.group("a"), match.group("b")
+            if a.lower() != b.lower() and min(_counts([a, b], text).values()) >= 3:
+                return a, b
+    return None
 
 
 _COMPARED_HEADING = re.compile(

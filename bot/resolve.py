@@ -18,7 +18,7 @@ from typing import Literal
 
 from bot.analysis import Query, facets_asked
 from bot.conversation import Turn
-from bot.index import Index
+from bot.index import Doc, Index
 
 Action = Literal["ask", "compare", "examples", "more", "why", "classify", "repeat"]
 CONTEXT_WEIGHT = 0.35  # a preamble's terms, against the question's 1.0
@@ -112,6 +112,16 @@ def _implied_subject(query: Query, index: Index) -> str | None:
     return next(iter(found)) if len(found) == 1 else None
 
 
+def _on_a_topic(doc: Doc, index: Index) -> bool:
+    """Whether a passage shown is on a topic rather than on one subject: a passage
+    (not a table row) under a heading that names no subject ("Missing data")."""
+    if doc.passage is None or doc.row is not None:
+        return False
+    heading = doc.passage.section or doc.passage.title
+    subject_terms = set(index.subject_term.values())
+    return not (set(index.tokenizer.tokenize(heading)) & subject_terms)
+
+
 def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
     """The :class:`Plan` for ``query`` given the conversation so far."""
     lang = index.language
@@ -178,8 +188,17 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
             and last.kind in ("answer", "compare")
             and (set(query.subjects) != set(last.subjects) or last.kind == "compare")
         ):
-            result.action = "repeat"
             result.carried = True
+            shown = index.docs.get(last.passage_ids[0]) if last.passage_ids else None
+            if last.kind == "answer" and shown is not None and _on_a_topic(shown, index):
+                # After a passage on a topic ("Missing data"), "and in pandas?" asks the
+                # same of the other one: that question, found again, not its facet.
+                for t in last.terms:
+                    if t not in weights:
+                        weights[t] = CARRIED_WEIGHT
+                        result.carried_terms.append(t)
+                return result
+            result.action = "repeat"
             return result
         if _matches(lang.more_patterns, joined) or _matches(lang.why_patterns, joined):
             result.action = "why" if _matches(lang.why_patterns, joined) else "more"

@@ -504,3 +504,29 @@ def test_names_are_counted_in_one_pass_as_one_search_each_counts_them() -> None:
         text = " ".join(rng.choice(pieces) for _ in range(rng.randrange(1, 30)))
         counts = importer._counts(names, text)
         assert {n: counts[n] for n in names} == {n: importer._count(n, text) for n in names}, text
+
+
+def test_a_guide_comparing_two_things_in_its_headings(tmp_path: Path) -> None:
+    """A heading "Differences between Kettlebox and brewdex" names both subjects (one
+    in lower case, which no capitalised-name search finds); then "and in brewdex?"
+    after a passage on a topic both share asks that topic of the other one."""
+    draft = importer.import_sources([str(DOCS / "kettlebox-guide.md")], tmp_path / "kb")
+    assert [s.name for s in draft.kb.subjects] == ["Kettlebox", "brewdex"]
+    engine = Engine(load(tmp_path / "kb"))
+    first = engine.ask("how are missing readings handled in Kettlebox", "c")
+    assert "explicit gap" in first.text
+    other = engine.ask("and in brewdex?", "c")
+    assert other.kind == "answer"
+    assert "with a dash" in other.text
+    assert "explicit gap" not in other.text
+
+
+def test_a_guide_for_those_coming_from_another_thing() -> None:
+    assert importer._MOVED_FROM.match("Coming from Pandas")
+    assert importer._MOVED_FROM.match("Migrating from Vue 2 to Vue 3")
+    assert not importer._MOVED_FROM.match("Where the coming storm comes from")
+    pair = importer._compared_pair(
+        ["Key differences between Alpha and beta"], "Alpha beta Alpha beta alpha Beta"
+    )
+    assert pair == ("Alpha", "beta")
+    assert importer._compared_pair(["Differences between Alpha and beta"], "Alpha beta") is None
