@@ -53,17 +53,34 @@ def cache_key(folder: Path, variant: str, params: dict[str, float] | None) -> st
     digest.update(code_digest().encode() + b"\0")
     # Every file of the knowledge base, in subfolders too (entries may be grouped in
     # folders), but not hidden ones (this index, editors' and version control's).
-    files = sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    )
-    for path in files:
-        digest.update(str(path.relative_to(folder)).encode())
+    for relative in _files(str(folder)):
+        digest.update(relative.encode())
         digest.update(b"\0")
-        digest.update(path.read_bytes())
+        with open(os.path.join(folder, relative), "rb") as f:
+            digest.update(f.read())
         digest.update(b"\0")
     return digest.hexdigest()[:32]
+
+
+def _files(folder: str) -> list[str]:
+    """The paths, relative to ``folder`` and sorted, of its files and its subfolders'
+    files, hidden ones left out. (With os.scandir: pathlib's objects took 3 of the
+    4 seconds of a cached start at 100,000 entry files.)"""
+    out: list[str] = []
+    pending = [""]
+    while pending:
+        sub = pending.pop()
+        with os.scandir(os.path.join(folder, sub) if sub else folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                relative = f"{sub}/{entry.name}" if sub else entry.name
+                if entry.is_dir():
+                    pending.append(relative)
+                elif entry.is_file():
+                    out.append(relative)
+    out.sort(key=lambda r: r.split("/"))
+    return out
 
 
 @cache
