@@ -300,6 +300,14 @@ def find_subjects(docs: list[Document], table: Block | None, subject: str = "") 
     moved = _MOVED_FROM.match(title)
     rest = re.sub(r"^\s*(?:to\s+)?", "", _MOVED_FROM.sub("", title)) if moved else title
     first = _one_subject(rest, docs[0].site, text)  # "Migrating from Vue 2 to Vue 3": Vue 3
+    compatible = _COMPATIBLE_WITH.match(title.replace("`", ""))
+    if compatible:
+        # "Compatibility with pip": the page is about a thing compatible with pip, the
+        # rare word it names most ("uv", which no capitalised-name search finds).
+        other_name = compatible.group("name")
+        own = _most_named_rare_word(text, exclude={other_name.lower()})
+        if own:
+            return [_subject(own, text, known), _subject(other_name, text, known)]
     other = _compared_with(first, text)
     if moved and not other and moved.group("name").lower() != first.lower():
         other = moved.group("name")  # "Coming from Pandas": pandas is what it is compared with
@@ -326,6 +334,27 @@ _MOVED_FROM = re.compile(
     r"(?P<name>[\w.+#-]+(?:\s[\w.+#-]+){0,2}?)(?=\s*$|\s*[:|–—-]\s|\s+to\s)",
     re.I,
 )
+
+
+_COMPATIBLE_WITH = re.compile(
+    r"^(?:compatibility|interoperability)\s+with\s+(?P<name>[\w.+#-]+)(?:\s+and\s+[\w.+#-]+)?\s*$",
+    re.I,
+)
+
+
+def _most_named_rare_word(text: str, exclude: set[str]) -> str:
+    """The word ``text`` uses most among those rare in English (a name written in
+    lower case: "uv", "npm"), if it uses it at least ten times."""
+    lang = english()
+    counts: Counter[str] = Counter(str(w).lower() for w in _WORDS.findall(text))
+    for word, count in counts.most_common():
+        if count < 10:
+            break
+        if word in exclude or word.isdigit() or word in lang.stopwords:
+            continue
+        if lang.frequency.get(word, 0.0) < RARE_ZIPF:
+            return word
+    return ""
 
 
 def _compared_pair(headings: list[str], text: str) -> tuple[str, str] | None:
@@ -366,6 +395,7 @@ def _count(name: str, text: str) -> int:
 
 
 _WORDS = re.compile(r"\w+")
+RARE_ZIPF = 4.0  # a word rarer than this in English may be a name (python: 3.8)
 
 
 def _counts(names: Iterable[str], text: str) -> Counter[str]:

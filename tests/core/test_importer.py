@@ -17,6 +17,7 @@ from bot.__main__ import main
 from bot.engine import Engine
 from bot.kbcheck import check
 from bot.knowledge import load
+from bot.markdown import Block, Document
 from bot.textsource import read_text, split_cells
 from tests.core.grading import failures_by_section
 
@@ -530,3 +531,18 @@ def test_a_guide_for_those_coming_from_another_thing() -> None:
     )
     assert pair == ("Alpha", "beta")
     assert importer._compared_pair(["Differences between Alpha and beta"], "Alpha beta") is None
+
+
+def test_a_compatibility_page_is_about_the_rare_word_it_names_most() -> None:
+    """ "Compatibility with `pip`": the page compares pip with the thing it is about,
+    named in lower case ("uv"), the word rare in English that it uses most."""
+    assert importer._COMPATIBLE_WITH.match("Compatibility with pip and pip-tools")
+    assert not importer._COMPATIBLE_WITH.match("Compatibility notes for the next release")
+    text = " ".join(
+        ["zapp installs packages faster than pip, and zapp reads the same files."] * 6
+        + ["Where pip reads a file, zapp reads it too; Python is needed by both."] * 5
+    )
+    assert importer._most_named_rare_word(text, exclude={"pip"}) == "zapp"
+    assert importer._most_named_rare_word("zapp " * 9, exclude=set()) == ""
+    doc = Document(title="Compatibility with `pip`", blocks=[Block("paragraph", text)])
+    assert [s.name for s in importer.find_subjects([doc], None)] == ["zapp", "pip"]
