@@ -297,9 +297,6 @@ def find_subjects(docs: list[Document], table: Block | None, subject: str = "") 
     pair = _compared_pair([title, *headings], text)
     if pair:
         return [_subject(n, text, known) for n in pair]
-    moved = _MOVED_FROM.match(title)
-    rest = re.sub(r"^\s*(?:to\s+)?", "", _MOVED_FROM.sub("", title)) if moved else title
-    first = _one_subject(rest, docs[0].site, text)  # "Migrating from Vue 2 to Vue 3": Vue 3
     compatible = _COMPATIBLE_WITH.match(title.replace("`", ""))
     if compatible:
         # "Compatibility with pip": the page is about a thing compatible with pip, the
@@ -308,6 +305,9 @@ def find_subjects(docs: list[Document], table: Block | None, subject: str = "") 
         own = _most_named_rare_word(text, exclude={other_name.lower()})
         if own:
             return [_subject(own, text, known), _subject(other_name, text, known)]
+    moved = _MOVED_FROM.match(title)
+    rest = re.sub(r"^\s*(?:to\s+)?", "", _MOVED_FROM.sub("", title)) if moved else title
+    first = _one_subject(rest, docs[0].site, text)  # "Migrating from Vue 2 to Vue 3": Vue 3
     other = _compared_with(first, text)
     if moved and not other and moved.group("name").lower() != first.lower():
         other = moved.group("name")  # "Coming from Pandas": pandas is what it is compared with
@@ -323,7 +323,7 @@ def find_subjects(docs: list[Document], table: Block | None, subject: str = "") 
 
 _PAIR_NAME = r"[\w.+#/-]+(?:\s[\w.+#/-]+){0,2}?"
 _PAIR = re.compile(
-    r"\b(?:differences?|difference|comparison|comparing|compared|contrast)\b[^.?!]*?\b"
+    r"\b(?:differences?|comparison|comparing|compared|contrast)\b[^.?!]*?\b"
     rf"(?:between|of)\s+(?:the\s+)?(?P<a>{_PAIR_NAME})\s+(?:and|&)\s+(?:the\s+)?"
     rf"(?P<b>{_PAIR_NAME})\s*[?.!:]?$",
     re.I,
@@ -416,9 +416,10 @@ def _counts(names: Iterable[str], text: str) -> Counter[str]:
             continue  # (a word is never preceded by a word character; by a hyphen it may be)
         for j in range(i, min(i + longest, len(spans))):
             end = spans[j][1]
-            gap = spans[j - 1][1]
-            if j > i and not (spans[j][0] - gap == 1 and lower[gap] in " -"):
-                break  # the next word is not one space or hyphen on
+            if j > i:
+                gap = spans[j - 1][1]
+                if not (spans[j][0] - gap == 1 and lower[gap] in " -"):
+                    break  # the next word is not one space or hyphen on
             if end < len(lower) and lower[end] == "-":
                 continue  # "(?![\w-])": not followed by a hyphen
             segment = lower[start:end]
