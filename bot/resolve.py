@@ -122,6 +122,15 @@ def _on_a_topic(doc: Doc, index: Index) -> bool:
     return not (set(index.tokenizer.tokenize(heading)) & subject_terms)
 
 
+def _carry_terms(result: Plan, last: Turn) -> None:
+    """The last turn's terms, at :data:`CARRIED_WEIGHT`, added to those ``result``
+    weighs (the question's own weights stay)."""
+    for t in last.terms:
+        if t not in result.weights:
+            result.weights[t] = CARRIED_WEIGHT
+            result.carried_terms.append(t)
+
+
 def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
     """The :class:`Plan` for ``query`` given the conversation so far."""
     lang = index.language
@@ -193,10 +202,7 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
             if last.kind == "answer" and shown is not None and _on_a_topic(shown, index):
                 # After a passage on a topic ("Missing data"), "and in pandas?" asks the
                 # same of the other one: that question, found again, not its facet.
-                for t in last.terms:
-                    if t not in weights:
-                        weights[t] = CARRIED_WEIGHT
-                        result.carried_terms.append(t)
+                _carry_terms(result, last)
                 return result
             result.action = "repeat"
             return result
@@ -238,10 +244,7 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
             result.subjects = list(last.subjects)
             result.carried = True
             result.follows = last.passage_ids if last.kind == "answer" else ()
-            for t in last.terms:
-                if t not in weights:
-                    weights[t] = CARRIED_WEIGHT
-                    result.carried_terms.append(t)
+            _carry_terms(result, last)
             for s in last.subjects:
                 term = index.subject_term[s]
                 weights[term] = weights.get(term, 0.0) + CARRIED_WEIGHT
