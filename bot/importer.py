@@ -480,16 +480,19 @@ def _compared_with(first: str, text: str) -> str:
 def _one_subject(title: str, site: str, text: str) -> str:
     """The one thing a FAQ or guide is about: its title without "FAQ", "guide" and the
     like (or its page title's), as far as the text itself keeps naming it."""
+    lowered = text.lower()
     for candidate in re.split(r"\s[-|–—:]\s|:\s", f"{title} - {site}"):
         name = " ".join(FAQ_WORDS.sub(" ", re.sub(r"\([^)]*\)", " ", candidate)).split())
         name = name.strip(" :()[]-–—|")
         if not re.search(r"[A-Za-z]{2}", name):
             continue  # "FAQ (Frequently Asked Questions)" names nothing
-        while name and text.count(name) < 2 and " " in name:
+        while name and lowered.count(name.lower()) < 2 and " " in name:
             name = name.rsplit(" ", 1)[0]  # "Cargo Book" -> "Cargo", the name the text uses
-        if name and text.count(name) >= 2:
-            return name
-    capitals = Counter(re.findall(r"(?<=[a-z,;] )([A-Z][a-z]{2,})\b", text))
+        if name and lowered.count(name.lower()) >= 2:
+            return name  # "Web Design", which the text writes "web design" too
+    stopwords = english().stopwords
+    found = re.findall(r"(?<=[a-z,;] )([A-Z][a-z]{2,})\b", text)
+    capitals = Counter(w for w in found if w.lower() not in stopwords)
     return capitals.most_common(1)[0][0] if capitals else title
 
 

@@ -546,3 +546,20 @@ def test_a_compatibility_page_is_about_the_rare_word_it_names_most() -> None:
     assert importer._most_named_rare_word("zapp " * 9, exclude=set()) == ""
     doc = Document(title="Compatibility with `pip`", blocks=[Block("paragraph", text)])
     assert [s.name for s in importer.find_subjects([doc], None)] == ["zapp", "pip"]
+
+
+def test_a_page_about_a_topic_is_named_after_its_title_as_the_text_writes_it() -> None:
+    """A page titled "Garden Design in 4 minutes" that writes "garden design" in lower
+    case is about "Garden Design"; a page whose title the text never names is not
+    about "The", however often the text writes it with a capital."""
+    text = " ".join(
+        ["The first rule of garden design is light. The beds face south, Mostly."] * 4
+        + ["The paths come next; Gravel drains better than The lawn, and The beds."] * 4
+    )
+    doc = importer.read_markdown(
+        f"# Garden Design in 4 minutes\n\n## Light\n\n{text}\n\nGarden design: done.\n", "g.md"
+    )
+    names = [s.name for s in importer.build([doc]).kb.subjects]
+    assert names == ["Garden Design"]
+    unnamed = importer.read_markdown(f"# Notes\n\n## Light\n\n{text}\n", "n.md")
+    assert [s.name for s in importer.build([unnamed]).kb.subjects] != ["The"]
