@@ -458,8 +458,8 @@ def _compared_with(first: str, text: str) -> str:
     for sentence in sentences:
         if _count(first, sentence):
             for name in _names_in(sentence):
-                if name.lower() != first.lower() and len(name) > 2:
-                    together[name] += 1
+                if len(name) > 2 and not _nested(name, first):
+                    together[name] += 1  # not "Zsh" beside "Oh My Zsh": the same name
     head = first.split()[-1].lower()
     siblings = [
         n
@@ -469,8 +469,8 @@ def _compared_with(first: str, text: str) -> str:
     if siblings and _count(siblings[0], text) >= 3:
         return siblings[0]
     names = _counts((n for n in _names_in(text) if len(n) > 2), text)
-    top = names.most_common(1)
-    if top and top[0][0].lower() != first.lower() and together[top[0][0]] >= 2:
+    top = [(n, c) for n, c in names.most_common() if not _nested(n, first)][:1]
+    if top and together[top[0][0]] >= 2:
         name, count = top[0]
         if count >= 5 and count >= _count(first, text) // 2:
             return name
@@ -491,9 +491,24 @@ def _one_subject(title: str, site: str, text: str) -> str:
         if name and lowered.count(name.lower()) >= 2:
             return name  # "Web Design", which the text writes "web design" too
     stopwords = english().stopwords
-    found = re.findall(r"(?<=[a-z,;] )([A-Z][a-z]{2,})\b", text)
+    found: list[str] = re.findall(r"(?<=[a-z,;] )([A-Z][a-z]{2,})\b", text)
     capitals = Counter(w for w in found if w.lower() not in stopwords)
-    return capitals.most_common(1)[0][0] if capitals else title
+    if not capitals:
+        return title
+    word = capitals.most_common(1)[0][0]
+    # "Zsh" in a FAQ about "Oh My Zsh": the longer name, if it makes half the mentions.
+    longer = _counts((n for n in _names_in(text) if " " in n and _nested(word, n)), text)
+    if longer:
+        name, count = longer.most_common(1)[0]
+        if 2 * count >= _count(word, text):
+            return name
+    return word
+
+
+def _nested(a: str, b: str) -> bool:
+    """Whether one name's words are a run of the other's ("Zsh" in "Oh My Zsh")."""
+    short, long = sorted((f" {' '.join(words(a))} ", f" {' '.join(words(b))} "), key=len)
+    return short.strip() != "" and short in long
 
 
 def mentions(text: str, subject: Subject) -> int:

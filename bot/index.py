@@ -50,6 +50,13 @@ class Doc:
     about: frozenset[str] = frozenset()
 
 
+def _named_facet(p: Passage) -> bool:
+    """Whether a passage's facet is a name to be asked by ("rules"): one given, or an
+    id of a word or two ("together"); not a long id, a heading's slug
+    ("i-have-enabled-a-completion-plugin-but"), which the title already weighs."""
+    return p.facet != p.id or p.facet.count("-") < 2
+
+
 K = TypeVar("K")
 DOCS_KEPT = 4096  # passages' Docs kept once made (a few are needed per question)
 
@@ -212,6 +219,9 @@ class Index:
         subject_words = {s.id: words(s.name) for s in kb.subjects}
         question_terms: dict[str, list[str]] = {}
         seen_subjects: dict[str, set[str]] = {s.id: set() for s in kb.subjects}
+        # Each passage's title terms and its keywords' (see passage_doc), made here from
+        # the words read anyway: a Doc made on use then costs no tokenizing.
+        self._doc_terms: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         for p in kb.passages:
             title_words, text_words = words(p.title), words(p.text)
             if "-" in p.text:
@@ -219,6 +229,10 @@ class Index:
                     compounds[first + second] = (first, second)
             questions = [words(q) for q in p.questions]
             keywords = [words(k) for k in p.keywords]
+            self._doc_terms[p.id] = (
+                tuple(tok.terms_of_words([title_words])),
+                tuple(tok.terms_of_words(keywords)),
+            )
             passage_words = [title_words, text_words, *questions, *keywords]
             if p.subject:
                 passage_words.append(subject_words[p.subject])
@@ -287,7 +301,8 @@ class Index:
     def passage_doc(self, p: Passage) -> Doc:
         """What later stages need to know of passage ``p``."""
         tok = self.tokenizer
-        title = frozenset(tok.tokenize(p.title))
+        title_terms, keyword_terms = self._doc_terms[p.id]
+        title = frozenset(title_terms)
         return Doc(
             p.id,
             p.text,
@@ -296,8 +311,8 @@ class Index:
             p,
             None,
             title,
-            frozenset(tok.tokenize(p.facet.replace("-", " "))),
-            title.union(*(tok.tokenize(k) for k in p.keywords)),
+            frozenset(tok.tokenize(p.facet.replace("-", " "))) if _named_facet(p) else frozenset(),
+            title.union(keyword_terms),
         )
 
     def defined(self, doc: Doc) -> frozenset[str]:

@@ -228,9 +228,10 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
 
     result.entity = entity
     facets = facets_asked(query, index)
-    if entity is not None and "how-it-works" in facets:
+    if entity is not None and "how-it-works" in facets and len(all_subjects) > 1:
         # "How does ChatGPT work?" asks how its subject works: the subject stands
-        # in for the name, which only says which subject.
+        # in for the name, which only says which subject (of several: with one,
+        # "how do I get it working on Windows?" asks about Windows).
         subject = index.term_subject[entity]
         result.stand_ins[entity] = subject
         weights.pop(entity, None)

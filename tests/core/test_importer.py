@@ -563,3 +563,56 @@ def test_a_page_about_a_topic_is_named_after_its_title_as_the_text_writes_it() -
     assert names == ["Garden Design"]
     unnamed = importer.read_markdown(f"# Notes\n\n## Light\n\n{text}\n", "n.md")
     assert [s.name for s in importer.build([unnamed]).kb.subjects] != ["The"]
+
+
+SHELL_FAQ = """# FAQ
+
+## What is Oh My Shell?
+
+Shell is a program which runs commands. Oh My Shell is a framework built on top of
+Shell, with plugins and themes. You can use Shell without Oh My Shell, but you can't
+use Oh My Shell without Shell.
+
+## What is a shell plugin?
+
+A shell plugin is just a script that Shell can run. Oh My Shell loads plugins at start.
+
+## I have enabled a completion plugin but the completion doesn't work
+
+Oh My Shell resets the completion cache when the plugin list changes. Update Oh My Shell.
+
+## How do I install Shell on Windows?
+
+You can't install Shell directly on Windows. You need Cygwin or WSL, and then Oh My
+Shell installs as it does on Linux.
+
+## Some commands no longer work after installing Oh My Shell
+
+If you changed the PATH variable for other software, re-add those changes to your
+Oh My Shell config so that the commands work again.
+"""
+
+
+def test_a_faq_about_a_longer_name_is_about_it_and_its_answers_are_its_own() -> None:
+    """A FAQ titled only "FAQ" about "Oh My Shell", which is built on "Shell": one
+    subject, the longer name the text uses (not "Shell vs Oh My Shell"); a heading's
+    slug is not a facet's name ("what is a shell plugin" is answered by its heading,
+    not by every passage whose long id says "plugin"); and, with one subject, a name
+    in a how-it-works question is asked about ("how do I get it working on Windows?")."""
+    doc = importer.read_markdown(SHELL_FAQ, "faq.md")
+    kb = importer.build([doc]).kb
+    assert [s.name for s in kb.subjects] == ["Oh My Shell"]
+    engine = Engine(kb)
+    assert engine.ask("what even is a shell plugin").sources[0].passage_id == (
+        "what-is-a-shell-plugin"
+    )
+    widget = importer.read_markdown(
+        "# Widget FAQ\n\n## How do I install Widget on Windows?\n\nWidget runs on "
+        "Windows 11 under WSL only.\n\n## Some commands no longer work\n\nWidget "
+        "needs your PATH again: re-add it so that the commands work.\n\n## What is "
+        "Widget?\n\nWidget is a tool. Widget works on Linux.\n",
+        "widget.md",
+    )
+    engine = Engine(importer.build([widget]).kb)
+    reply = engine.ask("how do i get widget working on windows")
+    assert reply.sources[0].passage_id == "how-do-i-install-widget-on-windows"
