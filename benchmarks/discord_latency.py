@@ -1,7 +1,7 @@
 """Discord round-trip latency of ``/ask``, against the local fake Discord, with a baseline.
 
 Starts the fake Discord (``tests/fakediscord``) and the real bot (``MLGenAIBot``
-with the shipped engine), fires 200 ``/ask`` interactions with 50 in flight at
+with the shipped engine), fires 600 ``/ask`` interactions with 50 in flight at
 once, and measures, for each, the time from the fake dispatching
 INTERACTION_CREATE to the bot's interaction callback arriving at the fake. In
 the same run it measures two baselines: a trivial discord.py bot whose ``/ask``
@@ -12,7 +12,12 @@ like the bot's), and prints the ratios. Target: p99 under 50 ms.
 By default each bot runs in its own process, as deployed, so the fake's own
 work (Discord's side) does not count against the bot; ``--same-process`` runs
 bot and fake in one event loop, as the tests do. Both processes share the
-machine, so a busy machine shows in the figures.
+machine, so a busy machine shows in the figures. So that it shows in all of
+them alike, every client is started first and then asked in ``--rounds``
+rounds (6 by default) taken in turn, the requests shared out among the rounds,
+rather than one client after the other (whose ratios swung from 1.15 to 1.98
+between two runs on a shared machine); each ratio is printed round by round
+too, to show how much of it is noise.
 
 With ``--knowledge PATH`` (repeatable; e.g. the synthetic knowledge bases of
 ``benchmarks/scale.py`` in ``benchmarks/.scale/kb-10000``), the bot is also run
@@ -22,19 +27,21 @@ deadline for the first response, how many were deferred, and how many were
 lost (no answer at all, or a deferral never followed by the answer), and the
 median's ratio to the shipped knowledge base's.
 
-    python benchmarks/discord_latency.py [--requests N] [--concurrency N] [--same-process] [--spec]
-        [--knowledge PATH ...]
+    python benchmarks/discord_latency.py [--requests N] [--concurrency N] [--rounds N]
+        [--same-process] [--spec] [--knowledge PATH ...]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import functools
 import logging
 import signal
 import statistics
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -106,8 +113,10 @@ def percentile(values: Sequence[float], p: float) -> float:
 
 DEADLINE = 3.0  # seconds Discord allows for an interaction's first response
 OUTCOMES: dict[str, dict[str, int]] = {}  # per run: missed, deferred, lost
+ROUND_MEDIANS: dict[str, list[float]] = {}  # per run: each round's median, in ms
 
 
+@functools.cache
 def questions_of(kind: str) -> Sequence[str]:
     """What to ask: the regression questions, or a knowledge base's own example questions."""
     if not kind.startswith("bot:"):
@@ -120,10 +129,16 @@ def questions_of(kind: str) -> Sequence[str]:
 
 
 async def fire(
-    fake: FakeDiscord, requests: int, concurrency: int, questions: Sequence[str], kind: str = ""
+    fake: FakeDiscord,
+    requests: int,
+    concurrency: int,
+    questions: Sequence[str],
+    kind: str = "",
+    start: int = 0,
 ) -> list[float]:
-    """Send ``requests`` /ask interactions, ``concurrency`` at a time; latencies in ms
-    (of those that got a first response in time; the others are counted in OUTCOMES)."""
+    """Send ``requests`` /ask interactions, ``concurrency`` at a time, from question
+    ``start`` on; latencies in ms (of those that got a first response in time; the
+    others are counted in OUTCOMES)."""
     gate = asyncio.Semaphore(concurrency)
     latencies: list[float] = []
     outcome = OUTCOMES.setdefault(kind, {"missed": 0, "deferred": 0, "lost": 0})
@@ -151,12 +166,13 @@ async def fire(
                     outcome["lost"] += 1
             latencies.append(latency * 1000)
 
-    await asyncio.gather(*(one(i) for i in range(requests)))
+    await asyncio.gather(*(one(i) for i in range(start, start + requests)))
     return latencies
 
 
-async def measure(kind: str, args: argparse.Namespace) -> list[float]:
-    """Start the fake and a client of ``kind``, warm up, then time the interactions."""
+@contextlib.asynccontextmanager
+async def serving(kind: str, args: argparse.Namespace) -> AsyncIterator[FakeDiscord]:
+    """A fake Discord with a connected, warmed-up client of ``kind``."""
     fake = FakeDiscord(spec_path=args.spec or None)
     await fake.start()
     try:
@@ -165,7 +181,9 @@ async def measure(kind: str, args: argparse.Namespace) -> list[float]:
                 client = make_client(kind)
                 async with run_client(client, FAKE_TOKEN):
                     await client.tree.sync()
-                    return await warm_then_fire(fake, args, kind)
+                    await warm(fake, args, kind)
+                    yield fake
+            return
         process = await asyncio.create_subprocess_exec(
             sys.executable, __file__, "--child", kind, fake.api_base, fake.gateway_url
         )
@@ -174,7 +192,8 @@ async def measure(kind: str, args: argparse.Namespace) -> list[float]:
                 if process.returncode is not None:
                     raise RuntimeError(f"the {kind} bot exited with {process.returncode}")
                 await asyncio.sleep(0.01)
-            return await warm_then_fire(fake, args, kind)
+            await warm(fake, args, kind)
+            yield fake
         finally:
             if process.returncode is None:
                 process.send_signal(signal.SIGTERM)
@@ -185,12 +204,39 @@ async def measure(kind: str, args: argparse.Namespace) -> list[float]:
         await fake.close()
 
 
-async def warm_then_fire(fake: FakeDiscord, args: argparse.Namespace, kind: str) -> list[float]:
-    """Two warm-up bursts (connections, caches), then the measured run."""
-    questions = questions_of(kind)
+async def warm(fake: FakeDiscord, args: argparse.Namespace, kind: str) -> None:
+    """Two warm-up bursts (connections, caches)."""
     for _ in range(2):
-        await fire(fake, args.concurrency, args.concurrency, questions)
-    return await fire(fake, args.requests, args.concurrency, questions, kind)
+        await fire(fake, args.concurrency, args.concurrency, questions_of(kind))
+
+
+async def measure_all(kinds: Sequence[str], args: argparse.Namespace) -> dict[str, list[float]]:
+    """Every client of ``kinds`` served at once (each idle while the others are asked),
+    asked in ``args.rounds`` rounds taken in turn, so that a machine growing busier or
+    quieter during the run weighs on all of them alike."""
+    results: dict[str, list[float]] = {kind: [] for kind in kinds}
+    per_round = max(1, args.requests // args.rounds)
+
+    async def round_of(kind: str, fake: FakeDiscord, n: int) -> None:
+        latencies = await fire(
+            fake, per_round, args.concurrency, questions_of(kind), kind, start=n * per_round
+        )
+        results[kind] += latencies
+        if latencies:
+            ROUND_MEDIANS.setdefault(kind, []).append(percentile(latencies, 50))
+
+    if args.same_process:  # one client at a time: the fake's patches are process-wide
+        for kind in kinds:
+            async with serving(kind, args) as fake:
+                for n in range(args.rounds):
+                    await round_of(kind, fake, n)
+        return results
+    async with contextlib.AsyncExitStack() as stack:
+        fakes = {kind: await stack.enter_async_context(serving(kind, args)) for kind in kinds}
+        for n in range(args.rounds):
+            for kind in kinds:
+                await round_of(kind, fakes[kind], n)
+    return results
 
 
 def make_client(kind: str) -> Any:
@@ -242,7 +288,7 @@ async def main(args: argparse.Namespace) -> None:
     clients = dict(CLIENTS)
     for path in args.knowledge:
         clients[f"bot:{path}"] = f"bot, {Path(path).name}"
-    results = {kind: await measure(kind, args) for kind in clients}
+    results = await measure_all(list(clients), args)
     where = "in the fake's process" if args.same_process else "in its own process"
     print(
         f"/ask x{args.requests}, {args.concurrency} in flight, bot {where}, dispatch -> callback:"
@@ -254,9 +300,13 @@ async def main(args: argparse.Namespace) -> None:
         if kind.startswith("bot") and results[kind]:
             o = OUTCOMES.get(kind, {})
             ratio = percentile(results[kind], 50) / shipped
+            mine, theirs = ROUND_MEDIANS.get(kind, []), ROUND_MEDIANS.get("bot", [])
+            rounds = [a / b for a, b in zip(mine, theirs, strict=False)]  # a round may miss all
+            each = ", ".join(f"{r:.2f}" for r in rounds)
             print(
                 f"{label}: missed deadline {o.get('missed', 0)}, deferred {o.get('deferred', 0)}, "
-                f"lost {o.get('lost', 0)}; median x{ratio:.2f} the shipped knowledge base's"
+                f"lost {o.get('lost', 0)}; median x{ratio:.2f} the shipped knowledge base's "
+                f"(round by round: {each})"
             )
     bot = results["bot"]
     for kind in ("trivial", "embed"):
@@ -272,8 +322,14 @@ async def main(args: argparse.Namespace) -> None:
 def parse_args() -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=6,
+        help="rounds in which every client is asked in turn (requests are shared out)",
+    )
     parser.add_argument(
         "--same-process",
         action="store_true",

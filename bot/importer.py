@@ -19,7 +19,7 @@ import re
 import shutil
 import urllib.request
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from html import unescape
 from pathlib import Path
@@ -288,8 +288,8 @@ def find_subjects(docs: list[Document], table: Block | None, subject: str = "") 
     if subject:
         return [_subject(subject, text, known)]
     title = docs[0].title
-    if table is not None and 3 <= len(table.rows[0]) <= 5:
-        return [_subject(label, text, known) for label in table.rows[0][1:]]
+    if table is not None and 2 <= len(_compared_columns(table)) <= 4:
+        return [_subject(table.rows[0][i], text, known) for i in _compared_columns(table)]
     parts = re.split(r"\s+(?:vs\.?|versus)\s+", re.sub(r"[:|–—-]\s.*$", "", title), flags=re.I)
     if len(parts) >= 2:
         return [_subject(p, text, known) for p in parts]
@@ -481,16 +481,20 @@ def _one_subject(title: str, site: str, text: str) -> str:
     """The one thing a FAQ or guide is about: its title without "FAQ", "guide" and the
     like (or its page title's), as far as the text itself keeps naming it."""
     lowered = text.lower()
+    stopwords = english().stopwords
     for candidate in re.split(r"\s[-|–—:]\s|:\s", f"{title} - {site}"):
         name = " ".join(FAQ_WORDS.sub(" ", re.sub(r"\([^)]*\)", " ", candidate)).split())
         name = name.strip(" :()[]-–—|")
         if not re.search(r"[A-Za-z]{2}", name):
             continue  # "FAQ (Frequently Asked Questions)" names nothing
+        parts = name.split()
+        while parts and parts[0].lower() in stopwords:
+            parts = parts[1:]  # "For Moment users": "Moment users"
+        name = " ".join(parts)
         while name and lowered.count(name.lower()) < 2 and " " in name:
             name = name.rsplit(" ", 1)[0]  # "Cargo Book" -> "Cargo", the name the text uses
-        if name and lowered.count(name.lower()) >= 2:
+        if name and name.lower() not in stopwords and lowered.count(name.lower()) >= 2:
             return name  # "Web Design", which the text writes "web design" too
-    stopwords = english().stopwords
     found: list[str] = re.findall(r"(?<=[a-z,;] )([A-Z][a-z]{2,})\b", text)
     capitals = Counter(w for w in found if w.lower() not in stopwords)
     if not capitals:
@@ -644,6 +648,11 @@ def build(docs: list[Document], name: str = "", subject: str = "", today: str = 
     language = english()
     tables = [b for d in docs for b in d.blocks if b.kind == "table" and len(b.rows) >= 2]
     table = tables[0] if tables else None
+    if table is not None and sum(_same_columns(t, table) for t in tables) > 1:
+        # Several tables of the same columns ("Operation | Moment | Luxon" for creation,
+        # then for getters...) map one thing onto the other topic by topic: text to
+        # look things up in, not the comparison (which the prose then gives).
+        table = None
     subjects = find_subjects(docs, table, subject)
     if table is not None and not _table_matches(table, subjects):
         table = None  # a table of something else: its rows are text, not a comparison
@@ -720,8 +729,23 @@ def build(docs: list[Document], name: str = "", subject: str = "", today: str = 
     return prune(Draft(kb, first_column=header, synonyms=synonyms))
 
 
+def _same_columns(a: Block, b: Block) -> bool:
+    """Whether two tables compare the same things (their compared columns' labels)."""
+    return [" ".join(words(a.rows[0][i])) for i in _compared_columns(a)] == [
+        " ".join(words(b.rows[0][i])) for i in _compared_columns(b)
+    ]
+
+
+def _compared_columns(table: Block) -> list[int]:
+    """The columns of a table that name things compared: after the first, all but
+    those that annotate a row ("Notes")."""
+    notes = english().note_columns
+    header = table.rows[0]
+    return [i for i in range(1, len(header)) if " ".join(words(header[i])) not in notes]
+
+
 def _table_matches(table: Block, subjects: list[Subject]) -> bool:
-    labels = [" ".join(words(c)) for c in table.rows[0][1:]]
+    labels = [" ".join(words(table.rows[0][i])) for i in _compared_columns(table)]
     return len(labels) == len(subjects) and all(
         any(" ".join(words(a)) in label for a in s.aliases)
         for s, label in zip(subjects, labels, strict=True)
@@ -733,20 +757,37 @@ def _with_table_text(section: Section, table: Block | None) -> Section:
     blocks: list[Block] = []
     for block in section.blocks:
         if block.kind == "table" and block is not table:
-            header, *rows = block.rows
-            for row in rows:
-                cells = [f"{h}: {c}" if h else c for h, c in zip(header, row, strict=False) if c]
-                blocks.append(Block("item", "; ".join(cells), block.line))
+            blocks += _table_items(block, block.rows[1:])
+        elif block.kind == "table":
+            # The comparison's rows are its rows; what its notes say of them is text too.
+            compared = set(_compared_columns(block))
+            noted = [
+                r
+                for r in block.rows[1:]
+                if any(c.strip() for i, c in enumerate(r[1:], start=1) if i not in compared)
+            ]
+            blocks += [block, *_table_items(block, noted)]
         else:
             blocks.append(block)
     return Section(section.heading, blocks)
 
 
+def _table_items(table: Block, rows: Sequence[Sequence[str]]) -> list[Block]:
+    """Rows of a table as text: a line each, its cells labelled with their columns."""
+    header = table.rows[0]
+    items = []
+    for row in rows:
+        cells = [f"{h}: {c}" if h else c for h, c in zip(header, row, strict=False) if c]
+        items.append(Block("item", "; ".join(cells), table.line))
+    return items
+
+
 def _rows(table: Block, subjects: list[Subject], seen: set[str]) -> list[TableRow]:
     rows = []
+    columns = _compared_columns(table)
     for cells in table.rows[1:]:
         aspect = cells[0] if cells else ""
-        values = cells[1 : 1 + len(subjects)]
+        values = [cells[i] for i in columns if i < len(cells)]
         if not aspect or len(values) < len(subjects) or not all(v.strip() for v in values):
             continue
         rid = _unique(slug(aspect) or "row", 0, seen)

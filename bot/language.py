@@ -42,6 +42,7 @@ class Language:
     neutral: frozenset[str]
     filler: frozenset[str]
     source_words: frozenset[str]
+    note_columns: frozenset[str]
     chat: dict[str, tuple[str, ...]]
     greetings: frozenset[tuple[str, ...]]
     thanks: frozenset[tuple[str, ...]]
@@ -205,6 +206,7 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
             neutral=_words(data["neutral"], "neutral"),
             filler=_words(data["filler"], "filler"),
             source_words=_words(data["source_words"], "source_words"),
+            note_columns=_words(data["note_columns"], "note_columns"),
             chat=chat,
             greetings=greetings,
             greeting_words=frozenset(p[0] for p in greetings if len(p) == 1),

@@ -616,3 +616,54 @@ def test_a_faq_about_a_longer_name_is_about_it_and_its_answers_are_its_own() -> 
     engine = Engine(importer.build([widget]).kb)
     reply = engine.ask("how do i get widget working on windows")
     assert reply.sources[0].passage_id == "how-do-i-install-widget-on-windows"
+
+
+MAPPING_GUIDE = """# For Sundial users
+
+Dialed borrows ideas from Sundial, but there are differences. Dialed objects are
+immutable, while Sundial objects change in place. Dialed months are 1-indexed, while
+Sundial months start at 0. Sundial is lenient when parsing; Dialed is strict.
+Dialed formats dates with the platform, where Sundial ships its own locale files.
+
+## Creation
+
+| Operation | Sundial        | Dialed              | Notes                                  |
+| --------- | -------------- | ------------------- | -------------------------------------- |
+| Now       | `sundial()`    | `Dial.now()`        |                                        |
+| From text | `sundial(s)`   | `Dial.fromText(s)`  | The format tokens differ between them. |
+
+## Getters
+
+| Property | Sundial  | Dialed | Notes                       |
+| -------- | -------- | ------ | --------------------------- |
+| Year     | `year()` | `year` | Dialed getters are fields.  |
+"""
+
+
+def test_tables_that_map_one_thing_onto_another_are_text_with_their_notes() -> None:
+    """A guide "For Sundial users" mapping Sundial's calls onto Dialed's in several
+    tables of the same columns, with a Notes column: it compares Dialed with Sundial
+    (not "For", not "Notes"); the tables are text to look things up in, notes
+    included, and the comparison is the prose's."""
+    kb = importer.build([importer.read_markdown(MAPPING_GUIDE, "guide.md")]).kb
+    assert sorted(s.name for s in kb.subjects) == ["Dialed", "Sundial"]
+    assert not kb.table
+    engine = Engine(kb)
+    assert "Dial.now()" in engine.ask("dialed equivalent of sundial()").text
+    assert "format tokens differ" in engine.ask("are the format tokens the same in dialed?").text
+    compared = engine.ask("what are the differences between dialed and sundial?")
+    assert compared.kind == "compare" and "immutable" in compared.text
+
+
+def test_a_notes_column_annotates_the_comparison_rows() -> None:
+    """One comparison table with a Notes column: two subjects, and what the notes say
+    is kept as text."""
+    text = (
+        "# Kettles vs Pots\n\nKettles boil water. Pots cook food. Kettles are quick.\n\n"
+        "## At a glance\n\n| Aspect | Kettles | Pots | Notes |\n| --- | --- | --- | --- |\n"
+        "| Speed | fast | slow | A lid makes pots faster. |\n| Use | water | food | |\n"
+    )
+    kb = importer.build([importer.read_markdown(text, "k.md")]).kb
+    assert [s.name for s in kb.subjects] == ["Kettles", "Pots"]
+    assert [r.aspect for r in kb.table] == ["Speed", "Use"]
+    assert any("A lid makes pots faster" in p.text for p in kb.passages)
