@@ -219,7 +219,13 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
     joined_raw = " ".join(raw)
     for pattern in lang.audience_patterns:
         joined_raw = pattern.sub(" ", joined_raw)
-    kept = [w for w in joined_raw.split() if w not in lang.filler or w in lang.question_starts]
+    spoken = joined_raw.split()
+    kept = [
+        w
+        for w, after in zip(spoken, [*spoken[1:], ""], strict=False)  # none when empty
+        # "oh" is filler, except where it starts a name ("Oh My Zsh").
+        if w not in lang.filler or w in lang.question_starts or tok.starts_phrase(w, after)
+    ]
     if not kept and preamble:
         # "My slide says ML predicts. Does the article agree?": the claim is the question.
         return analyse(preamble, index)

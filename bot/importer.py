@@ -538,12 +538,22 @@ def subject_of(heading: str, text: str, subjects: list[Subject], inherited: str 
 
 
 def facet_of(heading: str, language: Language) -> str:
-    """What a heading says its passage is about, by the language's facet cues."""
+    """What a heading says its passage is about, by the language's facet cues (of its
+    first question, in one that asks two: "What is X and what does it have to do with
+    Y?")."""
+    first = _SECOND_QUESTION.split(heading, maxsplit=1)[0]
     joined = " ".join(words(heading))
-    matched = {
-        f for f, patterns in language.facets.items() if any(p.search(joined) for p in patterns)
-    }
-    return next((f for f in FACET_ORDER if f in matched), "")
+    if first != heading and not _facet_matches(joined, language):
+        joined = " ".join(words(first))
+    return next((f for f in FACET_ORDER if f in _facet_matches(joined, language)), "")
+
+
+_SECOND_QUESTION = re.compile(r",?\s+and\s+(?=(?:what|how|why|when|where|who|which)\b)", re.I)
+
+
+def _facet_matches(joined: str, language: Language) -> set[str]:
+    """The facets whose cues match ``joined`` (words joined by spaces)."""
+    return {f for f, patterns in language.facets.items() if any(p.search(joined) for p in patterns)}
 
 
 def chunk_facets(heading: str, groups: list[list[Block]], language: Language) -> list[str]:
@@ -703,11 +713,15 @@ def build(docs: list[Document], name: str = "", subject: str = "", today: str = 
     title = first.title or names[0]
     kind = _kind(title, [p.section for p in passages])
     date = _date(first.date) or today or datetime.date.today().isoformat()
+    body = " ".join(p.text for p in passages)
     synonyms = {
         long.lower(): [abbr.lower()]
-        for long, abbr in abbreviations(" ".join(p.text for p in passages)).items()
+        for long, abbr in abbreviations(body).items()
         if not any(long.lower() in s.aliases for s in subjects)
     }
+    headed = " ".join([*dict.fromkeys(f"{p.section}." for p in passages), body])
+    for held in _names_holding_stopwords(headed, subjects, language):
+        synonyms.setdefault(held.lower(), [held.lower().replace(" ", "-")])
     if not name:
         name = " vs ".join(names) if len(names) == 2 else title  # three or more: the title
         if len(names) == 1 and not mentions(title, subjects[0]):
@@ -742,6 +756,18 @@ def _compared_columns(table: Block) -> list[int]:
     notes = english().note_columns
     header = table.rows[0]
     return [i for i in range(1, len(header)) if " ".join(words(header[i])) not in notes]
+
+
+def _names_holding_stopwords(text: str, subjects: list[Subject], language: Language) -> list[str]:
+    """Names the text uses at least three times whose words include a stopword ("Oh My
+    Zsh"): read as one term, or "what is Oh My Zsh?" would ask only for "zsh"."""
+    aliases = {a for s in subjects for a in s.aliases}
+    held = [
+        n
+        for n in _names_in(text)
+        if " " in n and set(words(n)) & language.stopwords and n.lower() not in aliases
+    ]
+    return sorted(n for n, c in _counts(held, text).items() if c >= 3)
 
 
 def _table_matches(table: Block, subjects: list[Subject]) -> bool:
@@ -928,7 +954,8 @@ def write(draft: Draft, out: Path, force: bool = False) -> None:
     if draft.synonyms:
         vocab = front_matter({"synonyms": draft.synonyms}).strip("-\n") + "\n"
         (out / "vocabulary.yaml").write_text(
-            "# Abbreviations the sources spell out, read as the same term.\n" + vocab,
+            "# Abbreviations the sources spell out, and names holding a common word,\n"
+            "# each read as one term.\n" + vocab,
             encoding="utf-8",
         )
 

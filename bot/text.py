@@ -392,6 +392,10 @@ class Tokenizer:
         """Index terms of units from :meth:`units`."""
         return [t for t in (self.term(u) for u in units) if t is not None]
 
+    def starts_phrase(self, word: str, after: str) -> bool:
+        """Whether ``word`` and the word ``after`` it start a phrase read as one term."""
+        return (word, after) in self._pairs
+
     def tokenize(self, text: str, *, correct: bool = False) -> list[str]:
         """Index terms of a text: how passages are indexed (``correct``: typed text)."""
         ws = words(text)

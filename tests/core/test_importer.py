@@ -667,3 +667,25 @@ def test_a_notes_column_annotates_the_comparison_rows() -> None:
     assert [s.name for s in kb.subjects] == ["Kettles", "Pots"]
     assert [r.aspect for r in kb.table] == ["Speed", "Use"]
     assert any("A lid makes pots faster" in p.text for p in kb.passages)
+
+
+def test_a_name_holding_common_words_is_one_term_and_its_what_is_heading_defines_it() -> None:
+    """ "Oh My Widget", named beside "Widget" in Widget's FAQ: one term (else "what is
+    oh my widget" asks only for "widget", "oh" and "my" being filler and stopwords),
+    and "What is X and what does it have to do with Y?" is X's definition."""
+    text = (
+        "# Widget FAQ\n\n## What is a Widget plugin?\n\nA Widget plugin is a script that "
+        "Widget runs.\n\n## What is Oh My Widget and what does it have to do with Widget?\n\n"
+        "Widget is a shell. Oh My Widget is a framework built on top of Widget.\n\n"
+        "## How do I remove Oh My Widget?\n\nRun the uninstaller of Oh My Widget: it "
+        "restores your Widget settings.\n\n## What is a Widget theme?\n\nA Widget theme "
+        "sets the colours of Widget.\n\n## How do I install Widget?\n\nUse the package "
+        "manager of your system to install Widget.\n"
+    )
+    draft = importer.build([importer.read_markdown(text, "faq.md")])
+    assert [s.name for s in draft.kb.subjects] == ["Widget"]
+    assert "oh my widget" in draft.synonyms
+    first = next(p for p in draft.kb.passages if p.id.startswith("what-is-oh-my-widget"))
+    assert first.facet == "definition"
+    reply = Engine(draft.kb).ask("what is oh my widget")
+    assert reply.sources[0].passage_id == first.id
