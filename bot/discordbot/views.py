@@ -206,7 +206,8 @@ def compare_label(reply: Reply, kb: KnowledgeLike) -> str | None:
     offers nothing more.
     """
     if reply.kind == "compare":
-        return "Full comparison" if len(reply.rows) == 1 else None
+        # One row, or the passage that says the difference: the whole table is more.
+        return "Full comparison" if len(reply.rows) == 1 or (kb.table and not reply.rows) else None
     if reply.kind != "answer":
         return None
     if reply.rows:

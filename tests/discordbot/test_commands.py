@@ -92,6 +92,17 @@ async def test_ask_public(fake_discord: FakeDiscord, bot: MLGenAIBot, engine: En
     assert body["data"]["allowed_mentions"] == {"parse": []}
 
 
+async def test_ask_the_difference(fake_discord: FakeDiscord, bot: MLGenAIBot) -> None:
+    """ "The difference" between the subjects: the passage that says it, as a comparison
+    whose whole table is one button away."""
+    question = "What's the difference between machine learning and generative AI?"
+    inter = await fake_discord.send_slash_command("ask", {"question": question})
+    body = await fake_discord.interaction_reply(inter.id)
+    embed = embed_of(body)
+    assert "analyze" in embed["description"] and "create" in embed["description"]
+    assert "mlgenai:compare" in custom_ids(body)  # "Full comparison"
+
+
 async def test_ask_private_is_ephemeral(fake_discord: FakeDiscord, bot: MLGenAIBot) -> None:
     inter = await fake_discord.send_slash_command(
         "ask", {"question": "Give me some ML examples", "private": True}
