@@ -288,8 +288,9 @@ def find_subjects(docs: list[Document], table: Block | None, subject: str = "") 
     if subject:
         return [_subject(subject, text, known)]
     title = docs[0].title
-    if table is not None and 2 <= len(_compared_columns(table)) <= 4:
-        return [_subject(table.rows[0][i], text, known) for i in _compared_columns(table)]
+    columns = _compared_columns(table) if table is not None else []
+    if table is not None and 2 <= len(columns) <= 4:
+        return [_subject(table.rows[0][i], text, known) for i in columns]
     parts = re.split(r"\s+(?:vs\.?|versus)\s+", re.sub(r"[:|–—-]\s.*$", "", title), flags=re.I)
     if len(parts) >= 2:
         return [_subject(p, text, known) for p in parts]
@@ -541,18 +542,19 @@ def facet_of(heading: str, language: Language) -> str:
     """What a heading says its passage is about, by the language's facet cues (of its
     first question, in one that asks two: "What is X and what does it have to do with
     Y?")."""
+    matched = _facet_matches(heading, language)
     first = _SECOND_QUESTION.split(heading, maxsplit=1)[0]
-    joined = " ".join(words(heading))
-    if first != heading and not _facet_matches(joined, language):
-        joined = " ".join(words(first))
-    return next((f for f in FACET_ORDER if f in _facet_matches(joined, language)), "")
+    if not matched and first != heading:
+        matched = _facet_matches(first, language)
+    return next((f for f in FACET_ORDER if f in matched), "")
 
 
 _SECOND_QUESTION = re.compile(r",?\s+and\s+(?=(?:what|how|why|when|where|who|which)\b)", re.I)
 
 
-def _facet_matches(joined: str, language: Language) -> set[str]:
-    """The facets whose cues match ``joined`` (words joined by spaces)."""
+def _facet_matches(text: str, language: Language) -> set[str]:
+    """The facets whose cues match ``text``'s words."""
+    joined = " ".join(words(text))
     return {f for f, patterns in language.facets.items() if any(p.search(joined) for p in patterns)}
 
 
@@ -658,7 +660,8 @@ def build(docs: list[Document], name: str = "", subject: str = "", today: str = 
     language = english()
     tables = [b for d in docs for b in d.blocks if b.kind == "table" and len(b.rows) >= 2]
     table = tables[0] if tables else None
-    if table is not None and sum(_same_columns(t, table) for t in tables) > 1:
+    labels = _compared_labels(table) if table is not None else []
+    if table is not None and sum(_compared_labels(t) == labels for t in tables) > 1:
         # Several tables of the same columns ("Operation | Moment | Luxon" for creation,
         # then for getters...) map one thing onto the other topic by topic: text to
         # look things up in, not the comparison (which the prose then gives).
@@ -743,11 +746,9 @@ def build(docs: list[Document], name: str = "", subject: str = "", today: str = 
     return prune(Draft(kb, first_column=header, synonyms=synonyms))
 
 
-def _same_columns(a: Block, b: Block) -> bool:
-    """Whether two tables compare the same things (their compared columns' labels)."""
-    return [" ".join(words(a.rows[0][i])) for i in _compared_columns(a)] == [
-        " ".join(words(b.rows[0][i])) for i in _compared_columns(b)
-    ]
+def _compared_labels(table: Block) -> list[str]:
+    """The labels of a table's compared columns, as words joined by spaces."""
+    return [" ".join(words(table.rows[0][i])) for i in _compared_columns(table)]
 
 
 def _compared_columns(table: Block) -> list[int]:
@@ -771,7 +772,7 @@ def _names_holding_stopwords(text: str, subjects: list[Subject], language: Langu
 
 
 def _table_matches(table: Block, subjects: list[Subject]) -> bool:
-    labels = [" ".join(words(table.rows[0][i])) for i in _compared_columns(table)]
+    labels = _compared_labels(table)
     return len(labels) == len(subjects) and all(
         any(" ".join(words(a)) in label for a in s.aliases)
         for s, label in zip(subjects, labels, strict=True)
