@@ -26,6 +26,7 @@ from typing import Literal
 
 from bot.analysis import Query
 from bot.index import Doc, Index
+from bot.language import Language
 from bot.rank import NamedWords, Ranked, coverage, plan_terms
 from bot.resolve import Plan
 from bot.text import words
@@ -45,6 +46,7 @@ _MEASURED = re.compile(
     r"\b(?:how (?:much|many)|a lot of|lots of) ([a-z]+(?: [a-z]+)?)"
 )  # "showcase posts"
 _WHY = re.compile(r"(?:^|\b)why\b")
+_WHICH_OF = re.compile(r"\b(?:which|who)\b")  # of the subjects compared
 RARE = 0.25  # the salience of a word that is not everyday English ("metering", not "popular")
 NEIGHBOUR = 0.5  # a runner-up this close to the best adds its terms to the coverage
 STRICT_COVERAGE = 0.8  # for personal how-to questions
@@ -87,13 +89,20 @@ def _names(words_: list[str]) -> str:
 
 
 def intent(
-    query: Query, index: Index, text: str = "", about: frozenset[str] = frozenset()
+    query: Query,
+    index: Index,
+    text: str = "",
+    about: frozenset[str] = frozenset(),
+    *,
+    posed: bool = False,
 ) -> Verdict:
     """Steps 1 and 2: questions about now, and opinions.
 
     An opinion is answered only when it is about the knowledge base's own
-    subjects, or when ``text`` (the passage found) states the same judgement
-    itself ("green tea is best brewed at 80 °C").
+    subjects (or, where the source compares several, about which of them), or
+    when ``text`` (the passage found) states the same judgement itself ("green
+    tea is best brewed at 80 °C"), or when the passage found is the source's
+    own answer to that judgement (``posed``: "Will Gleam have type classes?").
     """
     lang = index.language
     joined = query.plain
@@ -105,12 +114,18 @@ def intent(
         else []
     )  # "why is it worth knowing?" asks for the source's reason, not an opinion
     judged = {w for o in opinions for w in o.split() if w in lang.judgement_words}
-    stated = bool(text) and any(re.search(rf"\b{re.escape(w)}\b", text, re.I) for w in judged)
+    stating = judged | {s for w in judged for s in lang.judgement_synonyms.get(w, ())}
+    stated = bool(text) and any(re.search(rf"\b{re.escape(w)}\b", text, re.I) for w in stating)
     if opinions and not stated:
         subject_terms = set(index.subject_term.values())
         others = [t for t in query.content if t not in subject_terms and t in index.term_subject]
         foreign = [t for t in query.content if t not in subject_terms]
-        if query.subjects and _judged_topic(query, index, judged, foreign, about):
+        if posed:
+            # The words of the judgement itself ("soon", "coming soon") are no topic.
+            judged = judged | {w for o in opinions for w in o.split()}
+        which = _WHICH_OF.search(joined) is not None  # "which one handles them better?"
+        weighed = query.subjects or posed or (len(index.subject_term) > 1 and not others and which)
+        if weighed and _judged_topic(query, index, judged, foreign, about, posed=posed):
             return Verdict("ok")
         if foreign and (others or len(foreign) > 1 or query.unknown or not query.subjects):
             return Verdict("no_opinion")
@@ -118,18 +133,29 @@ def intent(
 
 
 def _judged_topic(
-    query: Query, index: Index, judged: set[str], foreign: list[str], about: frozenset[str]
+    query: Query,
+    index: Index,
+    judged: set[str],
+    foreign: list[str],
+    about: frozenset[str],
+    *,
+    posed: bool = False,
 ) -> bool:
     """Whether an opinion asked of a subject is on the topic the passage found is about.
 
     "Is gas bad for indoor air?" finds the passage about indoor air; "is induction
     safer?" the one about safety: the source weighs that itself, so it answers.
+    Where the passage poses the judgement itself, or the question asks which of
+    the subjects compared does better, an everyday word of the question
+    ("coming", "handle") is its wording once the passage holds part of the topic.
     """
     judging = judged | {t for w in judged for t in index.tokenizer.tokenize(w)}
     salience = index.language.salience
     if {w for w in query.unknown if salience(w) >= RARE} - judging:
         return False  # "is induction safer, like for kids?": an everyday word is no topic
     topic = [t for t in foreign if t not in judging and t in index.retriever.vocabulary]
+    if (posed or not query.subjects) and any(t in about for t in topic):
+        topic = [t for t in topic if salience(query.surface.get(t) or t) >= RARE or t in about]
     if topic:
         return all(t in about for t in topic)
     cut = {w[: -len(x)] for w in judged for x in ("est", "er") if w.endswith(x)}
@@ -151,7 +177,7 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
         )
     best = ranked[0]
     doc = index.docs[best.hit.id]
-    first = intent(query, index, doc.text, doc.about)
+    first = intent(query, index, doc.text, doc.about, posed=_poses_judgement(doc, lang))
     if not first.ok:
         return first
     wanted_terms = set(query.content) | {index.subject_term[s] for s in query.subjects}
@@ -204,7 +230,12 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
             unknown = NamedWords([w for w in query.unknown if w not in story], query.named)
         share = coverage(wanted, matched, index, unknown, query.surface)
         howto = any(p.search(joined) for p in lang.howto_patterns)
-        if howto and (share < STRICT_COVERAGE or query.unknown) and not _poses_howto(doc):
+        if (
+            howto
+            and (share < STRICT_COVERAGE or query.unknown)
+            and not _poses_howto(doc)
+            and not _poses_judgement(doc, lang)
+        ):
             return Verdict("no_opinion")
         if (
             _MY_HOWTO.search(joined)
@@ -249,6 +280,15 @@ def _poses_howto(doc: Doc) -> bool:
     if p is None:
         return False
     return any(_HOWTO_HEADING.match(q) for q in (p.title, p.section, *p.questions))
+
+
+def _poses_judgement(doc: Doc, lang: Language) -> bool:
+    """Whether the passage is the source's own answer to a judgement or prediction
+    ("Will Gleam have type classes?", "Why shouldn't I install it as root?")."""
+    p = doc.passage
+    if p is None:
+        return False
+    return any(lang.posed_judgement.search(q) for q in (p.title, p.section, *p.questions))
 
 
 def _relevant_text(index: Index, doc: Doc, terms: set[str], *, fallback: bool = True) -> str:

@@ -261,6 +261,20 @@ def abbreviations(text: str) -> dict[str, str]:
     return found
 
 
+def _initials(name: str) -> list[str]:
+    """A name of three words or more as its initials ("omz" for "Oh My Zsh"), unless
+    they spell an everyday word ("Can All Tigers" is not "cat"); else nothing."""
+    parts = words(name)
+    initials = "".join(w[0] for w in parts)
+    if (
+        len(parts) < 3
+        or not initials.isalpha()
+        or english().frequency.get(initials, 0) >= RARE_ZIPF
+    ):
+        return []
+    return [initials]
+
+
 def _subject(label: str, text: str, known: dict[str, str]) -> Subject:
     """A subject from a column or title label such as ``"Machine Learning (ML)"``."""
     match = re.match(r"^(.*?)\s*\(([^)]{1,20})\)\s*$", label)
@@ -276,6 +290,7 @@ def _subject(label: str, text: str, known: dict[str, str]) -> Subject:
     shorts = {short} | {abbr for long, abbr in known.items() if long.lower() == name.lower()}
     aliases |= {a.lower() for a in shorts}
     aliases |= {re.sub(r"(?<=[a-z])(?=[A-Z])", " ", a).lower() for a in shorts}  # "Gen AI"
+    aliases |= set(_initials(name))
     sid = slug(short) if short != name and len(short) <= 12 else slug(name)
     return Subject(sid or "subject", name, short, tuple(sorted(aliases)))
 
@@ -724,7 +739,8 @@ def build(docs: list[Document], name: str = "", subject: str = "", today: str = 
     }
     headed = " ".join([*dict.fromkeys(f"{p.section}." for p in passages), body])
     for held in _names_holding_stopwords(headed, subjects, language):
-        synonyms.setdefault(held.lower(), [held.lower().replace(" ", "-")])
+        spelled = [held.lower().replace(" ", "-"), *_initials(held)]
+        synonyms.setdefault(held.lower(), spelled)
     if not name:
         name = " vs ".join(names) if len(names) == 2 else title  # three or more: the title
         if len(names) == 1 and not mentions(title, subjects[0]):

@@ -70,6 +70,8 @@ class Language:
     opinion_patterns: tuple[re.Pattern[str], ...]
     opinion_any: AnyOf
     judgement_words: frozenset[str]
+    judgement_synonyms: dict[str, tuple[str, ...]]  # "better" stated as "superior"
+    posed_judgement: re.Pattern[str]  # a heading that asks a judgement itself
     greeting_words: frozenset[str]  # one-word greetings ("hi", "gm")
     pleasantries: frozenset[tuple[str, ...]]  # greetings and thanks
     howto_patterns: tuple[AnyOf, ...]
@@ -238,6 +240,11 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
             opinion_patterns=_patterns(data["opinion_patterns"], "opinion_patterns"),
             opinion_any=AnyOf(_patterns(data["opinion_patterns"], "opinion_patterns")),
             judgement_words=_words(data["judgement_words"], "judgement_words"),
+            judgement_synonyms={
+                str(k): tuple(str(v) for v in vs)
+                for k, vs in (data.get("judgement_synonyms") or {}).items()
+            },
+            posed_judgement=re.compile(str(data["posed_judgement"]), re.I),
             howto_patterns=_any(data["howto_patterns"], "howto_patterns"),
             live_patterns=_any(data["live_patterns"], "live_patterns"),
             audience_patterns=_union(data["audience_patterns"], "audience_patterns"),

@@ -689,3 +689,56 @@ def test_a_name_holding_common_words_is_one_term_and_its_what_is_heading_defines
     assert first.facet == "definition"
     reply = Engine(draft.kb).ask("what is oh my widget")
     assert reply.sources[0].passage_id == first.id
+
+
+JUDGED_FAQ = """# Widget FAQ
+
+Widget is a build tool for small projects.
+
+## Will Widget have plugins?
+
+Plugins are not planned. Widget keeps its core small, and every feature it has
+is built in, so that projects build the same way on every machine.
+
+## Why shouldn't I run Widget as root?
+
+Running Widget as root lets a build script change any file on the machine.
+Run it as your own user, and give it only the folders a project needs.
+
+## How does Widget compare to Gadget?
+
+Gadget has superior plugin support and a larger community. Widget's error
+messages are superior, and it starts in a tenth of the time Gadget takes.
+"""
+
+
+def test_a_judgement_the_source_poses_or_states_itself_is_answered() -> None:
+    engine = Engine(importer.build([importer.read_markdown(JUDGED_FAQ, "faq.md")]).kb)
+    soon = engine.ask("plugins coming to widget anytime soon?")
+    assert soon.kind == "answer" and "not planned" in soon.text  # "Will Widget have ...?"
+    root = engine.ask("should i run widget as the root user")
+    assert root.kind == "answer" and "own user" in root.text  # "Why shouldn't I ...?"
+    engine.ask("how does widget compare to gadget", "c")
+    better = engine.ask("which one has better error messages?", "c")  # stated as "superior"
+    assert better.kind == "answer" and "error messages are superior" in better.text
+    assert engine.ask("will widget make me a better person?").kind == "refusal"
+    assert engine.ask("is widget better than haskell for learning fp?").kind == "refusal"
+
+
+def test_which_of_the_compared_subjects_does_better_is_the_topic_the_source_weighs() -> None:
+    engine = _prose_engine()
+    reply = engine.ask("timeouts, which one handles them better")
+    assert reply.kind == "answer" and "five seconds" in reply.text
+    assert engine.ask("which one will look better in ten years?").kind == "refusal"
+
+
+def test_a_long_name_is_also_found_by_its_initials() -> None:
+    assert importer._initials("Oh My Zsh") == ["omz"]
+    assert importer._initials("Can All Tigers") == []  # "cat" is a word of its own
+    assert importer._initials("Machine Learning") == []  # two words: its own short name
+    text = "Oh My Zsh is a framework for Zsh. Update Oh My Zsh often; Oh My Zsh is free."
+    doc = importer.read_markdown(f"# Oh My Zsh FAQ\n\n## Is it free?\n\n{text}\n", "faq.md")
+    kb = importer.build([doc]).kb
+    engine = Engine(kb)
+    reply = engine.ask("is omz free?")
+    assert reply.kind == "answer" and "free" in reply.text
