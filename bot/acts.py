@@ -22,6 +22,7 @@ _COMMAND = re.compile(r"^/(\w+)\s*(.*)$", re.S)
 # message is looked at to tell them (a long message is a question).
 _LOOK_AT = 400
 _MAX_ACT_WORDS = 40
+_MAX_CLOSING_WORDS = 10  # "ok cool, thats all for now, bye!": a goodbye ends a short message
 _STRIP = frozenset({"bot", "please", "pls", "plz", "again", "there", "everyone", "all", "guys"})
 
 
@@ -82,6 +83,14 @@ def classify(text: str, lang: Language) -> Act:
             and core[size] not in lang.question_starts
         ):
             return Act("bye")  # "bye, gotta go study"
+        if (
+            len(core) > size
+            and len(core) <= _MAX_CLOSING_WORDS
+            and tuple(core[-size:]) in lang.byes
+            and core[0] not in lang.question_starts
+            and "?" not in text
+        ):
+            return Act("bye")  # "ok cool, thats all for now, bye!"
     rest = _strip_opening(ws, lang)
     if rest is not None:
         head = ws[: len(ws) - len(rest)]

@@ -59,6 +59,9 @@ class Query:
     # Unknown words of a preamble the question points back to ("... detect that?").
     pointed_back: list[str] = field(default_factory=list)
     named: frozenset[str] = frozenset()  # unknown words written as names ("Siri")
+    # Where the question part asks nothing by itself and the whole message is read,
+    # the question part's ``plain``: a judgement or how-to is looked for there only.
+    asked: str = ""
 
 
 def last_words(text: str, count: int) -> list[str]:
@@ -329,8 +332,16 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
         and not any(t in vocabulary for t in query.content)
     ):
         # "cargo keeps rebuilding everything. how can i figure out why": the
-        # question asks nothing by itself; what it asks about is before it.
-        return analyse(text, index, whole=True)
+        # question asks nothing by itself; what it asks about is before it. The
+        # story's unknown words ("my boss keeps saying ...") are pointed back to.
+        whole_query = analyse(text, index, whole=True)
+        whole_query.asked = query.plain
+        whole_query.pointed_back += [
+            w
+            for w in whole_query.unknown
+            if w not in query.unknown and w not in whole_query.pointed_back
+        ]
+        return whole_query
     return query
 
 

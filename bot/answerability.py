@@ -105,7 +105,7 @@ def intent(
     own answer to that judgement (``posed``: "Will Gleam have type classes?").
     """
     lang = index.language
-    joined = query.plain
+    joined = query.asked or query.plain
     if any(p.search(joined) for p in lang.live_patterns):
         return Verdict("live")
     opinions = (
@@ -229,7 +229,7 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
             story = set(query.pointed_back) & set(everyday)
             unknown = NamedWords([w for w in query.unknown if w not in story], query.named)
         share = coverage(wanted, matched, index, unknown, query.surface)
-        howto = any(p.search(joined) for p in lang.howto_patterns)
+        howto = any(p.search(query.asked or joined) for p in lang.howto_patterns)
         if (
             howto
             and (share < STRICT_COVERAGE or query.unknown)

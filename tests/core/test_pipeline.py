@@ -54,6 +54,9 @@ def _query(engine: Engine, text: str) -> analysis.Query:
         ("merci beaucoup", "thanks"),
         ("what are you exactly", "help"),
         ("heyyy what is ml", "question"),
+        ("ok cool, thats all for now, bye!", "bye"),
+        ("cool, thats all, cya", "bye"),
+        ("what does see you later mean in the article?", "question"),
     ],
 )
 def test_dialogue_acts(text: str, kind: str) -> None:
@@ -313,3 +316,14 @@ def test_unstretched_words_are_what_the_full_search_finds() -> None:
     words_ += ["".join(rng.choices("aehlosty", k=rng.randint(2, 8))) for _ in range(3000)]
     for word in words_:
         assert acts._unstretched(word, known) == _unstretched_reference(word, known), word
+
+
+def test_a_story_the_whole_message_is_read_for_is_no_topic_of_its_own(engine: Engine) -> None:
+    # The question part asks nothing alone, so the whole message is read: "my boss"
+    # is the story, not advice asked about a job, and "boss" no topic the article lacks.
+    reply = engine.ask(
+        "my boss keeps saying ML and genAI like they're the same word. "
+        "are they actually the same thing or nah"
+    )
+    assert reply.kind == "answer" and "not the same thing" in reply.text
+    assert engine.ask("can someone walk me thru the house price thing").kind == "answer"
