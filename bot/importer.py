@@ -165,14 +165,94 @@ def read_html(html: str, name: str = "", url: str = "") -> Document:
     )
     if not text:
         raise SourceError(f"{name or url}: found no main content in the page")
+    text = restore_headings(html, _FENCE_AFTER_TEXT.sub("\\1\n```", text))
     meta = trafilatura.extract_metadata(html)
     doc = read_markdown(text, name=name, url=url)
     found = re.search(r"<title[^>]*>(.*?)</title>", html, re.IGNORECASE | re.DOTALL)
     site = " ".join(unescape(found.group(1)).split()) if found else ""
     # the page's own <h1> names it best; metadata titles are sometimes a widget's heading
-    title = doc.title if doc.title != Path(name).stem else site or (meta.title if meta else "")
+    # The <title> often adds the site's name: an <h1> it starts with is the page's own.
+    ones = (_heading_text(m.group(2)) for m in _HTML_HEADING.finditer(html) if m.group(1) == "1")
+    named = next((h for h in ones if h and site.startswith(h)), "")
+    title = doc.title if doc.title != Path(name).stem else named or site
+    title = title or (meta.title if meta and meta.title else "")
     date = (meta.date if meta and meta.date else "") or doc.date
     return replace(doc, title=title or doc.title, date=date, site=site)
+
+
+_HTML_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.S | re.I)
+_TAG = re.compile(r"<[^>]+>")
+# An extractor writes inline code that spans lines as a fence opened at a line's end
+# ("... and ```"), which Markdown reads as text, so every later fence is off by one.
+_FENCE_AFTER_TEXT = re.compile(r"^(.*[^\s`])[ \t]*```[ \t]*$", re.M)
+_PRE = re.compile(r"<pre\b[^>]*>(.*?)</pre\s*>", re.S | re.I)
+_SKIPPED = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
+_PLAIN = re.compile(r"[^\w]+")
+_FOLLOWING_WORDS = 8  # the words after a heading that find where it stood
+_HEADING_WORDS = 16  # longer "headings" are a styled paragraph
+
+
+def _plain(markup: str) -> str:
+    """Markup or Markdown as lower-case words separated by single spaces."""
+    return _PLAIN.sub(" ", unescape(_TAG.sub(" ", markup)).lower()).strip()
+
+
+def _heading_text(markup: str) -> str:
+    """A heading's text, without its tags and permalink sign."""
+    return " ".join(unescape(_TAG.sub(" ", markup)).replace("\u00b6", "").split())
+
+
+def restore_headings(html: str, text: str) -> str:
+    """``text`` (the page's main content as Markdown) with the headings the extractor
+    dropped put back before the line that follows each in the page, and lines of
+    code it wrote as headings ("# In .htaccess in root dir") kept as text.
+
+    Extractors drop headings they read as navigation (a heading holding an anchor
+    and a permalink, as generated manuals write them), which would leave a whole
+    manual as one "Introduction". A heading is put back only where the words
+    right after it in the page start a line of ``text``, and only if the text
+    does not hold it already; one that ends with a colon ("Note:") labels a box,
+    not a section.
+    """
+    lines = text.split("\n")
+    plain = [_plain(line) for line in lines]
+    found = list(_HTML_HEADING.finditer(html))
+    keys = {_plain(m.group(2)) for m in found}
+    code = " ".join(_plain(c) for c in _PRE.findall(html))
+    for i, line in enumerate(lines):
+        if line.startswith("#") and plain[i] not in keys and plain[i] and plain[i] in code:
+            lines[i] = "\\" + line  # a comment of a code block, not a heading
+    present = {plain[i] for i, line in enumerate(lines) if line.startswith("#")}
+    inserted: dict[int, str] = {}
+    for match in found:
+        title = _heading_text(match.group(2))
+        key = _plain(title)
+        if not key or key in present or title.endswith(":") or len(key.split()) > _HEADING_WORDS:
+            continue
+        after = _SKIPPED.sub(" ", html[match.end() : match.end() + 4000])
+        following = " ".join(_plain(after).split()[:_FOLLOWING_WORDS])
+        if len(following.split()) < 3:
+            continue
+        at = next(
+            (
+                i
+                for i, p in enumerate(plain)
+                if p
+                and following.startswith(p[: len(following)][:20])
+                and " ".join(q for q in plain[i : i + 4] if q).startswith(following)
+            ),
+            None,
+        )
+        if at is None or at in inserted:
+            continue
+        inserted[at] = "#" * int(match.group(1)) + " " + title
+        present.add(key)
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if i in inserted:
+            out += ["", inserted[i], ""]
+        out.append(line)
+    return "\n".join(out)
 
 
 # ---------------------------------------------------------------- cutting

@@ -742,3 +742,31 @@ def test_a_long_name_is_also_found_by_its_initials() -> None:
     engine = Engine(kb)
     reply = engine.ask("is omz free?")
     assert reply.kind == "answer" and "free" in reply.text
+
+
+def test_headings_an_extractor_drops_are_put_back_where_they_stood() -> None:
+    html = (
+        "<html><body><h1>Widget Tutorial: config files</h1>"
+        '<h2><a name="what">What they are</a> <a class="permalink" href="#what">&para;</a></h2>'
+        "<p>Config files provide a way to change settings per folder.</p>"
+        "<div class='note'><h3>Note:</h3><p>Keep them short.</p></div>"
+        '<h2><a name="when">When to use them</a></h2>'
+        "<p>In general you should only use config files when you must.</p>"
+        "<pre># In the root folder\nSetting on</pre></body></html>"
+    )
+    text = (
+        "Config files provide a way to change\nsettings per folder.\n\nKeep them short.\n\n"
+        "In general you should only use config files when you must.\n\n"
+        "# In the root folder\nSetting on\n"
+    )
+    restored = importer.restore_headings(html, text)
+    headings = [line for line in restored.splitlines() if line.startswith("#")]
+    assert headings == ["## What they are", "## When to use them"]  # "Note:" labels a box
+    assert "\\# In the root folder" in restored  # a comment of the code, not a heading
+    assert importer.restore_headings("<p>no headings</p>", text) == text
+
+
+def test_a_fence_opened_at_the_end_of_a_line_is_a_fence() -> None:
+    text = "Use `a` and ```\nb c\n```\n\n## Next\n\nText.\n"
+    doc = importer.read_markdown(importer._FENCE_AFTER_TEXT.sub("\\1\n```", text), "x.md")
+    assert [b.text for b in doc.blocks if b.kind == "heading"] == ["Next"]
