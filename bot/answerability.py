@@ -50,6 +50,8 @@ _WHICH_OF = re.compile(r"\b(?:which|who)\b")  # of the subjects compared
 RARE = 0.25  # the salience of a word that is not everyday English ("metering", not "popular")
 NEIGHBOUR = 0.5  # a runner-up this close to the best adds its terms to the coverage
 STRICT_COVERAGE = 0.8  # for personal how-to questions
+MANY_HELD = 4  # terms of the question a passage holds that make it what is asked about
+HELD_COVERAGE = 0.3  # the coverage such a passage still needs (a plateau from 0.25 to 0.35)
 
 
 @dataclass(frozen=True)
@@ -247,7 +249,11 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
             # "how do I publish my crate?" is not answered by "Why build crates.io?",
             # a FAQ answer that tells nobody how to do anything.
             return Verdict("not_found")
-        if share < MIN_COVERAGE:
+        # A passage that holds four or more of the question's terms is what it is
+        # about, whatever story or wording it adds ("... when i use a plugin manager
+        # (antidote)"), unless what it adds weighs most.
+        held = len(matched & wanted)
+        if share < MIN_COVERAGE and not (held >= MANY_HELD and share >= HELD_COVERAGE):
             if query.unknown:
                 return Verdict("not_mentioned", _names(query.unknown))
             return Verdict("not_found")

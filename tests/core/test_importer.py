@@ -770,3 +770,12 @@ def test_a_fence_opened_at_the_end_of_a_line_is_a_fence() -> None:
     text = "Use `a` and ```\nb c\n```\n\n## Next\n\nText.\n"
     doc = importer.read_markdown(importer._FENCE_AFTER_TEXT.sub("\\1\n```", text), "x.md")
     assert [b.text for b in doc.blocks if b.kind == "heading"] == ["Next"]
+
+
+def test_a_passage_holding_many_of_the_question_s_terms_answers_despite_its_setting() -> None:
+    engine = Engine(importer.build([importer.read_markdown(JUDGED_FAQ, "faq.md")]).kb)
+    many = "can a build script change any file if i run widget as root"
+    many += " inside crostini on my chromebook"
+    reply = engine.ask(many)  # five of its terms are the passage's; the setting is not
+    assert reply.kind == "answer" and "own user" in reply.text
+    assert engine.ask("does widget run on a chromebook").kind == "refusal"
