@@ -327,3 +327,12 @@ def test_a_story_the_whole_message_is_read_for_is_no_topic_of_its_own(engine: En
     )
     assert reply.kind == "answer" and "not the same thing" in reply.text
     assert engine.ask("can someone walk me thru the house price thing").kind == "answer"
+
+
+def test_predictions_and_exhaustive_phrases_in_other_words(engine: Engine) -> None:
+    assert engine.ask("will genai take over software dev jobs in like 5 years").kind == "refusal"
+    board = engine.ask("traditional ML vs gen ai, whats different across the board")
+    assert board.kind == "compare" and len(board.rows) > 3
+    assert engine.ask("break down how generative AI differs from machine learning").kind == (
+        "compare"
+    )
