@@ -336,3 +336,11 @@ def test_predictions_and_exhaustive_phrases_in_other_words(engine: Engine) -> No
     assert engine.ask("break down how generative AI differs from machine learning").kind == (
         "compare"
     )
+
+
+def test_which_bit_of_that_is_a_subject_s_part_stays_on_the_passage_shown(engine: Engine) -> None:
+    engine.ask("explain the e-commerce example", "bit")
+    reply = engine.ask("which bit of that is the genai part?", "bit")
+    assert reply.kind == "answer" and "marketing emails" in reply.text
+    fresh = engine.ask("which part of AI is generative AI?", "fresh")  # no passage shown
+    assert fresh.kind == "answer" and "branch" in fresh.text
