@@ -96,7 +96,7 @@ def intent(
     text: str = "",
     about: frozenset[str] = frozenset(),
     *,
-    posed: bool = False,
+    doc: Doc | None = None,
 ) -> Verdict:
     """Steps 1 and 2: questions about now, and opinions.
 
@@ -104,7 +104,7 @@ def intent(
     subjects (or, where the source compares several, about which of them), or
     when ``text`` (the passage found) states the same judgement itself ("green
     tea is best brewed at 80 °C"), or when the passage found is the source's
-    own answer to that judgement (``posed``: "Will Gleam have type classes?").
+    own answer to that judgement (``doc`` poses it: "Will Gleam have type classes?").
     """
     lang = index.language
     joined = query.asked or query.plain
@@ -122,6 +122,7 @@ def intent(
         subject_terms = set(index.subject_term.values())
         others = [t for t in query.content if t not in subject_terms and t in index.term_subject]
         foreign = [t for t in query.content if t not in subject_terms]
+        posed = doc is not None and _poses_judgement(doc, lang)
         if posed:
             # The words of the judgement itself ("soon", "coming soon") are no topic.
             judged = judged | {w for o in opinions for w in o.split()}
@@ -179,7 +180,7 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
         )
     best = ranked[0]
     doc = index.docs[best.hit.id]
-    first = intent(query, index, doc.text, doc.about, posed=_poses_judgement(doc, lang))
+    first = intent(query, index, doc.text, doc.about, doc=doc)
     if not first.ok:
         return first
     wanted_terms = set(query.content) | {index.subject_term[s] for s in query.subjects}
