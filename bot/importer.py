@@ -218,9 +218,9 @@ def restore_headings(html: str, text: str) -> str:
     plain = [_plain(line) for line in lines]
     found = list(_HTML_HEADING.finditer(html))
     keys = {_plain(m.group(2)) for m in found}
-    code = " ".join(_plain(c) for c in _PRE.findall(html))
+    code = " " + " ".join(_plain(c) for c in _PRE.findall(html)) + " "
     for i, line in enumerate(lines):
-        if line.startswith("#") and plain[i] not in keys and plain[i] and plain[i] in code:
+        if line.startswith("#") and plain[i] and plain[i] not in keys and f" {plain[i]} " in code:
             lines[i] = "\\" + line  # a comment of a code block, not a heading
     present = {plain[i] for i, line in enumerate(lines) if line.startswith("#")}
     inserted: dict[int, str] = {}
