@@ -90,23 +90,18 @@ def _names(words_: list[str]) -> str:
     return ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
-def intent(
-    query: Query,
-    index: Index,
-    text: str = "",
-    about: frozenset[str] = frozenset(),
-    *,
-    doc: Doc | None = None,
-) -> Verdict:
+def intent(query: Query, index: Index, doc: Doc | None = None) -> Verdict:
     """Steps 1 and 2: questions about now, and opinions.
 
     An opinion is answered only when it is about the knowledge base's own
     subjects (or, where the source compares several, about which of them), or
-    when ``text`` (the passage found) states the same judgement itself ("green
-    tea is best brewed at 80 °C"), or when the passage found is the source's
-    own answer to that judgement (``doc`` poses it: "Will Gleam have type classes?").
+    when ``doc`` (the passage found) states the same judgement itself ("green
+    tea is best brewed at 80 °C"), or when it is the source's own answer to
+    that judgement (it poses it: "Will Gleam have type classes?").
     """
     lang = index.language
+    text = doc.text if doc is not None else ""
+    about = doc.about if doc is not None else frozenset()
     joined = query.asked or query.plain
     if any(p.search(joined) for p in lang.live_patterns):
         return Verdict("live")
@@ -180,7 +175,7 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
         )
     best = ranked[0]
     doc = index.docs[best.hit.id]
-    first = intent(query, index, doc.text, doc.about, doc=doc)
+    first = intent(query, index, doc)
     if not first.ok:
         return first
     wanted_terms = set(query.content) | {index.subject_term[s] for s in query.subjects}

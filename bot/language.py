@@ -242,8 +242,7 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
             opinion_any=AnyOf(_patterns(data["opinion_patterns"], "opinion_patterns")),
             judgement_words=_words(data["judgement_words"], "judgement_words"),
             judgement_synonyms={
-                str(k): tuple(str(v) for v in vs)
-                for k, vs in (data.get("judgement_synonyms") or {}).items()
+                str(k): tuple(str(v) for v in vs) for k, vs in data["judgement_synonyms"].items()
             },
             posed_judgement=re.compile(str(data["posed_judgement"]), re.I),
             howto_patterns=_any(data["howto_patterns"], "howto_patterns"),
