@@ -15,7 +15,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, pairwise
 from typing import TypeVar
 
 from bot.knowledge import KnowledgeBase, KnowledgeError
@@ -227,6 +227,16 @@ class Index:
             if "-" in p.text:
                 for first, second in _HYPHENATED.findall(p.text.lower()):
                     compounds[first + second] = (first, second)
+            for first, second in pairwise(text_words):
+                # "timezone", "checkout": the source writes "time zone", "check out"
+                # (never "andthe": a first word of no meaning makes no compound).
+                if (
+                    len(first) >= 3
+                    and len(second) >= 2
+                    and first not in language.stopwords
+                    and (first + second).isalpha()
+                ):
+                    compounds.setdefault(first + second, (first, second))
             questions = [words(q) for q in p.questions]
             keywords = [words(k) for k in p.keywords]
             self._doc_terms[p.id] = (

@@ -433,6 +433,14 @@ def test_a_compound_the_source_hyphenates_is_found_written_as_one_word() -> None
     assert reply.kind == "answer" and "pre-built wheels" in reply.text
 
 
+def test_two_words_of_the_source_are_found_written_as_one() -> None:
+    engine = _prose_engine()
+    reply = engine.ask("does inkwell have a contextmanager for streaming")
+    assert reply.kind == "answer" and "context manager" in reply.text
+    # A word of no meaning first makes no compound ("andthe" is a typo, not a word).
+    assert "andthe" not in engine.index.compounds
+
+
 def test_an_answer_adds_what_the_rest_of_its_section_says_of_the_question() -> None:
     first = (
         "Widget writes a lockfile beside the manifest. The lockfile records the exact "
