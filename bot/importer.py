@@ -948,7 +948,11 @@ def _title_from(text: str, heading: str) -> str:
 
 def _kind(title: str, headings: list[str]) -> str:
     asked = sum(h.endswith("?") for h in headings)
-    if re.search(r"\b(faqs?|frequently asked)\b", title, re.I) or asked * 2 > len(headings):
+    if re.search(r"\b(faqs?|frequently asked)\b", title, re.I):
+        return "FAQ"
+    if re.search(r"\b(guides?|tutorials?|handbook|manual|primer|walkthrough)\b", title, re.I):
+        return "guide"  # "The guide doesn't mention ...", even where its headings ask
+    if asked * 2 > len(headings):
         return "FAQ"
     return "article"
 

@@ -787,3 +787,16 @@ def test_a_passage_holding_many_of_the_question_s_terms_answers_despite_its_sett
     reply = engine.ask(many)  # five of its terms are the passage's; the setting is not
     assert reply.kind == "answer" and "own user" in reply.text
     assert engine.ask("does widget run on a chromebook").kind == "refusal"
+
+
+@pytest.mark.parametrize(
+    ("title", "headings", "kind"),
+    [
+        ("Frequently Asked Questions", ["Install"], "FAQ"),
+        ("Typesetting for beginners: a guide", ["Why?", "How do I start?", "Fonts"], "guide"),
+        ("Release notes", ["What changed?", "Why?", "Upgrading"], "FAQ"),  # headings that ask
+        ("Induction vs gas", ["Heat", "Speed"], "article"),
+    ],
+)
+def test_a_source_is_named_by_its_kind(title: str, headings: list[str], kind: str) -> None:
+    assert importer._kind(title, headings) == kind
