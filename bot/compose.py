@@ -18,6 +18,7 @@ from bot.models import Kind, Passage, Reply, Source, TableRow
 
 MAX_ANSWER_CHARS = 800
 MAX_COMPARE_CHARS = 2000  # a whole comparison, table or prose
+MAX_CELL_CHARS = 160  # a cell of a table too long to show whole
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -190,6 +191,14 @@ def row_reply(
     return table_reply((row,), index, scores={row.id: score}, question=question)
 
 
+def _first_sentence(text: str, limit: int = MAX_CELL_CHARS) -> str:
+    """A cell's first sentence, cut at a word to ``limit`` characters."""
+    first = _SENTENCE_END.split(text, maxsplit=1)[0]
+    if len(first) <= limit:
+        return first
+    return first[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def table_reply(
     rows: Sequence[TableRow],
     index: Index,
@@ -207,10 +216,28 @@ def table_reply(
     else:
         lines = [say("compare_title")]
         title = kb.name
-    for row in rows:
-        if len(rows) > 1:
-            lines += ["", row.aspect]
-        lines += [f"• {kb.subject(c.subject).name}: {c.text}" for c in row.cells]
+
+    def row_lines(row: TableRow, short: bool) -> list[str]:
+        head = ["", row.aspect] if len(rows) > 1 else []
+        return head + [
+            f"• {kb.subject(c.subject).name}: {_first_sentence(c.text) if short else c.text}"
+            for c in row.cells
+        ]
+
+    full = [line for row in rows for line in row_lines(row, short=False)]
+    if len(rows) == 1 or sum(len(x) + 1 for x in lines + full) <= MAX_COMPARE_CHARS:
+        lines += full
+    else:
+        # A table too long to show whole: each cell's first sentence, as many rows as fit.
+        shown: list[str] = []
+        for count in range(len(rows), 0, -1):  # the most rows that fit with the note
+            shown = [line for row in rows[:count] for line in row_lines(row, short=True)]
+            rest = ", ".join(r.aspect for r in rows[count:])
+            if rest:
+                shown += ["", say("more_rows", rows=rest)]
+            if sum(len(x) + 1 for x in lines + shown) <= MAX_COMPARE_CHARS:
+                break
+        lines += shown
     sources = tuple(row_source(r, index, scores.get(r.id, 0.0)) for r in rows)
     kind: Kind = "compare"
     return Reply(

@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from html import unescape
+from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -49,6 +51,62 @@ class Document:
 _ATTRIBUTES = re.compile(r"\s*\{\s*[#.][^{}]*\}\s*$")
 
 
+# An element's attribute list after an image or a link (Writerside, kramdown):
+# '{width="500"}', '{ width="700" }': layout, not words.
+_INLINE_ATTRIBUTES = re.compile(r"\{\s*[\w-]+=[^{}]*\}")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_HTML_TAG = re.compile(r"<[^>]+>")
+
+
+class _TableRows(HTMLParser):
+    """The rows of the first table of some HTML, each a list of its cells' text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+        self._depth = 0  # tables open: a table inside a cell is read as its text
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._depth += 1
+        elif self._depth == 1 and tag == "tr":
+            self.rows.append([])
+        elif self._depth == 1 and tag in {"td", "th"} and self.rows:
+            self._cell = []
+        elif self._cell is not None and tag in {"p", "br", "li"}:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self._depth -= 1
+        elif self._depth == 1 and tag in {"td", "th"} and self._cell is not None:
+            self.rows[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _html_block(html: str, line: int) -> Block | None:
+    """A raw HTML block of a Markdown text: a table as a table, else its words as a
+    paragraph (``None`` if it has none, like an image or a comment)."""
+    html = _HTML_COMMENT.sub(" ", html)
+    if re.search(r"<table\b", html, re.I):
+        reader = _TableRows()
+        reader.feed(html)
+        reader.close()
+        rows = [r for r in reader.rows if any(r)]
+        width = max((len(r) for r in rows), default=0)
+        if len(rows) >= 2 and width >= 2:
+            return Block(
+                "table", line=line, rows=tuple(tuple(r + [""] * (width - len(r))) for r in rows)
+            )
+    text = " ".join(unescape(_HTML_TAG.sub(" ", html)).split())
+    return Block("paragraph", text, line) if len(text.split()) >= 3 else None
+
+
 @functools.cache
 def _parser() -> MarkdownIt:
     """One parser for every file (building one costs more than parsing an entry)."""
@@ -72,7 +130,8 @@ def _inline_text(token: Token) -> tuple[str, list[str]]:
             href = child.attrGet("href")
             if isinstance(href, str):
                 links.append(href)
-    text = "\n".join(" ".join(line.split()) for line in "".join(parts).split("\n"))
+    text = _INLINE_ATTRIBUTES.sub("", "".join(parts))
+    text = "\n".join(" ".join(line.split()) for line in text.split("\n"))
     return text.strip(), links
 
 
@@ -110,6 +169,10 @@ def blocks(text: str) -> list[Block]:
             elif words:
                 kind = "item" if in_item else "paragraph"
                 out.append(Block(kind, words, line, links=tuple(links)))
+        elif token.type == "html_block":
+            block = _html_block(token.content, line)
+            if block is not None:
+                out.append(block)
         elif token.type in {"fence", "code_block"} and token.content.strip():
             out.append(Block("paragraph", " ".join(token.content.split()), line))
     return out

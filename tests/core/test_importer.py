@@ -800,3 +800,46 @@ def test_a_passage_holding_many_of_the_question_s_terms_answers_despite_its_sett
 )
 def test_a_source_is_named_by_its_kind(title: str, headings: list[str], kind: str) -> None:
     assert importer._kind(title, headings) == kind
+
+
+def test_a_table_too_long_to_show_whole_shows_first_sentences_and_names_the_rest() -> None:
+    cell = "It does {n} things in a long and careful way. " + "More words follow here. " * 8
+    rows = "\n".join(
+        f"| Aspect {n} | {cell.format(n=n)} | {cell.format(n=n + 100)} |" for n in range(30)
+    )
+    intro = "# Alpha vs Beta\n\nAlpha and Beta are two tools.\n\n## Comparison\n\n"
+    text = f"{intro}| | Alpha | Beta |\n|---|---|---|\n{rows}\n"
+    engine = Engine(importer.build([importer.read_markdown(text, "ab.md")]).kb)
+    reply = engine.compare()
+    assert reply.kind == "compare" and len(reply.text) <= 2000
+    assert "• Alpha: It does 0 things in a long and careful way.\n" in reply.text
+    assert "More words follow" not in reply.text
+    assert "Aspect 29" in reply.text.splitlines()[-1]  # named, to ask about
+    assert "More words follow" in engine.compare("aspect 29").text  # one row: whole
+
+
+def test_a_raw_html_table_in_markdown_is_a_table() -> None:
+    text = """# Alpha vs Beta
+
+Alpha and Beta are two tools. ![A diagram of both](both.svg){ width="700" }
+
+<!-- an editor's note, not content -->
+
+<table style="both">
+    <tr><td></td><td><b>Alpha</b></td><td><b>Beta</b></td></tr>
+    <tr><td><b>Made by</b></td><td>Acme</td><td>Initech</td></tr>
+    <tr><td><b>Language</b></td><td>Written in Go.
+        <p>Plugins are <a href="x">written in Lua</a>.</p></td><td>Written in Rust.</td></tr>
+</table>
+"""
+    doc = importer.read_markdown(text, "ab.md")
+    table = next(b for b in doc.blocks if b.kind == "table")
+    assert table.rows == (
+        ("", "Alpha", "Beta"),
+        ("Made by", "Acme", "Initech"),
+        ("Language", "Written in Go. Plugins are written in Lua.", "Written in Rust."),
+    )
+    paragraphs = [b.text for b in doc.blocks if b.kind == "paragraph"]
+    assert paragraphs == ["Alpha and Beta are two tools. A diagram of both"]
+    kb = importer.build([doc]).kb
+    assert [r.aspect for r in kb.table] == ["Made by", "Language"]
