@@ -103,7 +103,12 @@ def intent(query: Query, index: Index, doc: Doc | None = None) -> Verdict:
     text = doc.text if doc is not None else ""
     about = doc.about if doc is not None else frozenset()
     joined = query.asked or query.plain
-    if any(p.search(joined) for p in lang.live_patterns):
+    for pattern in lang.live_patterns:
+        if not pattern.search(joined):
+            continue
+        said = pattern.find(joined) or ""
+        if said == said.strip() and text and re.search(rf"\b{re.escape(said)}\b", text, re.I):
+            continue  # "a list of currently known issues": the passage found says so itself
         return Verdict("live")
     opinions = (
         [m.group(0) for p in lang.opinion_patterns if (m := p.search(joined))]
@@ -111,8 +116,7 @@ def intent(query: Query, index: Index, doc: Doc | None = None) -> Verdict:
         else []
     )  # "why is it worth knowing?" asks for the source's reason, not an opinion
     judged = {w for o in opinions for w in o.split() if w in lang.judgement_words}
-    stating = judged | {s for w in judged for s in lang.judgement_synonyms.get(w, ())}
-    stated = bool(text) and any(re.search(rf"\b{re.escape(w)}\b", text, re.I) for w in stating)
+    stated = any(_stated(w, text, lang) for w in judged)
     if opinions and not stated:
         subject_terms = set(index.subject_term.values())
         others = [t for t in query.content if t not in subject_terms and t in index.term_subject]
@@ -128,6 +132,13 @@ def intent(query: Query, index: Index, doc: Doc | None = None) -> Verdict:
         if foreign and (others or len(foreign) > 1 or query.unknown or not query.subjects):
             return Verdict("no_opinion")
     return Verdict("ok")
+
+
+def _stated(judgement: str, text: str, lang: Language) -> bool:
+    """Whether ``text`` states a judgement ("dangerous") in its words or its synonyms'
+    ("take care not to let this file fall into the wrong hands")."""
+    stating = (judgement, *lang.judgement_synonyms.get(judgement, ()))
+    return bool(text) and any(re.search(rf"\b{re.escape(w)}\b", text, re.I) for w in stating)
 
 
 def _judged_topic(

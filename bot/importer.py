@@ -453,6 +453,25 @@ def _most_named_rare_word(text: str, exclude: set[str]) -> str:
     return ""
 
 
+_NAME_TOKEN = re.compile(r"(?<![\w.-])[a-z][a-z0-9]*(?:[-.][a-z0-9]+)*(?![\w-])")
+
+
+def _lower_case_name(text: str) -> str:
+    """A name the text writes in lower case ("yt-dlp", "npm") and uses ten times or
+    more: a word, or words joined by hyphens or dots, rare in English."""
+    lang = english()
+    counts: Counter[str] = Counter(_NAME_TOKEN.findall(text))
+    for token, count in counts.most_common():
+        if count < 10:
+            break
+        parts = re.split(r"[-.]", token)
+        if token in lang.stopwords or token.isdigit() or len(token) < 2:
+            continue
+        if all(lang.frequency.get(p, 0.0) < RARE_ZIPF for p in parts):
+            return token
+    return ""
+
+
 def _compared_pair(headings: list[str], text: str) -> tuple[str, str] | None:
     """Two things a heading says the text compares ("Differences in concepts between
     Polars and pandas"), each named in the text at least three times."""
@@ -587,12 +606,20 @@ def _one_subject(title: str, site: str, text: str) -> str:
         while parts and parts[0].lower() in stopwords:
             parts = parts[1:]  # "For Moment users": "Moment users"
         name = " ".join(parts)
+        pair = re.fullmatch(r"(.+?)\s+(?:and|&)\s+(.+)", name)
+        if pair and all(lowered.count(p.lower()) >= 2 for p in pair.groups()):
+            return name  # "Security and Cryptography": both, each named in the text
         while name and lowered.count(name.lower()) < 2 and " " in name:
             name = name.rsplit(" ", 1)[0]  # "Cargo Book" -> "Cargo", the name the text uses
+            while " " in name and name.rsplit(" ", 1)[1].lower() in stopwords:
+                name = name.rsplit(" ", 1)[0]  # never "Security and"
         if name and name.lower() not in stopwords and lowered.count(name.lower()) >= 2:
             return name  # "Web Design", which the text writes "web design" too
     found: list[str] = re.findall(r"(?<=[a-z,;] )([A-Z][a-z]{2,})\b", text)
     capitals = Counter(w for w in found if w.lower() not in stopwords)
+    written = _lower_case_name(text)  # "yt-dlp", named far more than any capitalised word
+    if written and (not capitals or _count(written, text) > 2 * capitals.most_common(1)[0][1]):
+        return written
     if not capitals:
         return title
     word = capitals.most_common(1)[0][0]

@@ -161,6 +161,12 @@ class AnyOf:
             pattern = self._union_of(chosen)
         return pattern is not None and pattern.search(text) is not None
 
+    def find(self, text: str) -> str | None:
+        """The text the first match of the alternation spans, or None (for a text
+        :meth:`search` said matches: it is read once more, in full)."""
+        match = self.union.search(text)
+        return match.group(0) if match else None
+
     def _union_of(self, chosen: tuple[int, ...]) -> re.Pattern[str] | None:
         """The alternation of the screened patterns ``chosen`` and of those never
         screened (None when there are none), kept for the next text (a bounded few)."""

@@ -843,3 +843,50 @@ Alpha and Beta are two tools. ![A diagram of both](both.svg){ width="700" }
     assert paragraphs == ["Alpha and Beta are two tools. A diagram of both"]
     kb = importer.build([doc]).kb
     assert [r.aspect for r in kb.table] == ["Made by", "Language"]
+
+
+def test_a_faq_without_a_title_is_about_the_name_it_writes_in_lower_case() -> None:
+    text = " ".join(f"Run yt-dlp with option {n}. Then yt-dlp prints it." for n in range(8))
+    text += " It runs on Windows, and also on Windows too, so Windows users can."
+    assert importer._one_subject("faq", "", text) == "yt-dlp"
+
+
+def test_a_title_naming_two_topics_names_both() -> None:
+    text = "Security matters. Cryptography helps security. Cryptography is maths. " * 2
+    assert importer._one_subject("Security and Cryptography", "", text) == (
+        "Security and Cryptography"
+    )
+    # Trimmed to the name the text uses, never to one that ends on "and".
+    assert importer._one_subject("Security and Privacy", "", "Security matters. " * 3) == (
+        "Security"
+    )
+
+
+WIDGET_FAQ = """# Widget FAQ
+
+## Known issues
+
+See the pinned issue for a list of currently known issues of Widget, and the bug
+tracker for all of them.
+
+## Cookies
+
+Widget can export your browser cookies to a text file for later downloads. Take
+care not to let this text file fall into the wrong hands: it holds every site's
+cookies.
+
+## Installing
+
+Widget installs with pip on every platform.
+"""
+
+
+def test_what_the_source_itself_says_is_no_question_about_now_or_an_opinion() -> None:
+    engine = Engine(importer.build([importer.read_markdown(WIDGET_FAQ, "faq.md")]).kb)
+    known = engine.ask("where can i see a list of currently known issues")
+    assert known.kind == "answer" and "pinned issue" in known.text
+    assert engine.ask("is widget down today?").kind == "refusal"  # the FAQ says nothing of now
+    risky = engine.ask("is exporting my cookies to a txt file dangerous?")
+    assert risky.kind == "answer" and "wrong hands" in risky.text
+    assert engine.ask("is it dangerous to install widget with pip?").kind == "refusal"
+    assert engine.ask("can you tell me what you're able to do").kind == "help"
