@@ -335,10 +335,29 @@ def abbreviations(text: str) -> dict[str, str]:
                 run = " ".join(tail)
                 break
         if not run and capitals >= 2:
-            run = long  # "Generative AI (GenAI)": an abbreviation, if not of initials
+            # "Generative AI (GenAI)", "Kotlin Multiplatform (KMP)": letters of the words,
+            # not only their initials; the fewest words that spell it (else all of them).
+            run = next(
+                (
+                    " ".join(long_words[start:])
+                    for start in range(len(long_words) - 1, -1, -1)
+                    if _spells(core, long_words[start:])
+                ),
+                long,
+            )
         if run:
             found.setdefault(run, short)
     return found
+
+
+def _spells(short: str, tail: list[str]) -> bool:
+    """Whether ``short``'s letters come in order in ``tail``'s words, its first letter
+    the first word's own ("kmp" in "Kotlin Multiplatform")."""
+    letters = "".join(tail).lower()
+    if not short or not letters.startswith(short[0]):
+        return False
+    rest = iter(letters[1:])
+    return all(c in rest for c in short[1:])
 
 
 def _initials(name: str) -> list[str]:
@@ -379,7 +398,9 @@ def find_subjects(docs: list[Document], table: Block | None, subject: str = "") 
     """What the documents are about: the table's columns, the title's "A vs B", or one
     subject named by the title (or by ``subject``)."""
     text = " ".join(b.text for d in docs for b in d.blocks)
-    known = abbreviations(text + " " + " ".join(" ".join(r) for r in (table.rows if table else ())))
+    # One block a line: a heading ("Kotlin Multiplatform") runs into no abbreviation.
+    lines = [b.text for d in docs for b in d.blocks]
+    known = abbreviations("\n".join(lines + [" ".join(r) for r in (table.rows if table else ())]))
     if subject:
         return [_subject(subject, text, known)]
     title = docs[0].title

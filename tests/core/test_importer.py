@@ -152,6 +152,17 @@ def test_abbreviations_the_sources_spell_out() -> None:
         "Generative AI": "GenAI",
         "minimum-supported Rust version": "MSRV",  # the words its letters stand for
     }  # "(formulae)" is no abbreviation
+    # Letters from within words too, and only the words that spell it.
+    assert importer.abbreviations("Dart packages. Kotlin Multiplatform (KMP) is new.") == {
+        "Kotlin Multiplatform": "KMP"
+    }
+
+
+def test_a_heading_before_an_abbreviation_is_not_part_of_it() -> None:
+    text = "# Sharing code\n\n## Kotlin Multiplatform\n\nKotlin Multiplatform (KMP) shares code."
+    doc = importer.read_markdown(text, "a.md")
+    (subject,) = importer.find_subjects([doc], None, subject="Kotlin Multiplatform")
+    assert "kmp" in subject.aliases
 
 
 def test_split_cells() -> None:
