@@ -339,6 +339,8 @@ def _definition_target(query: Query, index: Index) -> list[str]:
         rest = ws[2:-1]
     else:
         return []
+    if rest[0] in index.language.back_references:
+        return []  # "what is it built on?" asks what is said of the thing just discussed
     tok = index.tokenizer
     terms = tok.terms_of(tok.units(words(" ".join(rest))))
     works = ws[-1] in ("work", "works")

@@ -241,7 +241,7 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
         back = bool(set(query.words) & lang.back_references)
         unknown = any(lang.salience(w) >= RARE_WORD for w in query.unknown)
         short = len(query.words) <= 7
-        if (back or short) and not unknown and entity is None:
+        if (back or (short and not unknown)) and entity is None:
             result.subjects = list(last.subjects)
             result.carried = True
             result.follows = last.passage_ids if last.kind == "answer" else ()

@@ -901,3 +901,33 @@ def test_what_the_source_itself_says_is_no_question_about_now_or_an_opinion() ->
     assert risky.kind == "answer" and "wrong hands" in risky.text
     assert engine.ask("is it dangerous to install widget with pip?").kind == "refusal"
     assert engine.ask("can you tell me what you're able to do").kind == "help"
+
+
+QUILL_GUIDE = """# Quill guide
+
+Quill is a toolkit for drawing user interfaces on every platform.
+
+## Rendering
+
+Quill renders its widgets with the Impeller engine, which talks straight to the GPU
+using Metal or Vulkan, whichever the device has.
+
+## Plugins
+
+Quill loads plugins from the plugins folder when it starts. A plugin can add widgets.
+
+## Compose
+
+Compose is a declarative framework for shared screens, built on Kotlin and Jetpack.
+"""
+
+
+def test_a_follow_up_that_points_back_stays_on_the_passage_shown() -> None:
+    engine = Engine(importer.build([importer.read_markdown(QUILL_GUIDE, "quill.md")]).kb)
+    engine.ask("how does quill render its widgets?", conversation="a")
+    # "graphics" is no word of the guide: "it" still says what the question is about.
+    reply = engine.ask("what graphics apis does it go through?", conversation="a")
+    assert reply.kind == "answer" and "Metal" in reply.text
+    engine.ask("what's compose?", conversation="b")
+    built = engine.ask("what is it built on?", conversation="b")  # no definition asked
+    assert built.kind == "answer" and "Kotlin and Jetpack" in built.text
