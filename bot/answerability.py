@@ -27,7 +27,7 @@ from typing import Literal
 from bot.analysis import Query
 from bot.index import Doc, Index
 from bot.language import Language
-from bot.rank import NamedWords, Ranked, coverage, plan_terms
+from bot.rank import RARE, NamedWords, Ranked, asks_of_it, coverage, plan_terms
 from bot.resolve import Plan
 from bot.text import words
 
@@ -47,7 +47,6 @@ _MEASURED = re.compile(
 )  # "showcase posts"
 _WHY = re.compile(r"(?:^|\b)why\b")
 _WHICH_OF = re.compile(r"\b(?:which|who)\b")  # of the subjects compared
-RARE = 0.25  # the salience of a word that is not everyday English ("metering", not "popular")
 NEIGHBOUR = 0.5  # a runner-up this close to the best adds its terms to the coverage
 STRICT_COVERAGE = 0.8  # for personal how-to questions
 MANY_HELD = 4  # terms of the question a passage holds that make it what is asked about
@@ -238,9 +237,13 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
             story = set(query.pointed_back) & set(everyday)
             unknown = NamedWords([w for w in query.unknown if w not in story], query.named)
         share = coverage(wanted, matched, index, unknown, query.surface)
+        # "how do I fix it?", "is there a fix?" of the passage just shown: everyday
+        # words only, asked of it.
+        of_it = best.hit.id in plan.follows and asks_of_it(query, index)
         howto = any(p.search(query.asked or joined) for p in lang.howto_patterns)
         if (
             howto
+            and not of_it
             and (share < STRICT_COVERAGE or query.unknown)
             and not _poses_howto(doc)
             and not _poses_judgement(doc, lang)
@@ -260,7 +263,11 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
         # about, whatever story or wording it adds ("... when i use a plugin manager
         # (antidote)"), unless what it adds weighs most.
         held = len(matched & wanted)
-        if share < MIN_COVERAGE and not (held >= MANY_HELD and share >= HELD_COVERAGE):
+        if (
+            share < MIN_COVERAGE
+            and not of_it
+            and not (held >= MANY_HELD and share >= HELD_COVERAGE)
+        ):
             if query.unknown:
                 return Verdict("not_mentioned", _names(query.unknown))
             return Verdict("not_found")

@@ -25,6 +25,7 @@ CANDIDATES = 8
 SUBJECT_SHARE = 0.3
 KNOWN_SALIENCE_FLOOR = 0.25
 COVERAGE_BASE = 0.2
+RARE = 0.25  # the salience of a word that is not everyday English ("metering", not "popular")
 TITLE = 0.5
 FOLLOWS = 2.0
 UNKNOWN = 1.5  # an unknown word, against a known term found in one passage (swept 1-2)
@@ -119,6 +120,14 @@ def plan_terms(query: Query, plan: Plan, index: Index) -> set[str]:
     return wanted
 
 
+def asks_of_it(query: Query, index: Index) -> bool:
+    """Whether a follow-up asks in everyday words only ("how do I fix it?", "is there a
+    fix?"): then it asks about the passage just shown, whatever words that holds."""
+    salience = index.language.salience
+    rare = any(salience(w) >= RARE for w in query.unknown)
+    return not rare and all(salience(query.surface.get(t, t)) < RARE for t in query.content)
+
+
 def rank(query: Query, plan: Plan, index: Index) -> list[Ranked]:
     """The plan's candidates, best first."""
     facets = facets_asked(query, index)
@@ -131,6 +140,7 @@ def rank(query: Query, plan: Plan, index: Index) -> list[Ranked]:
     weight, _ = weights(wanted, index, surface=query.surface)
     content = set(query.content)
     shares = share_each(weight, 0.0, [hit.matched for hit in hits]) if wanted else []
+    of_it = bool(plan.follows) and asks_of_it(query, index)
     out = []
     for n, hit in enumerate(hits):
         doc = index.docs[hit.id]
@@ -148,7 +158,7 @@ def rank(query: Query, plan: Plan, index: Index) -> list[Ranked]:
         titled = hit.matched & doc.title & content
         if titled:  # the question names what the passage's heading names
             factor *= 1 + TITLE * len(titled) / len(query.content)
-        cov = shares[n] if wanted else 1.0
+        cov = shares[n] if wanted and not (of_it and hit.id in plan.follows) else 1.0
         out.append(Ranked(hit, hit.score * factor * (COVERAGE_BASE + cov), cov))
     out.sort(key=lambda r: (-r.score, r.hit.id))
     return out

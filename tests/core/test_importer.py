@@ -931,3 +931,14 @@ def test_a_follow_up_that_points_back_stays_on_the_passage_shown() -> None:
     engine.ask("what's compose?", conversation="b")
     built = engine.ask("what is it built on?", conversation="b")  # no definition asked
     assert built.kind == "answer" and "Kotlin and Jetpack" in built.text
+
+
+def test_a_follow_up_in_everyday_words_asks_about_the_passage_just_shown() -> None:
+    engine = Engine(importer.build([importer.read_markdown(QUILL_GUIDE, "quill.md")]).kb)
+    engine.ask("quill won't load my plugins", conversation="a")
+    fix = engine.ask("how do I fix it?", conversation="a")
+    assert fix.kind == "answer" and "plugins folder" in fix.text
+    engine.ask("quill won't load my plugins", conversation="b")
+    assert "plugins folder" in engine.ask("is there a fix?", conversation="b").text
+    # A word of its own the guide lacks is a new question, not one about the passage.
+    assert engine.ask("how do I fix it on a chromebook?", conversation="a").kind == "refusal"
