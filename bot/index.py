@@ -282,7 +282,13 @@ class Index:
         self.term_subject = self._term_subjects(seen_subjects)
         self.names = self._names()
         common = set(self.subject_term.values())
-        self.row_terms = {r.id: set(terms([r.aspect, *r.keywords])) - common for r in kb.table}
+        # A row is named by its aspect's own words: not "between" nor "compared" of
+        # "Integration between Windows and Linux", which any request for the table uses.
+        neutral = frozenset({tok.stem(w) for w in language.neutral} | language.neutral)
+        self.row_terms = {}
+        for r in kb.table:
+            named = set(terms([r.aspect, *r.keywords])) - common
+            self.row_terms[r.id] = (named - neutral) or named
         self.suggestions = self._suggestions()
         self.suggester = Suggester(
             self.suggestions,
@@ -299,7 +305,7 @@ class Index:
         self.comparison_terms = frozenset(
             {t for cue in cues for t in tok.tokenize(cue)}.union(*self.row_terms.values())
         )
-        self.neutral_terms = frozenset({tok.stem(w) for w in language.neutral} | language.neutral)
+        self.neutral_terms = neutral
         self.source_words = language.source_words | {kb.source_kind.lower()}
         self.source_terms = frozenset(tok.stem(w) for w in self.source_words)
         self.item_terms = {

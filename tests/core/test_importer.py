@@ -942,3 +942,26 @@ def test_a_follow_up_in_everyday_words_asks_about_the_passage_just_shown() -> No
     assert "plugins folder" in engine.ask("is there a fix?", conversation="b").text
     # A word of its own the guide lacks is a new question, not one about the passage.
     assert engine.ask("how do I fix it on a chromebook?", conversation="a").kind == "refusal"
+
+
+def test_a_request_for_the_table_names_no_row_by_its_wording() -> None:
+    text = """# Alpha vs Beta
+
+Alpha and Beta are two shells.
+
+## Comparing features
+
+| Feature | Alpha | Beta |
+|---|---|---|
+| Integration between Windows and Linux | Yes | Yes |
+| Small footprint compared to virtual machines | Yes | No |
+| Fast boot times | No | Yes |
+"""
+    engine = Engine(importer.build([importer.read_markdown(text, "ab.md")]).kb)
+    for question in (
+        "can you give me the feature comparison table between alpha and beta",
+        "how is alpha different from beta overall?",
+    ):
+        reply = engine.ask(question)
+        assert reply.kind == "compare" and len(reply.rows) == 3, question
+    assert [r.aspect for r in engine.ask("alpha vs beta boot times").rows] == ["Fast boot times"]
