@@ -135,7 +135,7 @@ def read_markdown(text: str, name: str = "", url: str = "") -> Document:
             meta = loaded if isinstance(loaded, dict) else {}
         except yaml.YAMLError:
             meta = {}
-    blocks = markdown.blocks(body)
+    blocks = markdown.blocks(body, bold_headings=True)
     title = str(meta.get("title") or "")
     if blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
         title = title or blocks[0].text

@@ -47,6 +47,8 @@ class Document:
     site: str = ""  # an HTML page's <title> ("FAQ - The Cargo Book"), when it has one
 
 
+BOLD_HEADING_WORDS = 16  # a longer run of bold text is an emphasised paragraph
+
 # A heading's attribute list (Pandoc, kramdown, MkDocs, VitePress): "{#id .class}".
 _ATTRIBUTES = re.compile(r"\s*\{\s*[#.][^{}]*\}\s*$")
 
@@ -135,10 +137,27 @@ def _inline_text(token: Token) -> tuple[str, list[str]]:
     return text.strip(), links
 
 
-def blocks(text: str) -> list[Block]:
-    """The blocks of a Markdown text, in order."""
+def _bold_only(token: Token) -> bool:
+    """Whether an inline token is one run of bold text ("**What is FLAC?**")."""
+    children = [c for c in token.children or [] if not (c.type == "text" and not c.content.strip())]
+    return (
+        len(children) >= 3
+        and children[0].type == "strong_open"
+        and children[-1].type == "strong_close"
+        and not any(c.type in {"strong_open", "strong_close"} for c in children[1:-1])
+    )
+
+
+def blocks(text: str, *, bold_headings: bool = False) -> list[Block]:
+    """The blocks of a Markdown text, in order.
+
+    ``bold_headings``: a paragraph that is one short run of bold text ("**What is
+    FLAC?**", as many pages set a question above its answer) is a heading one level
+    below the heading before it (not a label that ends in ":").
+    """
     tokens = _parser().parse(text)
     out: list[Block] = []
+    level_above = 1
     in_item = 0
     table: list[list[str]] = []
     row: list[str] = []
@@ -165,6 +184,18 @@ def blocks(text: str) -> list[Block]:
             elif opener.type == "heading_open":
                 level = int(opener.tag[1])
                 words = _ATTRIBUTES.sub("", words)  # "Why? {#why}": an anchor, not words
+                out.append(Block("heading", words, line, level=level, links=tuple(links)))
+                level_above = level
+            elif (
+                bold_headings
+                and opener.type == "paragraph_open"
+                and not in_item
+                and _bold_only(token)
+                and 0 < len(words.split()) <= BOLD_HEADING_WORDS
+                and not words.endswith(":")
+                and "\n" not in words
+            ):
+                level = min(6, level_above + 1)
                 out.append(Block("heading", words, line, level=level, links=tuple(links)))
             elif words:
                 kind = "item" if in_item else "paragraph"

@@ -965,3 +965,22 @@ Alpha and Beta are two shells.
         reply = engine.ask(question)
         assert reply.kind == "compare" and len(reply.rows) == 3, question
     assert [r.aspect for r in engine.ask("alpha vs beta boot times").rows] == ["Fast boot times"]
+
+
+def test_a_bold_question_above_its_answer_is_a_heading() -> None:
+    html = """<html><head><title>Quill FAQ</title></head><body>
+<nav><a href="/">Home</a> <a href="/docs">Docs</a></nav>
+<main><h2>General</h2>
+<p><a name="what"><b>What is Quill?</b></a><br/><br/>
+Quill is a small tool that draws user interfaces on every platform, from phones to desktops.</p>
+<p><a name="license"><b>What license does Quill use?</b></a><br/><br/>
+Quill is released under the MIT license, so you can use it in closed projects too.</p>
+<p><b>Note:</b> answers are kept short on purpose, and every one of them links to the docs.</p>
+</main><footer>Copyright Quill</footer></body></html>"""
+    doc = importer.read_html(html, "faq.html")
+    headings = [(b.text, b.level) for b in doc.blocks if b.kind == "heading"]
+    assert ("What is Quill?", 3) in headings and ("What license does Quill use?", 3) in headings
+    assert not [h for h, _ in headings if h.startswith("Note")]  # a label, not a heading
+    engine = Engine(importer.build([doc]).kb)
+    reply = engine.ask("what licence is quill under?")
+    assert reply.kind == "answer" and "MIT license" in reply.text
