@@ -241,9 +241,13 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
         # words only, asked of it.
         of_it = best.hit.id in plan.follows and asks_of_it(query, index)
         howto = any(p.search(query.asked or joined) for p in lang.howto_patterns)
+        # "I got 'warning: skipping unknown sub-chunk LIST' ... should I worry?": a
+        # heading that holds four of its terms is the source's own answer to it.
+        headed = len(matched & wanted & doc.title) >= MANY_HELD
         if (
             howto
             and not of_it
+            and not headed
             and (share < STRICT_COVERAGE or query.unknown)
             and not _poses_howto(doc)
             and not _poses_judgement(doc, lang)

@@ -984,3 +984,24 @@ Quill is released under the MIT license, so you can use it in closed projects to
     engine = Engine(importer.build([doc]).kb)
     reply = engine.ask("what licence is quill under?")
     assert reply.kind == "answer" and "MIT license" in reply.text
+
+
+def test_a_heading_that_holds_the_question_answers_it_however_it_is_asked() -> None:
+    text = """# Squash FAQ
+
+## I compressed a file and Squash said "warning: skipping unknown chunk LIST". Why?
+
+Squash keeps only the audio of a file: a chunk it does not know, such as a LIST
+chunk of tags, is left out and the audio is the same.
+
+## What are the properties of a Squash archive?
+
+Every archive is lossless, seekable and checksummed, whatever its size.
+"""
+    engine = Engine(importer.build([importer.read_markdown(text, "faq.md")]).kb)
+    asked = "I got 'warning: skipping unknown chunk LIST' when compressing. should I worry?"
+    reply = engine.ask(asked)
+    assert reply.kind == "answer" and "audio is the same" in reply.text
+    assert engine.ask("should I use squash for my startup's backups?").kind == "refusal"
+    properties = engine.ask("what are the properties of an archive?")
+    assert properties.kind == "answer" and "seekable" in properties.text
