@@ -267,7 +267,9 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
         pre_words = words(preamble)[-MAX_CONTEXT_WORDS:]
         pre = [w for w in expand(pre_words, lang.chat) if w not in lang.filler]
         pre_terms = tok.terms_of(tok.units(pre))
-        query.context = [t for t in pre_terms if t in index.retriever.vocabulary]
+        query.context = [
+            t for t in pre_terms if t in index.retriever.vocabulary and t not in index.neutral_terms
+        ]  # "ppl keep using them like they are the same thing": no topic in "same thing"
         if set(kept) & lang.back_references:
             # "My son used AI for his essay... how can teachers detect that?": what
             # "that" is counts too.
