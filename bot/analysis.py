@@ -280,6 +280,7 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
                 for w in last
                 if w.isalpha()
                 and len(w) > 3
+                and w not in lang.people_words
                 and not tok.known(w)
                 and w not in lang.neutral
                 and lang.salience(w) >= 0.25

@@ -234,7 +234,7 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
             # everyday word it lacks is the question's wording, not a new topic.
             unknown = NamedWords([w for w in query.unknown if w not in everyday], query.named)
         else:
-            story = set(query.pointed_back) & set(everyday)
+            story = set(query.pointed_back) & (set(everyday) | lang.people_words)
             unknown = NamedWords([w for w in query.unknown if w not in story], query.named)
         share = coverage(wanted, matched, index, unknown, query.surface)
         # "how do I fix it?", "is there a fix?" of the passage just shown: everyday

@@ -80,6 +80,7 @@ class Language:
     question_starts: frozenset[str]
     auxiliaries: frozenset[str]
     relational_nouns: frozenset[str]  # "purpose" in "what is the purpose of X?"
+    people_words: frozenset[str]  # "nephew" in "my nephew says ...": a story's people
     part_words: frozenset[str]  # "bit" in "which bit of that is the GenAI part?"
     causal: re.Pattern[str]
     foreign_words: frozenset[str]  # frequent words of other languages ("que", "kannst")
@@ -251,6 +252,7 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
             question_starts=_words(data["question_starts"], "question_starts"),
             auxiliaries=_words(data["auxiliaries"], "auxiliaries"),
             relational_nouns=_words(data["relational_nouns"], "relational_nouns"),
+            people_words=_words(data["people_words"], "people_words"),
             part_words=_words(data["part_words"], "part_words"),
             causal=re.compile(
                 r"\b(?:" + "|".join(re.escape(str(m)) for m in data["causal_markers"]) + r")\b",
