@@ -1005,3 +1005,27 @@ Every archive is lossless, seekable and checksummed, whatever its size.
     assert engine.ask("should I use squash for my startup's backups?").kind == "refusal"
     properties = engine.ask("what are the properties of an archive?")
     assert properties.kind == "answer" and "seekable" in properties.text
+
+
+def test_a_row_of_marks_gives_way_to_the_section_that_explains_it() -> None:
+    text = """# Alpha vs Beta
+
+Alpha and Beta are two ways to run Linux tools.
+
+## Comparing features
+
+| Feature | Alpha | Beta |
+|---|---|---|
+| Full system call compatibility | ❌ | ✅ |
+| IPv6 support | ✅ | ✅ |
+
+## Full system call compatibility
+
+Beta includes its own kernel, so every program runs, such as Docker, and kernel
+updates are ready at once.
+"""
+    engine = Engine(importer.build([importer.read_markdown(text, "ab.md")]).kb)
+    gain = engine.ask("what do I gain from full system call compatibility?")
+    assert gain.kind == "answer" and "Docker" in gain.text
+    ipv6 = engine.ask("does ipv6 work in alpha?")  # no section explains it: the row
+    assert "✅" in ipv6.text
