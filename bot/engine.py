@@ -530,10 +530,15 @@ class Engine:
         if doc is None or doc.passage is None or doc.facet in index.language.facets:
             return None
         marker = index.language.illustrative
-        chosen = [text for text, _ in index.pieces(doc) if marker.search(text)]
-        if not chosen:
-            return None
-        return _part_of(doc.passage, " ".join(chosen), query)
+        # Its own sentences first, then those of the rest of its section (a section
+        # split in parts gives its example further on: "An example ... is AES.").
+        for passage in _rest_of_section(doc.passage, index):
+            chosen = [
+                text for text, _ in index.pieces(index.docs[passage.id]) if marker.search(text)
+            ]
+            if chosen:
+                return _part_of(passage, " ".join(chosen), query)
+        return None
 
     def _repeat(self, last: Turn, subjects: Sequence[str], query: Query) -> Reply | None:
         """The last question again, about other subjects ("and ML?", "the other one?")."""
@@ -661,6 +666,12 @@ class Engine:
 
     def _default_suggestions(self) -> tuple[str, ...]:
         return self.kb.suggested_questions[:SUGGESTIONS]
+
+
+def _rest_of_section(passage: Passage, index: Index) -> list[Passage]:
+    """A passage, then the passages after it in its section, in source order."""
+    here = list(index.by_section.get(passage.section, ()))
+    return here[here.index(passage) :] if passage in here else [passage]
 
 
 def _part_of(passage: Passage, text: str, query: Query) -> Reply:

@@ -153,6 +153,10 @@ def rank(query: Query, plan: Plan, index: Index) -> list[Ranked]:
     content = set(query.content)
     shares = share_each(weight, 0.0, [hit.matched for hit in hits]) if wanted else []
     of_it = bool(plan.follows) and asks_of_it(query, index)
+    # The rest of a section split in parts goes on about what was shown ("what unit is
+    # it measured in?" of the part just shown: "measured in bits" is in the next part).
+    followed = {index.docs[i].passage for i in plan.follows if i in index.docs}
+    parts_of = {p.section for p in followed if p is not None}
     out = []
     for n, hit in enumerate(hits):
         doc = index.docs[hit.id]
@@ -169,6 +173,8 @@ def rank(query: Query, plan: Plan, index: Index) -> list[Ranked]:
             factor *= BARE_ROW
         if hit.id in plan.follows:
             factor *= FOLLOWS  # the passage the conversation is about
+        elif content and doc.passage is not None and doc.passage.section in parts_of:
+            factor *= FOLLOWS  # another part of its section, where the question asks more
         titled = hit.matched & doc.title & content
         if titled:  # the question names what the passage's heading names
             factor *= 1 + TITLE * len(titled) / len(query.content)

@@ -1029,3 +1029,42 @@ updates are ready at once.
     assert gain.kind == "answer" and "Docker" in gain.text
     ipv6 = engine.ask("does ipv6 work in alpha?")  # no section explains it: the row
     assert "✅" in ipv6.text
+
+
+def _long_section_engine() -> Engine:
+    filler = " ".join(
+        f"Point {n} of the keys is told here at some length, so the section is cut in parts."
+        for n in range(14)
+    )
+    text = f"""# Crypto notes
+
+Notes on keys and randomness.
+
+## Symmetric cryptography
+
+Symmetric cryptography hides a message with one secret key shared by both sides. {filler}
+
+An example of a symmetric cryptosystem in wide use today is AES.
+
+## Entropy
+
+Entropy is a measure of randomness, useful to judge a password. {filler}
+
+Entropy is measured in bits: a fair coin flip gives one bit.
+
+## Hash functions
+
+For example, SHA1 is a hash function, used in Git. For instance, a file's hash names it.
+"""
+    return Engine(importer.build([importer.read_markdown(text, "notes.md")]).kb)
+
+
+def test_a_follow_up_finds_its_answer_further_on_in_the_section_shown() -> None:
+    engine = _long_section_engine()
+    first = engine.ask("what is symmetric cryptography", conversation="a")
+    assert "AES" not in first.text  # the section is cut in parts; the example is later
+    example = engine.ask("name an example", conversation="a").text
+    assert "AES" in example and "SHA1" not in example  # its own section's, not any
+    engine.ask("what is entropy in the password sense?", conversation="b")
+    unit = engine.ask("what unit is it measured in?", conversation="b")
+    assert unit.kind == "answer" and "bits" in unit.text
