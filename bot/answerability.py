@@ -277,7 +277,12 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
             return Verdict("not_found")
     definition = _definition_target(query, index)
     head = definition[0] if definition else None  # "tokens" in "what are tokens in an LLM"
-    if head is not None and head not in index.defined(doc) and head not in index.names:
+    if (
+        head is not None
+        and head not in index.defined(doc)
+        and head not in index.names
+        and not _names_phrase(definition, query, doc)
+    ):
         return Verdict("not_explained", _names([query.surface.get(head, head)]))
     return Verdict("ok")
 
@@ -324,6 +329,19 @@ def _relevant_text(index: Index, doc: Doc, terms: set[str], *, fallback: bool = 
     if chosen:
         return " ".join(chosen)
     return doc.text if fallback else ""
+
+
+def _names_phrase(terms: list[str], query: Query, doc: Doc) -> bool:
+    """Whether a sentence of the passage starts with the words asked about ("what is
+    a cryptographic hash function?" of "A cryptographic hash function maps data ..."):
+    then it is about that very thing, though no sentence of it says "X is"."""
+    if len(terms) < 2 or doc.row is not None:
+        return False
+    phrase = r"\W+".join(re.escape(query.surface.get(t, t)) for t in terms)
+    # What a sentence is about: its first words ("A cryptographic hash function maps
+    # ..."), not a word of a list ("text, images, or synthetic data").
+    starts = rf"(?:^|[.!?:]\s+|\n)(?:(?:a|an|the)\s+)?{phrase}\b"
+    return re.search(starts, doc.text, re.I) is not None
 
 
 def _definition_target(query: Query, index: Index) -> list[str]:

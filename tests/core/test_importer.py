@@ -1068,3 +1068,23 @@ def test_a_follow_up_finds_its_answer_further_on_in_the_section_shown() -> None:
     engine.ask("what is entropy in the password sense?", conversation="b")
     unit = engine.ask("what unit is it measured in?", conversation="b")
     assert unit.kind == "answer" and "bits" in unit.text
+
+
+def test_a_thing_a_sentence_starts_with_is_explained_there() -> None:
+    text = """# Hashing notes
+
+Notes on hashing.
+
+## Hash functions
+
+A cryptographic hash function maps data of any size to a fixed size. Git uses SHA1.
+
+## Outputs
+
+A hash gives text, numbers or synthetic data, depending on the tool.
+"""
+    engine = Engine(importer.build([importer.read_markdown(text, "notes.md")]).kb)
+    reply = engine.ask("what is a cryptographic hash function, simply?")
+    assert reply.kind == "answer" and "maps data" in reply.text
+    # Only named in a list: the notes mention it, they don't explain it.
+    assert engine.ask("what is synthetic data?").kind == "refusal"
