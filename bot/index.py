@@ -14,7 +14,7 @@ import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import chain, pairwise
 from typing import TypeVar
 
@@ -340,6 +340,15 @@ class Index:
     @lru_cache(maxsize=1024)  # noqa: B019 - one index per engine, lives as long as it
     def _passage_defined(self, p: Passage) -> frozenset[str]:
         return self._defined_terms(p)
+
+    @cached_property
+    def tells_difference(self) -> bool:
+        """Whether a passage tells how the subjects differ: its facet says so, or one
+        of its own questions asks it ("In what ways do tea and coffee differ?")."""
+        if self.by_facet.get("difference"):
+            return True
+        words_ = self.language.difference_words
+        return any(set(words(q)) & words_ for p in self.kb.passages for q in p.questions)
 
     @property
     def compares_in_prose(self) -> bool:

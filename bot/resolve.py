@@ -173,6 +173,17 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
         result.action = "compare"
         result.rows = named_rows(query, index)
         return result
+    if (
+        index.kb.table
+        and len(query.subjects) > 1
+        and set(query.words) & lang.difference_words
+        and not index.tells_difference
+    ):
+        # "How do Kotlin Multiplatform and Flutter differ?" where no passage tells the
+        # difference: the table does.
+        result.action = "compare"
+        result.rows = named_rows(query, index)
+        return result
     rows = named_rows(query, index) if index.kb.table else []
     row_terms = set().union(*(index.row_terms[r] for r in rows)) if rows else set()
     only_rows = bool(rows) and set(query.content) <= row_terms

@@ -961,6 +961,7 @@ Alpha and Beta are two shells.
     for question in (
         "can you give me the feature comparison table between alpha and beta",
         "how is alpha different from beta overall?",
+        "how do alpha and beta differ?",  # no passage tells the difference: the table
     ):
         reply = engine.ask(question)
         assert reply.kind == "compare" and len(reply.rows) == 3, question
