@@ -189,6 +189,24 @@ def _base_form(
     return None
 
 
+_HELD = re.compile(r"([a-z])\1{2,}")  # a letter held down: "sooo", "pleeease"
+_PREFIX = re.compile(r"^(re|pre|un)(?=[a-z]{4})")  # "redownloading", "preinstalled"
+
+
+def _plain_form(word: str, known: Callable[[str], bool]) -> str | None:
+    """A known word typed with a letter held down ("sooo" is "so") or with a prefix
+    the source does not write ("redownloading" of "downloading"); else None."""
+    if _HELD.search(word):
+        for run in (r"\1", r"\1\1"):
+            candidate = _HELD.sub(run, word)
+            if known(candidate):
+                return candidate
+    prefix = _PREFIX.match(word)
+    if prefix and known(word[prefix.end() :]):
+        return word[prefix.end() :]
+    return None
+
+
 def _joined_compounds(
     ws: list[str], vocabulary: Collection[str], aliases: Collection[str]
 ) -> list[str]:
@@ -240,9 +258,11 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
             continue
         if budget > 0 and w not in tok.vocabulary:
             budget -= 1
-            w = _base_form(
-                w, tok.known, lang.neutral, tok.vocabulary, lang.frequency
-            ) or tok.correct(w)
+            w = (
+                _plain_form(w, tok.known)
+                or _base_form(w, tok.known, lang.neutral, tok.vocabulary, lang.frequency)
+                or tok.correct(w)
+            )
         corrected.append(w)
     corrected = _joined_compounds(corrected, tok.vocabulary, index.alias_words)
     units = tok.units(corrected)

@@ -344,3 +344,14 @@ def test_which_bit_of_that_is_a_subject_s_part_stays_on_the_passage_shown(engine
     assert reply.kind == "answer" and "marketing emails" in reply.text
     fresh = engine.ask("which part of AI is generative AI?", "fresh")  # no passage shown
     assert fresh.kind == "answer" and "branch" in fresh.text
+
+
+def test_a_held_letter_or_a_prefix_the_source_lacks_is_read_as_the_known_word() -> None:
+    known = {"so", "downloading", "installed", "supported", "good"}.__contains__
+    assert analysis._plain_form("sooo", known) == "so"
+    assert analysis._plain_form("goooood", known) == "good"
+    assert analysis._plain_form("redownloading", known) == "downloading"
+    assert analysis._plain_form("preinstalled", known) == "installed"
+    assert analysis._plain_form("unsupported", known) == "supported"
+    assert analysis._plain_form("reed", known) is None  # no word is left of "reed"
+    assert analysis._plain_form("zzzz", known) is None
