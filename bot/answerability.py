@@ -49,6 +49,7 @@ _WHY = re.compile(r"(?:^|\b)why\b")
 _WHICH_OF = re.compile(r"\b(?:which|who)\b")  # of the subjects compared
 NEIGHBOUR = 0.5  # a runner-up this close to the best adds its terms to the coverage
 STRICT_COVERAGE = 0.8  # for personal how-to questions
+TITLE_HELD = 3  # terms of the question a passage's heading holds that make it what is asked
 MANY_HELD = 4  # terms of the question a passage holds that make it what is asked about
 HELD_COVERAGE = 0.3  # the coverage such a passage still needs (a plateau from 0.25 to 0.35)
 
@@ -271,6 +272,7 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
             share < MIN_COVERAGE
             and not of_it
             and not (held >= MANY_HELD and share >= HELD_COVERAGE)
+            and not (len(matched & wanted & doc.title) >= TITLE_HELD and share >= HELD_COVERAGE)
         ):
             if query.unknown:
                 return Verdict("not_mentioned", _names(query.unknown))

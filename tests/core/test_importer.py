@@ -1089,3 +1089,39 @@ A hash gives text, numbers or synthetic data, depending on the tool.
     assert reply.kind == "answer" and "maps data" in reply.text
     # Only named in a list: the notes mention it, they don't explain it.
     assert engine.ask("what is synthetic data?").kind == "refusal"
+
+
+TUBER_FAQ = """# Tuber FAQ
+
+## How do I download only new videos from a playlist?
+
+Use the archive feature: Tuber records what it fetched and skips it on the next run.
+
+## How do I pass cookies to Tuber?
+
+Export them from the browser with the cookies option, or name a cookies file.
+
+## Why is my download slow?
+
+A site may throttle downloads; Tuber can fetch several fragments at once.
+
+## Do I need other programs?
+
+Tuber needs ffmpeg to merge separate audio and video streams into one file.
+
+## What does HTTP error 429 mean?
+
+The site is blocking your address for a while because of too many requests.
+
+## How do I report a bug?
+
+Open an issue on the tracker with the full verbose output of the command.
+"""
+
+
+def test_a_heading_that_holds_three_terms_of_the_question_answers_its_wordy_form() -> None:
+    engine = Engine(importer.build([importer.read_markdown(TUBER_FAQ, "faq.md")]).kb)
+    # "weekly", "cron" and "job" are no words of the FAQ; its heading holds the rest.
+    reply = engine.ask("new videos in a playlist only, how, weekly cron job")
+    assert reply.kind == "answer" and "archive feature" in reply.text
+    assert engine.ask("how much does tuber cost per month?").kind == "refusal"
