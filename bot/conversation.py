@@ -25,6 +25,7 @@ class Turn:
     facet: str | None = None  # facet of the first passage ("row" for table rows)
     terms: tuple[str, ...] = ()  # the question's content terms, for elliptical follow-ups
     entity: str | None = None  # a named thing the turn was about ("chatgpt")
+    items: tuple[str, ...] = ()  # the list items an answer showed, for "the second one"
 
 
 class ConversationStore:

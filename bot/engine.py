@@ -277,6 +277,11 @@ class Engine:
         if action == "more" and the_plan.last is not None:
             reply = self._more(the_plan.last, history)
             return reply, self._turn(query, reply, the_plan)
+        if action == "item" and the_plan.last is not None:
+            item = self._item(the_plan.last, the_plan.item, query)
+            if item is not None:  # the list is still the one shown: "and the last one?"
+                turn = replace(self._turn(query, item, the_plan), items=the_plan.last.items)
+                return item, turn
         if action == "classify" and the_plan.entity is not None:
             classified = self._classify(the_plan.entity, query)
             if classified is not None:
@@ -366,6 +371,9 @@ class Engine:
             facet=first.facet if first is not None else None,
             terms=tuple(query.content),
             entity=the_plan.entity,
+            items=_items(reply)
+            if first is not None and first.passage and first.passage.is_list
+            else (),
         )
 
     # ------------------------------------------------------------------ answers
@@ -532,13 +540,21 @@ class Engine:
         marker = index.language.illustrative
         # Its own sentences first, then those of the rest of its section (a section
         # split in parts gives its example further on: "An example ... is AES.").
-        for passage in _rest_of_section(doc.passage, index):
+        for passage in _section_from(doc.passage, index):
             chosen = [
                 text for text, _ in index.pieces(index.docs[passage.id]) if marker.search(text)
             ]
             if chosen:
                 return _part_of(passage, " ".join(chosen), query)
         return None
+
+    def _item(self, last: Turn, item: int, query: Query) -> Reply | None:
+        """ "Tell me more about the second one": that item of the list just shown."""
+        doc = self.index.docs.get(last.passage_ids[0]) if last.passage_ids else None
+        if doc is None or doc.passage is None:
+            return None
+        chosen = last.items[item - 1 if item > 0 else item]
+        return _part_of(doc.passage, chosen, query)
 
     def _repeat(self, last: Turn, subjects: Sequence[str], query: Query) -> Reply | None:
         """The last question again, about other subjects ("and ML?", "the other one?")."""
@@ -668,7 +684,14 @@ class Engine:
         return self.kb.suggested_questions[:SUGGESTIONS]
 
 
-def _rest_of_section(passage: Passage, index: Index) -> list[Passage]:
+def _items(reply: Reply) -> tuple[str, ...]:
+    """The list items an answer shows ("• Fraud Detection: ..."), without the bullet."""
+    if reply.kind != "answer":
+        return ()
+    return tuple(line[2:] for line in reply.text.splitlines() if line.startswith("• "))
+
+
+def _section_from(passage: Passage, index: Index) -> list[Passage]:
     """A passage, then the passages after it in its section, in source order."""
     here = list(index.by_section.get(passage.section, ()))
     return here[here.index(passage) :] if passage in here else [passage]

@@ -81,6 +81,8 @@ class Language:
     auxiliaries: frozenset[str]
     relational_nouns: frozenset[str]  # "purpose" in "what is the purpose of X?"
     people_words: frozenset[str]  # "nephew" in "my nephew says ...": a story's people
+    ordinals: dict[str, int]  # "second" -> 2, "last" -> -1: an item of the list just shown
+    ordinal_nouns: frozenset[str]  # "one" of "the second one"
     part_words: frozenset[str]  # "bit" in "which bit of that is the GenAI part?"
     causal: re.Pattern[str]
     foreign_words: frozenset[str]  # frequent words of other languages ("que", "kannst")
@@ -253,6 +255,8 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
             auxiliaries=_words(data["auxiliaries"], "auxiliaries"),
             relational_nouns=_words(data["relational_nouns"], "relational_nouns"),
             people_words=_words(data["people_words"], "people_words"),
+            ordinals={str(k): int(v) for k, v in data["ordinals"].items()},
+            ordinal_nouns=_words(data["ordinal_nouns"], "ordinal_nouns"),
             part_words=_words(data["part_words"], "part_words"),
             causal=re.compile(
                 r"\b(?:" + "|".join(re.escape(str(m)) for m in data["causal_markers"]) + r")\b",

@@ -12,7 +12,7 @@ last asked about.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -20,7 +20,7 @@ from bot.analysis import Query, facets_asked
 from bot.conversation import Turn
 from bot.index import Doc, Index
 
-Action = Literal["ask", "compare", "examples", "more", "why", "classify", "repeat"]
+Action = Literal["ask", "compare", "examples", "more", "why", "classify", "repeat", "item"]
 CONTEXT_WEIGHT = 0.35  # a preamble's terms, against the question's 1.0
 CARRIED_WEIGHT = 0.6  # terms carried from the previous turn
 RARE_WORD = 0.25  # an unknown word this telling is a new topic, not a follow-up
@@ -42,6 +42,7 @@ class Plan:
     # The passages of the last answer, when the question goes on about them ("what
     # does GenAI do in it?", "over what time frame?").
     follows: tuple[str, ...] = ()
+    item: int = 0  # "the second one": the item of the list just shown (1-based; -1 the last)
 
 
 def _matches(patterns: Sequence[object], text: str) -> bool:
@@ -91,6 +92,16 @@ def is_comparison(query: Query, index: Index) -> bool:
     asks = bool(ws & {"what", "how", "which", "why", "whats"})
     versus = bool(ws & lang.versus_words) and not (singular and asks)
     return explicit or versus
+
+
+def _ordinal(query: Query, ordinals: Mapping[str, int], nouns: frozenset[str]) -> int | None:
+    """The item "the second one", "the last item", "2nd?" points at, or None ("which
+    came first?" points at none: no noun follows it, and it says more)."""
+    ws = query.words
+    for i, w in enumerate(ws):
+        if w in ordinals and (len(ws) <= 3 or (i + 1 < len(ws) and ws[i + 1] in nouns)):
+            return ordinals[w]
+    return None
 
 
 def _subject_only(query: Query, index: Index) -> bool:
@@ -194,6 +205,15 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
         result.action = "compare"
         result.rows = rows
         return result
+
+    if last is not None and last.items:
+        item = _ordinal(query, lang.ordinals, lang.ordinal_nouns)
+        if item is not None and -len(last.items) <= item <= len(last.items):
+            result.action = "item"
+            result.item = item
+            result.subjects = list(last.subjects)
+            result.carried = True
+            return result
 
     if last is not None:
         other = _matches(lang.other_patterns, joined) and not query.subjects

@@ -355,3 +355,16 @@ def test_a_held_letter_or_a_prefix_the_source_lacks_is_read_as_the_known_word() 
     assert analysis._plain_form("unsupported", known) == "supported"
     assert analysis._plain_form("reed", known) is None  # no word is left of "reed"
     assert analysis._plain_form("zzzz", known) is None
+
+
+def test_an_item_of_the_list_just_shown_is_found_by_its_place(engine: Engine) -> None:
+    engine.ask("what are the ML examples?", "list")
+    second = engine.ask("tell me more about the second one", "list")
+    assert second.kind == "answer" and second.text.startswith("Fraud Detection")
+    assert engine.ask("and the last one?", "list").text.startswith("Predictive Analytics")
+    assert engine.ask("the first?", "list").text.startswith("Recommendation Engines")
+    # "first" that points at no item: a question of its own.
+    engine.ask("what are the ML examples?", "other")
+    assert not engine.ask("which came first, ML or GenAI?", "other").text.startswith(
+        "Recommendation"
+    )
