@@ -287,10 +287,15 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
     if last is not None and last.kind == "answer" and _IN_IT.search(joined):
         result.follows = last.passage_ids  # "what does GenAI do in it?"
         parts = [t for t in query.content if query.surface.get(t, t) in lang.part_words]
-        if query.subjects and parts and len(parts) == len(query.content):
+        wording = [
+            t
+            for t in query.content
+            if t not in parts and lang.salience(query.surface.get(t, t)) < RARE_WORD
+        ]  # "play" of "what part does GenAI play in it?"
+        if query.subjects and parts and len(parts) + len(wording) == len(query.content):
             # "which bit of that is the GenAI part?": what the passage shown says of
             # GenAI, not the passage about parts.
-            for t in parts:
+            for t in parts + wording:
                 weights.pop(t, None)
             for t in last.terms:
                 weights[t] = weights.get(t, 0.0) + CARRIED_WEIGHT

@@ -342,6 +342,9 @@ def test_which_bit_of_that_is_a_subject_s_part_stays_on_the_passage_shown(engine
     engine.ask("explain the e-commerce example", "bit")
     reply = engine.ask("which bit of that is the genai part?", "bit")
     assert reply.kind == "answer" and "marketing emails" in reply.text
+    engine.ask("explain the e-commerce example", "play")
+    played = engine.ask("what part does gen AI play in it?", "play")  # "play": its wording
+    assert played.kind == "answer" and "marketing emails" in played.text
     fresh = engine.ask("which part of AI is generative AI?", "fresh")  # no passage shown
     assert fresh.kind == "answer" and "branch" in fresh.text
 
