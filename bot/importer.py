@@ -177,6 +177,8 @@ def read_html(html: str, name: str = "", url: str = "") -> Document:
     title = doc.title if doc.title != Path(name).stem else named or site
     title = title or (meta.title if meta and meta.title else "")
     date = (meta.date if meta and meta.date else "") or doc.date
+    if date.endswith("-01-01") and date not in html:
+        date = doc.date  # a year the page names ("© 2000-2009"), guessed as a day: unknown
     return replace(doc, title=title or doc.title, date=date, site=site)
 
 

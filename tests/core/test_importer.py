@@ -1125,3 +1125,13 @@ def test_a_heading_that_holds_three_terms_of_the_question_answers_its_wordy_form
     reply = engine.ask("new videos in a playlist only, how, weekly cron job")
     assert reply.kind == "answer" and "archive feature" in reply.text
     assert engine.ask("how much does tuber cost per month?").kind == "refusal"
+
+
+def test_a_copyright_year_is_no_date_of_the_page() -> None:
+    html = """<html><head><title>Quill FAQ</title></head><body><main><h1>Quill FAQ</h1>
+<h2>What is Quill?</h2><p>Quill is a small tool that draws user interfaces on every
+platform, from phones to desktops and back.</p></main>
+<footer>Copyright 2000-2009 Quill developers</footer></body></html>"""
+    assert importer.read_html(html, "faq.html").date == ""
+    dated = html.replace("<main>", "<main><time datetime='2024-05-06'>6 May 2024</time>")
+    assert importer.read_html(dated, "faq.html").date == "2024-05-06"
