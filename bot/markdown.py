@@ -120,7 +120,11 @@ def _inline_text(token: Token) -> tuple[str, list[str]]:
     parts: list[str] = []
     links: list[str] = []
     for child in token.children or []:
-        if child.type in {"text", "code_inline"}:
+        if child.type == "text":
+            # "**" left over from bold that spans paragraphs (as some HTML-to-Markdown
+            # output has) is no word of the source.
+            parts.append(child.content.replace("**", ""))
+        elif child.type == "code_inline":
             parts.append(child.content)
         elif child.type == "softbreak":
             parts.append(" ")

@@ -194,3 +194,8 @@ def test_unreadable_and_empty_entries(tmp_path: Path) -> None:
     assert any("020-b.md" in p and "cannot read the file" in p for p in problems)
     assert any("030-c.md:3" in p and "'updated' must be a date" in p for p in problems)
     assert any("030-c.md:1" in p and "the body is empty" in p for p in problems)
+
+
+def test_bold_marks_left_unmatched_are_no_words() -> None:
+    found = blocks("**General\n\nTools**\n\nUse `a ** b` for powers.")
+    assert [b.text for b in found] == ["General", "Tools", "Use a ** b for powers."]
