@@ -331,9 +331,10 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
         if len(word) == 2 and focus_words is None:
             focus_words = set(re.findall(r"\w+", focus))
         acronym = len(word) >= 2 and focus_words is not None and word.upper() in focus_words
+        # "mp3", "8k", "h264": a name of letters and digits counts as a word too.
+        coded = word.isalnum() and not word.isdigit() and not word.isalpha() and len(word) >= 2
         if (
-            word.isalpha()
-            and (len(word) >= 3 or acronym)
+            (coded or (word.isalpha() and (len(word) >= 3 or acronym)))
             and word not in _BOT_WORDS
             and word not in seen_unknown
             and word not in illustration

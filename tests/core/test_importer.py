@@ -1135,3 +1135,10 @@ platform, from phones to desktops and back.</p></main>
     assert importer.read_html(html, "faq.html").date == ""
     dated = html.replace("<main>", "<main><time datetime='2024-05-06'>6 May 2024</time>")
     assert importer.read_html(dated, "faq.html").date == "2024-05-06"
+
+
+def test_a_name_of_letters_and_digits_the_source_lacks_is_named_in_the_refusal() -> None:
+    engine = Engine(importer.build([importer.read_markdown(TUBER_FAQ, "faq.md")]).kb)
+    reply = engine.ask("can tuber save videos in 4k?")
+    assert reply.kind == "refusal" and "“4k”" in reply.text
+    assert engine.ask("what does HTTP error 429 mean?").kind == "answer"  # a number, known
