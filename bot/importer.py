@@ -137,11 +137,14 @@ def read_markdown(text: str, name: str = "", url: str = "") -> Document:
             meta = {}
     blocks = markdown.blocks(body, bold_headings=True)
     title = str(meta.get("title") or "")
-    if blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
+    ones = [b for b in blocks if b.kind == "heading" and b.level == 1]
+    if len(ones) > 1 and ones[0].text.endswith("?"):
+        pass  # every question a top heading (a FAQ): the first is a question, not the title
+    elif blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
         title = title or blocks[0].text
         blocks = blocks[1:]
-    elif not title:
-        title = next((b.text for b in blocks if b.kind == "heading" and b.level == 1), "")
+    elif not title and ones:
+        title = ones[0].text
     return Document(title or Path(name).stem, blocks, str(meta.get("date") or ""), url, name)
 
 
@@ -416,7 +419,7 @@ def find_subjects(docs: list[Document], table: Block | None, subject: str = "") 
     pair = _compared_pair([title, *headings], text)
     if pair:
         return [_subject(n, text, known) for n in pair]
-    compatible = _COMPATIBLE_WITH.match(title.replace("`", ""))
+    compatible = _COMPATIBLE_WITH.match(title.replace("`", "")) or _DIFFERS_FROM.match(title)
     if compatible:
         # "Compatibility with pip": the page is about a thing compatible with pip, the
         # rare word it names most ("uv", which no capitalised-name search finds).
@@ -455,6 +458,10 @@ _MOVED_FROM = re.compile(
 )
 
 
+# "Functional differences from glibc": a page of how its own subject differs from one.
+_DIFFERS_FROM = re.compile(
+    r"^(?:\w+\s+)?(?:differences?|deviations?)\s+(?:from|to)\s+(?P<name>[\w.+#-]+)\s*$", re.I
+)
 _COMPATIBLE_WITH = re.compile(
     r"^(?:compatibility|interoperability)\s+with\s+(?P<name>[\w.+#-]+)(?:\s+and\s+[\w.+#-]+)?\s*$",
     re.I,

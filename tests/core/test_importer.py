@@ -1142,3 +1142,27 @@ def test_a_name_of_letters_and_digits_the_source_lacks_is_named_in_the_refusal()
     reply = engine.ask("can tuber save videos in 4k?")
     assert reply.kind == "refusal" and "“4k”" in reply.text
     assert engine.ask("what does HTTP error 429 mean?").kind == "answer"  # a number, known
+
+
+def test_a_faq_of_top_level_questions_takes_its_title_from_the_page() -> None:
+    html = """<html><head><title>fish: Frequently asked questions</title></head><body>
+<nav><a href="/">Home</a> <a href="/docs">Docs</a></nav><main>
+<h1>How do I set an environment variable?</h1><p>Use the set command of fish with
+the -x flag; fish exports it to every program it starts from then on.</p>
+<h1>How do I set my prompt?</h1><p>Define a function called fish_prompt; fish runs
+it each time it shows the prompt, and prints what it prints.</p>
+</main></body></html>"""
+    doc = importer.read_html(html, "faq.html")
+    assert doc.title == "fish: Frequently asked questions"
+    headings = [b.text for b in doc.blocks if b.kind == "heading"]
+    assert headings[0] == "How do I set an environment variable?"  # still a passage
+    kb = importer.build([doc]).kb
+    assert [s.name for s in kb.subjects] == ["fish"]
+
+
+def test_a_page_of_differences_from_another_thing_compares_the_two() -> None:
+    text = "# Functional differences from glibc\n\n## printf\n\n" + " ".join(
+        f"musl prints case {n} one way, while glibc prints it another." for n in range(10)
+    )
+    kb = importer.build([importer.read_markdown(text, "diff.md")]).kb
+    assert sorted(s.name for s in kb.subjects) == ["glibc", "musl"]
