@@ -407,8 +407,13 @@ Inkwell ships pre-built wheels for every platform, so nothing is compiled.
 """
 
 
+def _markdown_engine(text: str, name: str) -> Engine:
+    """An engine on the knowledge base imported from one Markdown text."""
+    return Engine(importer.build([importer.read_markdown(text, name)]).kb)
+
+
 def _prose_engine() -> Engine:
-    return Engine(importer.build([importer.read_markdown(PROSE_COMPARISON, "guide.md")]).kb)
+    return _markdown_engine(PROSE_COMPARISON, "guide.md")
 
 
 def test_a_comparison_in_prose_gives_its_subjects_and_compares_point_by_point() -> None:
@@ -732,7 +737,7 @@ messages are superior, and it starts in a tenth of the time Gadget takes.
 
 
 def test_a_judgement_the_source_poses_or_states_itself_is_answered() -> None:
-    engine = Engine(importer.build([importer.read_markdown(JUDGED_FAQ, "faq.md")]).kb)
+    engine = _markdown_engine(JUDGED_FAQ, "faq.md")
     soon = engine.ask("plugins coming to widget anytime soon?")
     assert soon.kind == "answer" and "not planned" in soon.text  # "Will Widget have ...?"
     root = engine.ask("should i run widget as the root user")
@@ -792,7 +797,7 @@ def test_a_fence_opened_at_the_end_of_a_line_is_a_fence() -> None:
 
 
 def test_a_passage_holding_many_of_the_question_s_terms_answers_despite_its_setting() -> None:
-    engine = Engine(importer.build([importer.read_markdown(JUDGED_FAQ, "faq.md")]).kb)
+    engine = _markdown_engine(JUDGED_FAQ, "faq.md")
     many = "can a build script change any file if i run widget as root"
     many += " inside crostini on my chromebook"
     reply = engine.ask(many)  # five of its terms are the passage's; the setting is not
@@ -820,7 +825,7 @@ def test_a_table_too_long_to_show_whole_shows_first_sentences_and_names_the_rest
     )
     intro = "# Alpha vs Beta\n\nAlpha and Beta are two tools.\n\n## Comparison\n\n"
     text = f"{intro}| | Alpha | Beta |\n|---|---|---|\n{rows}\n"
-    engine = Engine(importer.build([importer.read_markdown(text, "ab.md")]).kb)
+    engine = _markdown_engine(text, "ab.md")
     reply = engine.compare()
     assert reply.kind == "compare" and len(reply.text) <= 2000
     assert "• Alpha: It does 0 things in a long and careful way.\n" in reply.text
@@ -893,7 +898,7 @@ Widget installs with pip on every platform.
 
 
 def test_what_the_source_itself_says_is_no_question_about_now_or_an_opinion() -> None:
-    engine = Engine(importer.build([importer.read_markdown(WIDGET_FAQ, "faq.md")]).kb)
+    engine = _markdown_engine(WIDGET_FAQ, "faq.md")
     known = engine.ask("where can i see a list of currently known issues")
     assert known.kind == "answer" and "pinned issue" in known.text
     assert engine.ask("is widget down today?").kind == "refusal"  # the FAQ says nothing of now
@@ -923,7 +928,7 @@ Compose is a declarative framework for shared screens, built on Kotlin and Jetpa
 
 
 def test_a_follow_up_that_points_back_stays_on_the_passage_shown() -> None:
-    engine = Engine(importer.build([importer.read_markdown(QUILL_GUIDE, "quill.md")]).kb)
+    engine = _markdown_engine(QUILL_GUIDE, "quill.md")
     engine.ask("how does quill render its widgets?", conversation="a")
     # "graphics" is no word of the guide: "it" still says what the question is about.
     reply = engine.ask("what graphics apis does it go through?", conversation="a")
@@ -934,7 +939,7 @@ def test_a_follow_up_that_points_back_stays_on_the_passage_shown() -> None:
 
 
 def test_a_follow_up_in_everyday_words_asks_about_the_passage_just_shown() -> None:
-    engine = Engine(importer.build([importer.read_markdown(QUILL_GUIDE, "quill.md")]).kb)
+    engine = _markdown_engine(QUILL_GUIDE, "quill.md")
     engine.ask("quill won't load my plugins", conversation="a")
     fix = engine.ask("how do I fix it?", conversation="a")
     assert fix.kind == "answer" and "plugins folder" in fix.text
@@ -957,7 +962,7 @@ Alpha and Beta are two shells.
 | Small footprint compared to virtual machines | Yes | No |
 | Fast boot times | No | Yes |
 """
-    engine = Engine(importer.build([importer.read_markdown(text, "ab.md")]).kb)
+    engine = _markdown_engine(text, "ab.md")
     for question in (
         "can you give me the feature comparison table between alpha and beta",
         "how is alpha different from beta overall?",
@@ -999,7 +1004,7 @@ chunk of tags, is left out and the audio is the same.
 
 Every archive is lossless, seekable and checksummed, whatever its size.
 """
-    engine = Engine(importer.build([importer.read_markdown(text, "faq.md")]).kb)
+    engine = _markdown_engine(text, "faq.md")
     asked = "I got 'warning: skipping unknown chunk LIST' when compressing. should I worry?"
     reply = engine.ask(asked)
     assert reply.kind == "answer" and "audio is the same" in reply.text
@@ -1025,7 +1030,7 @@ Alpha and Beta are two ways to run Linux tools.
 Beta includes its own kernel, so every program runs, such as Docker, and kernel
 updates are ready at once.
 """
-    engine = Engine(importer.build([importer.read_markdown(text, "ab.md")]).kb)
+    engine = _markdown_engine(text, "ab.md")
     gain = engine.ask("what do I gain from full system call compatibility?")
     assert gain.kind == "answer" and "Docker" in gain.text
     ipv6 = engine.ask("does ipv6 work in alpha?")  # no section explains it: the row
@@ -1057,7 +1062,7 @@ Entropy is measured in bits: a fair coin flip gives one bit.
 
 For example, SHA1 is a hash function, used in Git. For instance, a file's hash names it.
 """
-    return Engine(importer.build([importer.read_markdown(text, "notes.md")]).kb)
+    return _markdown_engine(text, "notes.md")
 
 
 def test_a_follow_up_finds_its_answer_further_on_in_the_section_shown() -> None:
@@ -1084,7 +1089,7 @@ A cryptographic hash function maps data of any size to a fixed size. Git uses SH
 
 A hash gives text, numbers or synthetic data, depending on the tool.
 """
-    engine = Engine(importer.build([importer.read_markdown(text, "notes.md")]).kb)
+    engine = _markdown_engine(text, "notes.md")
     reply = engine.ask("what is a cryptographic hash function, simply?")
     assert reply.kind == "answer" and "maps data" in reply.text
     # Only named in a list: the notes mention it, they don't explain it.
@@ -1120,7 +1125,7 @@ Open an issue on the tracker with the full verbose output of the command.
 
 
 def test_a_heading_that_holds_three_terms_of_the_question_answers_its_wordy_form() -> None:
-    engine = Engine(importer.build([importer.read_markdown(TUBER_FAQ, "faq.md")]).kb)
+    engine = _markdown_engine(TUBER_FAQ, "faq.md")
     # "weekly", "cron" and "job" are no words of the FAQ; its heading holds the rest.
     reply = engine.ask("new videos in a playlist only, how, weekly cron job")
     assert reply.kind == "answer" and "archive feature" in reply.text
@@ -1138,7 +1143,7 @@ platform, from phones to desktops and back.</p></main>
 
 
 def test_a_name_of_letters_and_digits_the_source_lacks_is_named_in_the_refusal() -> None:
-    engine = Engine(importer.build([importer.read_markdown(TUBER_FAQ, "faq.md")]).kb)
+    engine = _markdown_engine(TUBER_FAQ, "faq.md")
     reply = engine.ask("can tuber save videos in 4k?")
     assert reply.kind == "refusal" and "“4k”" in reply.text
     assert engine.ask("what does HTTP error 429 mean?").kind == "answer"  # a number, known
