@@ -145,6 +145,13 @@ def read_markdown(text: str, name: str = "", url: str = "") -> Document:
         blocks = blocks[1:]
     elif not title and ones:
         title = ones[0].text
+    elif not title and blocks and blocks[0].kind == "heading":
+        # A chapter that starts "## What Is Ownership?" and has no other heading of that
+        # level: its title, one level down.
+        top = [b for b in blocks if b.kind == "heading" and b.level <= blocks[0].level]
+        if len(top) == 1:
+            title = blocks[0].text
+            blocks = blocks[1:]
     return Document(title or Path(name).stem, blocks, str(meta.get("date") or ""), url, name)
 
 
@@ -622,12 +629,16 @@ def _compared_with(first: str, text: str) -> str:
     return ""
 
 
+_ASKED = re.compile(r"^\s*(?:what|who)\s+(?:is|are)\s+(?:an?\s+|the\s+)?|\?\s*$", re.I)
+
+
 def _one_subject(title: str, site: str, text: str) -> str:
     """The one thing a FAQ or guide is about: its title without "FAQ", "guide" and the
     like (or its page title's), as far as the text itself keeps naming it."""
     lowered = text.lower()
     stopwords = english().stopwords
     for candidate in re.split(r"\s[-|–—:]\s|:\s", f"{title} - {site}"):
+        candidate = _ASKED.sub("", candidate)  # "What Is Ownership?" is about ownership
         name = " ".join(FAQ_WORDS.sub(" ", re.sub(r"\([^)]*\)", " ", candidate)).split())
         name = name.strip(" :()[]-–—|")
         if not re.search(r"[A-Za-z]{2}", name):

@@ -1171,3 +1171,14 @@ def test_a_page_of_differences_from_another_thing_compares_the_two() -> None:
     )
     kb = importer.build([importer.read_markdown(text, "diff.md")]).kb
     assert sorted(s.name for s in kb.subjects) == ["glibc", "musl"]
+
+
+def test_a_chapter_without_a_top_heading_takes_its_title_and_subject_from_its_first() -> None:
+    text = (
+        "## What Is Ownership?\n\n"
+        + " ".join(f"Ownership rule {n} says how a program manages memory." for n in range(10))
+        + "\n\n### Variable Scope\n\nA variable is valid from where it is declared.\n"
+    )
+    doc = importer.read_markdown(text, "ch04.md")
+    assert doc.title == "What Is Ownership?"
+    assert [s.name for s in importer.build([doc]).kb.subjects] == ["Ownership"]
