@@ -244,7 +244,8 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
         howto = any(p.search(query.asked or joined) for p in lang.howto_patterns)
         # "I got 'warning: skipping unknown sub-chunk LIST' ... should I worry?": a
         # heading that holds four of its terms is the source's own answer to it.
-        headed = len(matched & wanted & doc.title) >= MANY_HELD
+        titled = len(matched & wanted & doc.title)  # terms of the question its heading holds
+        headed = titled >= MANY_HELD
         if (
             howto
             and not of_it
@@ -272,7 +273,7 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
             share < MIN_COVERAGE
             and not of_it
             and not (held >= MANY_HELD and share >= HELD_COVERAGE)
-            and not (len(matched & wanted & doc.title) >= TITLE_HELD and share >= HELD_COVERAGE)
+            and not (titled >= TITLE_HELD and share >= HELD_COVERAGE)
         ):
             if query.unknown:
                 return Verdict("not_mentioned", _names(query.unknown))

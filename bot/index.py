@@ -342,6 +342,18 @@ class Index:
         return self._defined_terms(p)
 
     @cached_property
+    def explained_rows(self) -> frozenset[str]:
+        """Rows that say nothing in words ("✅", "❌") and have a section of the same
+        name that explains them ("Full system call compatibility"): made once."""
+        sections = {" ".join(s.lower().split()) for s in self.by_section}
+        return frozenset(
+            r.id
+            for r in self.kb.table
+            if not any(len(re.findall(r"[^\W\d_]{2,}", c.text)) >= 2 for c in r.cells)
+            and " ".join(r.aspect.lower().split()) in sections
+        )
+
+    @cached_property
     def tells_difference(self) -> bool:
         """Whether a passage tells how the subjects differ: its facet says so, or one
         of its own questions asks it ("In what ways do tea and coffee differ?")."""

@@ -9,13 +9,11 @@ AI passages), and the facet its wording asks for (examples, how it works).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from bot.analysis import Query, facets_asked
 from bot.index import Index
-from bot.models import TableRow
 from bot.resolve import Plan
 from bot.retrieval import Hit
 
@@ -131,15 +129,6 @@ def asks_of_it(query: Query, index: Index) -> bool:
     return not rare and all(salience(query.surface.get(t, t)) < RARE for t in query.content)
 
 
-def _explained_elsewhere(row: TableRow, index: Index) -> bool:
-    """Whether a row says nothing in words ("✅", "❌") and a section of the same name
-    explains it ("Full system call compatibility"): that section answers for it."""
-    if any(len(re.findall(r"[^\W\d_]{2,}", c.text)) >= 2 for c in row.cells):
-        return False
-    aspect = " ".join(row.aspect.lower().split())
-    return any(" ".join(s.lower().split()) == aspect for s in index.by_section)
-
-
 def rank(query: Query, plan: Plan, index: Index) -> list[Ranked]:
     """The plan's candidates, best first."""
     facets = facets_asked(query, index)
@@ -169,7 +158,7 @@ def rank(query: Query, plan: Plan, index: Index) -> list[Ranked]:
             factor *= FACET_NAMED  # "what are the rules?" names the passage's facet
         elif doc.facet in facets:
             factor *= FACET
-        if doc.row is not None and len(subjects) < 2 and _explained_elsewhere(doc.row, index):
+        if doc.row is not None and len(subjects) < 2 and doc.id in index.explained_rows:
             factor *= BARE_ROW
         if hit.id in plan.follows:
             factor *= FOLLOWS  # the passage the conversation is about
