@@ -19,7 +19,7 @@ import re
 import shutil
 import urllib.request
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from html import unescape
 from pathlib import Path
@@ -175,7 +175,7 @@ def read_html(html: str, name: str = "", url: str = "") -> Document:
     )
     if not text:
         raise SourceError(f"{name or url}: found no main content in the page")
-    text = restore_headings(html, _FENCE_AFTER_TEXT.sub("\\1\n```", text))
+    text = restore_lists(html, restore_headings(html, _FENCE_AFTER_TEXT.sub("\\1\n```", text)))
     meta = trafilatura.extract_metadata(html)
     doc = read_markdown(text, name=name, url=url)
     found = re.search(r"<title[^>]*>(.*?)</title>", html, re.IGNORECASE | re.DOTALL)
@@ -265,6 +265,66 @@ def restore_headings(html: str, text: str) -> str:
             out += ["", inserted[i], ""]
         out.append(line)
     return "\n".join(out)
+
+
+def _lists(html: str) -> Iterator[tuple[int, str]]:
+    """Where each outermost list of the page starts, and its markup."""
+    depth, start = 0, 0
+    for match in _LIST_TAG.finditer(html):
+        if match.group(1):
+            depth = max(depth - 1, 0)
+            if depth == 0:
+                yield start, html[start : match.end()]
+        else:
+            if depth == 0:
+                start = match.start()
+            depth += 1
+
+
+def restore_lists(html: str, text: str) -> str:
+    """``text`` with the lists the extractor dropped put back as Markdown items after
+    the paragraph that introduces each ("Fish history recall is very simple:").
+
+    An extractor that favours precision drops a list holding nested lists, as it
+    drops navigation menus. A list is put back only where the words just before it
+    in the page end a line of ``text`` (so the paragraph that leads into it was kept
+    as content, which a menu's neighbour is not), and only if the text lacks its
+    first item.
+    """
+    lines = text.split("\n")
+    plain = [_plain(line) for line in lines]
+    everything = " " + " ".join(p for p in plain if p) + " "
+    inserted: dict[int, list[str]] = {}
+    for start, markup in _lists(html):
+        before = _plain(_SKIPPED.sub(" ", html[max(start - 2000, 0) : start])).split()
+        lead = " ".join(before[-_FOLLOWING_WORDS:])
+        items = [_heading_text(_INLINE_TAG.sub("", item)) for item in _LIST_ITEM.split(markup)[1:]]
+        items = [item for item in items if item]
+        if len(lead.split()) < 3 or not items or f" {_plain(items[0])} " in everything:
+            continue
+        at = next(
+            (
+                i
+                for i, p in enumerate(plain)
+                if len(p.split()) >= 3 and (p.endswith(lead) or lead.endswith(" " + p))
+            ),
+            None,
+        )
+        if at is not None and at not in inserted:
+            inserted[at] = [f"- {item}" for item in items]
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        if i in inserted:
+            out += ["", *inserted[i], ""]
+    return "\n".join(out)
+
+
+_LIST_TAG = re.compile(r"<(/?)(?:ul|ol)\b[^>]*>", re.I)
+_LIST_ITEM = re.compile(r"<li\b[^>]*>", re.I)
+_INLINE_TAG = re.compile(
+    r"</?(?:a|b|i|em|strong|span|code|kbd|samp|var|small|sub|sup)\b[^>]*>", re.I
+)  # joined without a space: "<em>Alt</em>-<b>&uarr;</b>" is "Alt-↑"
 
 
 # ---------------------------------------------------------------- cutting

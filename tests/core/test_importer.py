@@ -790,6 +790,50 @@ def test_headings_an_extractor_drops_are_put_back_where_they_stood() -> None:
     assert importer.restore_headings("<p>no headings</p>", text) == text
 
 
+def test_lists_an_extractor_drops_are_put_back_after_the_paragraph_that_leads_into_them() -> None:
+    html = (
+        "<html><body><ul class='menu'><li>Home</li><li>Docs</li></ul>"
+        "<h1>Shell FAQ</h1><p>History recall is very simple yet effective:</p>"
+        "<ul><li>The <b>Up</b> arrow recalls whole lines.<ul><li>Type part of a line first"
+        " to constrain it.</li></ul></li><li><em>Alt</em>-<b>&uarr;</b> recalls arguments."
+        "</li></ul><p>See the documentation for more.</p></body></html>"
+    )
+    text = (
+        "# Shell FAQ\n\nHistory recall is very simple yet effective:\n\n"
+        "See the documentation for more.\n"
+    )
+    restored = importer.restore_lists(html, text)
+    assert restored.splitlines()[2:8] == [
+        "History recall is very simple yet effective:",
+        "",
+        "- The Up arrow recalls whole lines.",
+        "- Type part of a line first to constrain it.",
+        "- Alt-\u2191 recalls arguments.",  # inline tags join, entities are characters
+        "",
+    ]
+    assert "Home" not in restored  # a menu leads from no paragraph of the content
+    assert importer.restore_lists(html, restored) == restored  # a list already there stays once
+
+
+def test_an_html_faq_keeps_an_answer_s_nested_list() -> None:
+    html = (
+        "<html><head><title>Shell FAQ</title></head><body><h1>Shell FAQ</h1>"
+        "<h2>Why doesn't history substitution work?</h2>"
+        "<p>Because history substitution is an awkward interface that was invented before"
+        " interactive line editing was even possible, the shell drops it.</p>"
+        "<p>History recall is very simple yet effective:</p>"
+        "<ul><li>The Up arrow recalls whole lines. A single press replaces !!.<ul>"
+        "<li>Type any part of the line and then press Up to constrain the recall.</li></ul></li>"
+        "<li>Alt-Up recalls individual arguments. A single press replaces !$.</li></ul>"
+        "<p>See the documentation for more details about line editing.</p>"
+        "<h2>How do I set my prompt?</h2><p>The prompt is the output of the prompt"
+        " function, which you can edit and save like any other function.</p></body></html>"
+    )
+    doc = importer.read_html(html, "faq.html")
+    items = [b.text for b in doc.blocks if b.kind == "item"]
+    assert any("recalls individual arguments" in item for item in items)
+
+
 def test_a_fence_opened_at_the_end_of_a_line_is_a_fence() -> None:
     text = "Use `a` and ```\nb c\n```\n\n## Next\n\nText.\n"
     doc = importer.read_markdown(importer._FENCE_AFTER_TEXT.sub("\\1\n```", text), "x.md")
