@@ -500,6 +500,10 @@ def find_subjects(docs: list[Document], table: Block | None, subject: str = "") 
     other = _compared_with(first, text)
     if moved and not other and moved.group("name").lower() != first.lower():
         other = moved.group("name")  # "Coming from Pandas": pandas is what it is compared with
+    if other and other.lower() in _peers(headings) and first.lower() not in _peers(headings):
+        # "Redis persistence" with "RDB advantages", "AOF advantages": AOF is one of the
+        # options the text weighs for its subject, not a second subject.
+        other = ""
     found = [first]
     if other:
         # A prose comparison: the one the text names more goes first.
@@ -510,6 +514,28 @@ def find_subjects(docs: list[Document], table: Block | None, subject: str = "") 
     return [_subject(n, text, known) for n in found]
 
 
+def _peers(headings: list[str]) -> set[str]:
+    """Names that headings alike but for the name set side by side ("RDB advantages",
+    "AOF advantages"), in lower case."""
+    slots: dict[tuple[str, ...], set[str]] = {}
+    for heading in headings:
+        parts = heading.split()
+        if len(parts) < 2:
+            continue
+        for i, part in enumerate(parts):
+            if part[:1].isupper() and (i > 0 or part.isupper() or part not in _SENTENCE_STARTS):
+                template = (
+                    *(p.lower() for p in parts[:i]),
+                    "",
+                    *(p.lower() for p in parts[i + 1 :]),
+                )
+                slots.setdefault(template, set()).add(part.lower())
+    return {name for names in slots.values() if len(names) >= 2 for name in names}
+
+
+_SENTENCE_STARTS = frozenset(
+    {"What", "How", "Why", "When", "Where", "Which", "Who", "The", "A", "An"}
+)
 _PAIR_NAME = r"[\w.+#/-]+(?:\s[\w.+#/-]+){0,2}?"
 _PAIR = re.compile(
     r"\b(?:differences?|comparison|comparing|compared|contrast)\b[^.?!]*?\b"

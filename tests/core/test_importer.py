@@ -1226,3 +1226,15 @@ def test_a_chapter_without_a_top_heading_takes_its_title_and_subject_from_its_fi
     doc = importer.read_markdown(text, "ch04.md")
     assert doc.title == "What Is Ownership?"
     assert [s.name for s in importer.build([doc]).kb.subjects] == ["Ownership"]
+
+
+def test_options_a_page_weighs_for_its_subject_are_no_second_subject() -> None:
+    sentence = "Redis can log every write to the AOF file, and AOF replays it at startup."
+    text = (
+        "# Redis persistence\n\nRedis offers RDB snapshots and the AOF log.\n\n"
+        "## RDB advantages\n\nRDB files are compact, and Redis forks to write RDB.\n\n"
+        f"## AOF advantages\n\n{' '.join([sentence] * 5)}\n\n"
+        "## AOF disadvantages\n\nAOF files are bigger than RDB files.\n"
+    )
+    kb = importer.build([importer.read_markdown(text, "persistence.md")]).kb
+    assert [s.name for s in kb.subjects] == ["Redis"]  # not "AOF vs Redis"
