@@ -22,6 +22,7 @@ _COMMAND = re.compile(r"^/(\w+)\s*(.*)$", re.S)
 # message is looked at to tell them (a long message is a question).
 _LOOK_AT = 400
 _MAX_ACT_WORDS = 40
+_MAX_HELP_WORDS = 16  # a longer message that holds "what can you do" asks something else
 _MAX_CLOSING_WORDS = 10  # "ok cool, thats all for now, bye!": a goodbye ends a short message
 _STRIP = frozenset({"bot", "please", "pls", "plz", "again", "there", "everyone", "all", "guys"})
 
@@ -65,7 +66,7 @@ def classify(text: str, lang: Language) -> Act:
     joined = " ".join(ws)
     if any(p.search(joined) for p in lang.identity_patterns):
         return Act("identity")
-    if len(ws) <= 12 and any(p.search(joined) for p in lang.help_patterns):
+    if len(ws) <= _MAX_HELP_WORDS and any(p.search(joined) for p in lang.help_patterns):
         return Act("help")
     # Only greetings and chat filler ("yo bro", "hey hey"): a greeting.
     greeting_words = lang.greeting_words

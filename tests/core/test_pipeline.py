@@ -57,6 +57,11 @@ def _query(engine: Engine, text: str) -> analysis.Query:
         ("ok cool, thats all for now, bye!", "bye"),
         ("cool, thats all, cya", "bye"),
         ("what does see you later mean in the article?", "question"),
+        ("good morning! who am I talking to?", "identity"),
+        ("how am I supposed to use you, what kind of questions can i ask", "help"),
+        ("what command can i use to get the sha1 hash of something in the terminal", "question"),
+        ("and then what can it do with a new house it hasnt seen?", "question"),
+        ("what can it do?", "help"),
     ],
 )
 def test_dialogue_acts(text: str, kind: str) -> None:
@@ -171,6 +176,7 @@ def _verdict(engine: Engine, text: str) -> answerability.Verdict:
     ("text", "reason"),
     [
         ("Who invented machine learning?", "question_type"),
+        ("Who originally created machine learning?", "question_type"),
         ("When did generative AI take off?", "question_type"),
         ("How much does ChatGPT cost?", "question_type"),
         ("How many parameters does an LLM have?", "question_type"),

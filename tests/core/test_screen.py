@@ -63,6 +63,9 @@ def _texts() -> list[str]:
     texts += vocabulary
     texts += [" ".join(rng.choices(vocabulary, k=rng.randint(1, 12))) for _ in range(4000)]
     texts += [" ".join(rng.choices(vocabulary, k=rng.randint(20, 80))) for _ in range(500)]
+    for ps in _lists().values():  # each list's own words, so that each is exercised
+        own = sorted({w for p in ps for w in re.findall(r"[a-z]+|\?", p.pattern)})
+        texts += [" ".join(rng.choices(own, k=rng.randint(1, 6))) for _ in range(200)]
     return texts
 
 
