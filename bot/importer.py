@@ -193,6 +193,12 @@ def read_html(html: str, name: str = "", url: str = "") -> Document:
 
 
 _HTML_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.S | re.I)
+_PAGE_HEADING = re.compile(
+    r"<h(?P<level>[1-6])\b[^>]*>(?P<heading>.*?)</h(?P=level)\s*>"
+    r"|<(?P<tag>label|summary|dt)\b(?P<attributes>[^>]*)>(?P<label>.*?)</(?P=tag)\s*>",
+    re.S | re.I,
+)
+_QUESTION_CLASS = re.compile(r"""class\s*=\s*["'][^"']*\bq(?:uestion|a-question|-)""", re.I)
 _TAG = re.compile(r"<[^>]+>")
 # An extractor writes inline code that spans lines as a fence opened at a line's end
 # ("... and ```"), which Markdown reads as text, so every later fence is off by one.
@@ -214,6 +220,23 @@ def _heading_text(markup: str) -> str:
     return " ".join(unescape(_TAG.sub(" ", markup)).replace("\u00b6", "").split())
 
 
+def _page_headings(html: str) -> list[tuple[int, str, int]]:
+    """The page's headings as (level, text, where it ends), in order: its ``<h1>``-``<h6>``
+    and the questions it sets apart as labels of their answers (``<label
+    class="qa-question">``, ``<summary>``, ``<dt>``), one level below the heading before."""
+    out: list[tuple[int, str, int]] = []
+    level = 1
+    for match in _PAGE_HEADING.finditer(html):
+        if match.group("level"):
+            level = int(match.group("level"))
+            out.append((level, _heading_text(match.group("heading")), match.end()))
+            continue
+        title = _heading_text(match.group("label"))
+        if title.endswith("?") or _QUESTION_CLASS.search(match.group("attributes")):
+            out.append((min(level + 1, 6), title, match.end()))
+    return out
+
+
 def restore_headings(html: str, text: str) -> str:
     """``text`` (the page's main content as Markdown) with the headings the extractor
     dropped put back before the line that follows each in the page, and lines of
@@ -228,20 +251,19 @@ def restore_headings(html: str, text: str) -> str:
     """
     lines = text.split("\n")
     plain = [_plain(line) for line in lines]
-    found = list(_HTML_HEADING.finditer(html))
-    keys = {_plain(m.group(2)) for m in found}
+    found = _page_headings(html)
+    keys = {_plain(title) for _, title, _ in found}
     code = " " + " ".join(_plain(c) for c in _PRE.findall(html)) + " "
     for i, line in enumerate(lines):
         if line.startswith("#") and plain[i] and plain[i] not in keys and f" {plain[i]} " in code:
             lines[i] = "\\" + line  # a comment of a code block, not a heading
     present = {plain[i] for i, line in enumerate(lines) if line.startswith("#")}
     inserted: dict[int, str] = {}
-    for match in found:
-        title = _heading_text(match.group(2))
+    for level, title, end in found:
         key = _plain(title)
         if not key or key in present or title.endswith(":") or len(key.split()) > _HEADING_WORDS:
             continue
-        after = _SKIPPED.sub(" ", html[match.end() : match.end() + 4000])
+        after = _SKIPPED.sub(" ", html[end : end + 4000])
         following = " ".join(_plain(after).split()[:_FOLLOWING_WORDS])
         if len(following.split()) < 3:
             continue
@@ -257,7 +279,7 @@ def restore_headings(html: str, text: str) -> str:
         )
         if at is None or at in inserted:
             continue
-        inserted[at] = "#" * int(match.group(1)) + " " + title
+        inserted[at] = "#" * level + " " + title
         present.add(key)
     out: list[str] = []
     for i, line in enumerate(lines):
@@ -332,18 +354,48 @@ _INLINE_TAG = re.compile(
 
 @dataclass
 class Section:
-    """A heading and what stands under it."""
+    """A heading and what stands under it; ``parent``, the heading it stands under
+    where it does not stand alone ("How it works" under "Snapshotting")."""
 
     heading: str
     blocks: list[Block] = field(default_factory=list)
+    parent: str = ""
+
+    @property
+    def title(self) -> str:
+        """The heading as a passage's title: "Snapshotting: How it works"."""
+        return f"{self.parent.rstrip('?:.')}: {self.heading}" if self.parent else self.heading
 
 
-def sections(doc: Document) -> list[Section]:
-    """The document cut at its headings (text before the first is its introduction)."""
+_ALONE_WORDS = 3  # a heading of more words (or a question) makes sense on its own
+
+
+def sections(doc: Document, subjects: Sequence[Subject] = ()) -> list[Section]:
+    """The document cut at its headings (text before the first is its introduction).
+
+    A short heading under another ("GPU" under "What are the hardware
+    requirements?", "How it works" under "Snapshotting" and again under "Log
+    rewriting") is named with the heading it stands under, unless that is the
+    document's own title or the heading names one of the ``subjects`` compared
+    ("Flutter" under "Kotlin Multiplatform and Flutter").
+    """
     out = [Section("Introduction")]
+    above: list[Block] = []  # the headings the current one stands under
     for block in doc.blocks:
         if block.kind == "heading":
-            out.append(Section(block.text))
+            while above and above[-1].level >= block.level:
+                above.pop()
+            parent = above[-1].text if above else ""
+            alone = (
+                len(block.text.split()) > _ALONE_WORDS
+                or block.text.endswith("?")
+                or (len(subjects) > 1 and any(mentions(block.text, s) for s in subjects))
+            )  # one of the things compared; a single subject ("Redis 2.0") is no topic
+            if alone or parent == doc.title or (above and above[-1].level <= 1):
+                parent = ""
+            parent = parent.split(": ")[0]  # without its tagline: "X and Y: streamlining ..."
+            out.append(Section(block.text, parent=parent))
+            above.append(block)
         else:
             out[-1].blocks.append(block)
     return [s for s in out if s.blocks]
@@ -929,12 +981,12 @@ def build(docs: list[Document], name: str = "", subject: str = "", today: str = 
     seen_ids: set[str] = set()
     table_section, table_after = "", ""
     for doc in docs:
-        for section in sections(doc):
+        for section in sections(doc, subjects):
             if table is not None and any(b is table for b in section.blocks):
-                table_section = section.heading
+                table_section = section.title
                 table_after = passages[-1].id if passages else ""
             groups = chunks(_with_table_text(section, table))
-            facets = chunk_facets(section.heading, groups, language)
+            facets = chunk_facets(section.title, groups, language)
             inherited = ""
             for i, group in enumerate(groups):
                 text = "\n".join(b.text for b in group)
@@ -942,13 +994,13 @@ def build(docs: list[Document], name: str = "", subject: str = "", today: str = 
                 subj = subject_of(section.heading if i == 0 else "", text, subjects, inherited)
                 if i == 0:
                     inherited = subj
-                pid = _unique(_id_base(section.heading), i, seen_ids)
-                title = section.heading if i == 0 else _title_from(text, section.heading)
+                pid = _unique(_id_base(section.title), i, seen_ids)
+                title = section.title if i == 0 else _title_from(text, section.title)
                 about = [s.name for s in subjects if s.id == subj] or names
                 passages.append(
                     Passage(
                         id=pid,
-                        section=section.heading,
+                        section=section.title,
                         title=title,
                         text=text,
                         subject=subj,
@@ -1046,7 +1098,7 @@ def _with_table_text(section: Section, table: Block | None) -> Section:
             blocks += [block, *_table_items(block, noted)]
         else:
             blocks.append(block)
-    return Section(section.heading, blocks)
+    return Section(section.heading, blocks, section.parent)
 
 
 def _table_items(table: Block, rows: Sequence[Sequence[str]]) -> list[Block]:

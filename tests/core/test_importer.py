@@ -1238,3 +1238,40 @@ def test_options_a_page_weighs_for_its_subject_are_no_second_subject() -> None:
     )
     kb = importer.build([importer.read_markdown(text, "persistence.md")]).kb
     assert [s.name for s in kb.subjects] == ["Redis"]  # not "AOF vs Redis"
+
+
+def test_questions_set_as_labels_of_their_answers_are_headings() -> None:
+    answer = "The kart racing game aims towards fun for players of all skill levels."
+    html = (
+        "<html><head><title>FAQ - Karts</title></head><body><h2>General Questions</h2>"
+        '<div><input type="checkbox" id="q0"/><label class="qa-question" for="q0">'
+        f"What is the game?</label><div class='qa-answer'><p>{answer}</p></div></div>"
+        '<div><label class="qa-question" for="q1">What are the hardware requirements?</label>'
+        "<div class='qa-answer'><p><strong>GPU</strong></p><p>The GPU is usually the limit"
+        " for the game's performance on older machines.</p><p><strong>CPU</strong></p>"
+        "<p>Any dual core processor runs it, though old mobile parts may struggle.</p>"
+        "</div></div></body></html>"
+    )
+    doc = importer.read_html(html, "faq.html")
+    headings = [(b.level, b.text) for b in doc.blocks if b.kind == "heading"]
+    assert (3, "What is the game?") in headings
+    assert (3, "What are the hardware requirements?") in headings
+    titles = [s.title for s in importer.sections(doc)]
+    # a short heading under another is named with it; a question stands alone
+    assert titles == [
+        "What is the game?",
+        "What are the hardware requirements: GPU",
+        "What are the hardware requirements: CPU",
+    ]
+
+
+def test_a_heading_naming_a_compared_subject_stands_alone() -> None:
+    text = (
+        "# A and B\n\n## Beta and Gamma: tools for work\n\nBoth help.\n\n"
+        "### Gamma\n\nGamma is one.\n\n### How it works\n\nIt works.\n"
+    )
+    doc = importer.read_markdown(text, "ab.md")
+    subjects = [importer._subject(n, "", {}) for n in ("Beta", "Gamma")]
+    titles = [s.title for s in importer.sections(doc, subjects)]
+    assert titles == ["Beta and Gamma: tools for work", "Gamma", "Beta and Gamma: How it works"]
+    assert [s.title for s in importer.sections(doc, subjects[:1])][1] == "Beta and Gamma: Gamma"
