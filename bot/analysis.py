@@ -247,6 +247,11 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
         # "oh" is filler, except where it starts a name ("Oh My Zsh").
         if w not in lang.filler or w in lang.question_starts or tok.starts_phrase(w, after)
     ]
+    kept = [
+        w
+        for w, before in zip(kept, ["", *kept[:-1]], strict=False)
+        if not (before in _POSSESSIVES and w in lang.people_words and not tok.known(w))
+    ]  # "what is X, my friend keeps talking about it": the story's people are no topic
     if not kept and preamble:
         # "My slide says ML predicts. Does the article agree?": the claim is the question.
         return analyse(preamble, index)
@@ -369,9 +374,21 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
     return query
 
 
-def question_parts(focus: str) -> list[str]:
-    """The separate questions of a message's question part ("X? and Y?")."""
-    parts = [p.strip() for p in re.split(r"\?+", focus) if len(p.split()) >= 3]
+_POSSESSIVES = frozenset({"my", "our", "his", "her", "their", "your"})
+
+
+def question_parts(focus: str, starts: frozenset[str] = frozenset()) -> list[str]:
+    """The separate questions of a message's question part ("X? and Y?").
+
+    What follows the last question mark is a question of its own only if it starts
+    like one (a word of ``starts``): "THE AI IS CHEATING RIGHT?? it keeps beating
+    me" asks one thing and says why.
+    """
+    pieces = re.split(r"\?+", focus)
+    tail = pieces[-1].split()
+    if starts and len(pieces) > 1 and tail and tail[0].lower().strip(",.!") not in starts:
+        pieces = pieces[:-1]
+    parts = [p.strip() for p in pieces if len(p.split()) >= 3]
     return parts if len(parts) > 1 else [focus]
 
 

@@ -295,7 +295,7 @@ class Engine:
                 [overview], self.index, scores={}, terms=set(), whole=True, question=query.text
             )
             return reply, self._turn(query, reply, the_plan)
-        parts = question_parts(query.focus)
+        parts = question_parts(query.focus, self.index.language.question_starts)
         if len(parts) > 1 and action == "ask":
             return self._several(parts, history, query)
         ranked = rank(query, the_plan, self.index)

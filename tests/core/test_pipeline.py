@@ -377,3 +377,25 @@ def test_an_item_of_the_list_just_shown_is_found_by_its_place(engine: Engine) ->
     assert not engine.ask("which came first, ML or GenAI?", "other").text.startswith(
         "Recommendation"
     )
+
+
+def test_a_remark_after_the_last_question_mark_is_no_question_of_its_own() -> None:
+    starts = english().question_starts
+    assert analysis.question_parts("the ai is cheating right?? it keeps beating me", starts) == [
+        "the ai is cheating right?? it keeps beating me"
+    ]
+    assert analysis.question_parts("is ml old? what is genai about", starts) == [
+        "is ml old",
+        "what is genai about",
+    ]
+    assert analysis.question_parts("is ml old? and is genai new?", starts) == [
+        "is ml old",
+        "and is genai new",
+    ]
+
+
+def test_the_people_of_a_story_are_no_topic(shipped_engine: Engine) -> None:
+    q = _query(shipped_engine, "what even is genai, my friend keeps talking about it")
+    assert q.subjects == ["genai"] and q.content == [] and q.unknown == []
+    reply = shipped_engine.ask("what even is genai, my friend keeps talking about it")
+    assert reply.sources[0].passage_id == shipped_engine.ask("what is genai").sources[0].passage_id
