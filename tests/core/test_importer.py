@@ -1275,3 +1275,20 @@ def test_a_heading_naming_a_compared_subject_stands_alone() -> None:
     titles = [s.title for s in importer.sections(doc, subjects)]
     assert titles == ["Beta and Gamma: tools for work", "Gamma", "Beta and Gamma: How it works"]
     assert [s.title for s in importer.sections(doc, subjects[:1])][1] == "Beta and Gamma: Gamma"
+
+
+def test_everyday_names_of_platforms_and_shortenings_find_the_source_s_word() -> None:
+    text = (
+        "# Kart FAQ\n\n## Where is the configuration stored?\n\n"
+        "- On Linux: it is in ~/.config/kart.\n- On macOS: it is in ~/Library/kart.\n\n"
+        "## Is Kart a Mario Kart clone?\n\nNo. Kart has its own tracks, karts and items.\n\n"
+        "## Why do some controllers not work?\n\nA controller needs a driver first.\n"
+    )
+    engine = _markdown_engine(text, "faq.md")
+    for question, passage in [
+        ("where does kart keep its config on a mac", "where-is-the-configuration-stored"),
+        ("is kart just a mario kart ripoff", "is-kart-a-mario-kart-clone"),
+        ("my gamepad doesnt work with kart", "why-do-some-controllers-not-work"),
+    ]:
+        reply = engine.ask(question)
+        assert reply.kind == "answer" and reply.sources[0].passage_id == passage, question
