@@ -1292,3 +1292,16 @@ def test_everyday_names_of_platforms_and_shortenings_find_the_source_s_word() ->
     ]:
         reply = engine.ask(question)
         assert reply.kind == "answer" and reply.sources[0].passage_id == passage, question
+
+
+def test_a_license_is_answered_only_where_the_source_names_one() -> None:
+    text = (
+        "# Kart FAQ\n\n## What is Kart?\n\nKart is a racing game with tracks, karts and items"
+        " for players of all skill levels.\n\n## Can I share Kart?\n\nKart is released as free"
+        " software under the GPL, so you may share it.\n"
+    )
+    engine = _markdown_engine(text, "faq.md")
+    assert "GPL" in engine.ask("what license is kart released under?").text
+    text = text.replace("as free software under the GPL, so you may share it", "every year")
+    reply = _markdown_engine(text, "faq.md").ask("what license is kart released under?")
+    assert reply.kind == "refusal"  # a release, but no license
