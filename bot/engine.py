@@ -39,6 +39,7 @@ BIG = 5000  # passages: a knowledge base whose indexing is worth a log line
 MAX_ANSWER_CHARS = compose.MAX_ANSWER_CHARS
 SUGGESTIONS = 3
 SURE = 0.8  # coverage that answers one question of a message whose other is declined
+TOPIC_COVERAGE = 0.6  # a comparison asked about a topic: the section must cover this much
 
 
 class Engine:
@@ -162,6 +163,25 @@ class Engine:
             return compose.contrast_sections(passages, self.index, name=name, question=question)
         return compose.contrast_reply(points, self.index, name=name, question=question)
 
+    def _contrast_on(self, query: Query, the_plan: Plan) -> Reply | None:
+        """A prose comparison asked about one topic ("how do the DNS resolvers of musl
+        and glibc differ?"): the section that answers it, if one does well."""
+        if not query.content or not self.index.compares_in_prose:
+            return None
+        ranked = rank(query, the_plan, self.index)
+        if not ranked or ranked[0].coverage < TOPIC_COVERAGE:
+            return None
+        if not judge(query, the_plan, ranked, self.index).ok:
+            return None
+        doc = self.index.docs[ranked[0].hit.id]
+        if doc.passage is None:
+            return None
+        passages = self.index.by_section[doc.passage.section]
+        name = " vs ".join(self.kb.subject(s).name for s in query.subjects[:2])
+        if len(query.subjects) < 2:
+            name = ""
+        return compose.contrast_sections(passages, self.index, name=name, question=query.text)
+
     def examples(self, topic: str | None = None) -> Reply:
         """The examples of one subject (its id), or of every subject."""
         ids = [s.id for s in self.kb.subjects]
@@ -252,7 +272,9 @@ class Engine:
             if not verdict.ok:
                 return self._refusal(verdict, []), None
         if action == "compare" and not self.kb.table:
-            reply = self._contrast("", query.subjects, question=query.text)
+            reply = self._contrast_on(query, the_plan) or self._contrast(
+                "", query.subjects, question=query.text
+            )
             return reply, self._turn(query, reply, the_plan)
         if action == "compare":
             rows = [self.index.rows[r] for r in the_plan.rows] or list(self.kb.table)

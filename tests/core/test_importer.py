@@ -432,6 +432,9 @@ def test_a_comparison_in_prose_gives_its_subjects_and_compares_point_by_point() 
     pair = engine.ask("compare inkwell and papyrus")  # one section compares them: all of it
     assert pair.kind == "compare" and "needs a config file" in pair.text
     assert [s.section for s in pair.sources] == ["Comparison with Papyrus"]
+    topic = engine.ask("compare the timeouts of inkwell and quill")  # that section
+    assert topic.kind == "compare" and [s.section for s in topic.sources] == ["Timeouts"]
+    assert topic.text.startswith("Inkwell vs Quill, side by side:")
     timeouts = engine.compare("timeouts")
     assert timeouts.kind == "compare" and [s.section for s in timeouts.sources] == ["Timeouts"]
     assert engine.compare("colours").kind == "refusal"
