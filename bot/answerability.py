@@ -117,6 +117,8 @@ def intent(query: Query, index: Index, doc: Doc | None = None) -> Verdict:
     )  # "why is it worth knowing?" asks for the source's reason, not an opinion
     judged = {w for o in opinions for w in o.split() if w in lang.judgement_words}
     stated = any(_stated(w, text, lang) for w in judged)
+    if opinions and stated:
+        return Verdict("ok", template=_ADVISED)  # the passage states that judgement itself
     if opinions and not stated:
         subject_terms = set(index.subject_term.values())
         others = [t for t in query.content if t not in subject_terms and t in index.term_subject]
@@ -132,6 +134,9 @@ def intent(query: Query, index: Index, doc: Doc | None = None) -> Verdict:
         if foreign and (others or len(foreign) > 1 or query.unknown or not query.subjects):
             return Verdict("no_opinion")
     return Verdict("ok")
+
+
+_ADVISED = "advised"  # the template of an intent the passage found states itself
 
 
 def _stated(judgement: str, text: str, lang: Language) -> bool:
@@ -250,6 +255,7 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
             howto
             and not of_it
             and not headed
+            and first.template != _ADVISED
             and (share < STRICT_COVERAGE or query.unknown)
             and not _poses_howto(doc)
             and not _poses_judgement(doc, lang)

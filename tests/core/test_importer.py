@@ -1308,3 +1308,16 @@ def test_a_license_is_answered_only_where_the_source_names_one() -> None:
     text = text.replace("as free software under the GPL, so you may share it", "every year")
     reply = _markdown_engine(text, "faq.md").ask("what license is kart released under?")
     assert reply.kind == "refusal"  # a release, but no license
+
+
+def test_should_i_use_a_or_b_is_answered_only_where_the_source_advises() -> None:
+    text = (
+        "# Alpha vs Beta\n\n## Speed\n\nAlpha starts in one second, while Beta starts in"
+        " three.\n\n## Versions\n\nAlpha and Beta releases are compatible with each other.\n"
+    )
+    assert _markdown_engine(text, "ab.md").ask("should i use alpha or beta for my app").kind == (
+        "refusal"
+    )
+    advised = text + "\n## Which one?\n\nWe recommend Alpha for apps and Beta for scripts.\n"
+    reply = _markdown_engine(advised, "ab.md").ask("should i use alpha or beta for my app")
+    assert reply.kind == "answer" and "recommend Alpha" in reply.text
