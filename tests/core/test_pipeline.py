@@ -177,6 +177,7 @@ def _verdict(engine: Engine, text: str) -> answerability.Verdict:
     [
         ("Who invented machine learning?", "question_type"),
         ("Who originally created machine learning?", "question_type"),
+        ("Who is the main author of generative AI?", "question_type"),
         ("What license is generative AI released under?", "question_type"),
         ("When did generative AI take off?", "question_type"),
         ("How much does ChatGPT cost?", "question_type"),
