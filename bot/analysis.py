@@ -299,7 +299,13 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
             # "My son used AI for his essay... how can teachers detect that?": what
             # "that" is counts too.
             # What it points at is in the sentence just before the question.
-            last = [w for w in words(_SENTENCE.split(preamble.strip())[-1]) if w not in lang.filler]
+            said = [
+                [w for w in words(sentence) if w not in lang.filler]
+                for sentence in _SENTENCE.split(preamble.strip())
+            ]
+            # "... every time it restarts. super annoying. how do i stop that?": a
+            # remark of a word or two is no thing "that" points at; the sentence before is.
+            last = next((ws for ws in reversed(said) if len(ws) > _REMARK_WORDS), said[-1])
             query.pointed_back = [
                 w
                 for w in last
@@ -374,6 +380,7 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
     return query
 
 
+_REMARK_WORDS = 2  # "super annoying", "so weird": a reaction, not what is pointed at
 _POSSESSIVES = frozenset({"my", "our", "his", "her", "their", "your"})
 
 

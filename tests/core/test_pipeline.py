@@ -401,3 +401,13 @@ def test_the_people_of_a_story_are_no_topic(shipped_engine: Engine) -> None:
     assert q.subjects == ["genai"] and q.content == [] and q.unknown == []
     reply = shipped_engine.ask("what even is genai, my friend keeps talking about it")
     assert reply.sources[0].passage_id == shipped_engine.ask("what is genai").sources[0].passage_id
+
+
+def test_what_that_points_at_is_the_last_sentence_that_says_something(
+    shipped_engine: Engine,
+) -> None:
+    story = "My nephew keeps showing me his homework essays"
+    q = _query(shipped_engine, f"{story}. how can teachers spot that?")
+    assert "homework" in q.pointed_back
+    q = _query(shipped_engine, f"{story}. so weird. how can teachers spot that?")
+    assert "homework" in q.pointed_back and "weird" not in q.pointed_back
