@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import re
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import replace
@@ -612,16 +613,24 @@ class Engine:
         if doc is None or doc.passage is None:
             return None
         causal = self.index.language.causal
-        reasons = [text for text, terms in self.index.pieces(doc) if causal.search(text)]
-        related = [
-            text
-            for text, terms in self.index.pieces(doc)
-            if causal.search(text) and terms & set(last.terms)
+        # The reason is in the passage shown, or else in another part of its section
+        # ("why tho" of a first part whose next part says "for size reasons").
+        parts = [doc] + [
+            self.index.docs[p.id]
+            for p in self.index.by_section.get(doc.passage.section, ())
+            if p.id != doc.id and p.id in self.index.docs
         ]
-        chosen = related or reasons
-        if not chosen:
-            return None
-        return _part_of(doc.passage, " ".join(chosen), query)
+        for part in parts:
+            pieces = self.index.pieces(part)
+            reasons = [text for text, terms in pieces if causal.search(text)]
+            related = [t for t, terms in pieces if causal.search(t) and terms & set(last.terms)]
+            chosen = related or reasons
+            if chosen and part.passage is not None:
+                return _part_of(part.passage, " ".join(chosen), query)
+        if _ASKS_WHY.match(doc.passage.section):
+            # "Why doesn't set -Ux work?" answered: the passage shown is the reason.
+            return _part_of(doc.passage, doc.passage.text, query)
+        return None
 
     def _more(self, last: Turn, history: Sequence[Turn]) -> Reply:
         """ "Tell me more", "why?": the next passage on the same subject not yet shown."""
@@ -717,6 +726,9 @@ def _section_from(passage: Passage, index: Index) -> list[Passage]:
     """A passage, then the passages after it in its section, in source order."""
     here = list(index.by_section.get(passage.section, ()))
     return here[here.index(passage) :] if passage in here else [passage]
+
+
+_ASKS_WHY = re.compile(r"^why\b", re.I)  # a heading that asks why: its text is the reason
 
 
 def _part_of(passage: Passage, text: str, query: Query) -> Reply:

@@ -1321,3 +1321,21 @@ def test_should_i_use_a_or_b_is_answered_only_where_the_source_advises() -> None
     advised = text + "\n## Which one?\n\nWe recommend Alpha for apps and Beta for scripts.\n"
     reply = _markdown_engine(advised, "ab.md").ask("should i use alpha or beta for my app")
     assert reply.kind == "answer" and "recommend Alpha" in reply.text
+
+
+def test_why_after_an_answer_finds_the_reason_in_its_section_or_in_a_why_heading() -> None:
+    text = (
+        "# Shell FAQ\n\n## Why doesn't the universal setting work?\n\n"
+        "A global setting of the same name already exists, and it wins over it.\n\n"
+        "## How do I set a prompt?\n\nEdit the prompt function and save it.\n\n"
+        "## Main differences\n\nThe shell has no synthetic events. "
+        "It uses the standard event system instead.\n\n"
+        "It does this for size and performance reasons.\n"
+    )
+    engine = _markdown_engine(text, "faq.md")
+    engine.ask("the universal setting is not working for me", conversation="a")
+    reply = engine.ask("why though?", conversation="a")
+    assert "global setting of the same name" in reply.text
+    assert reply.sources[0].passage_id == "why-doesnt-the-universal-setting-work"
+    engine.ask("so the shell skips synthetic events?", conversation="b")
+    assert "performance reasons" in engine.ask("why tho", conversation="b").text
