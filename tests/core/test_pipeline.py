@@ -58,6 +58,7 @@ def _query(engine: Engine, text: str) -> analysis.Query:
         ("cool, thats all, cya", "bye"),
         ("what does see you later mean in the article?", "question"),
         ("good morning! who am I talking to?", "identity"),
+        ("is this thing a chatbot? how does it work", "identity"),
         ("how am I supposed to use you, what kind of questions can i ask", "help"),
         ("what command can i use to get the sha1 hash of something in the terminal", "question"),
         ("and then what can it do with a new house it hasnt seen?", "question"),
