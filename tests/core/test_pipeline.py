@@ -179,6 +179,7 @@ def _verdict(engine: Engine, text: str) -> answerability.Verdict:
         ("Who invented machine learning?", "question_type"),
         ("Who originally created machine learning?", "question_type"),
         ("Who is the main author of generative AI?", "question_type"),
+        ("Which image generator is the cheapest?", "question_type"),
         ("What license is generative AI released under?", "question_type"),
         ("When did generative AI take off?", "question_type"),
         ("How much does ChatGPT cost?", "question_type"),
@@ -412,3 +413,10 @@ def test_what_that_points_at_is_the_last_sentence_that_says_something(
     assert "homework" in q.pointed_back
     q = _query(shipped_engine, f"{story}. so weird. how can teachers spot that?")
     assert "homework" in q.pointed_back and "weird" not in q.pointed_back
+
+
+def test_more_wordings_of_differences_and_mimicry(shipped_engine: Engine) -> None:
+    reply = shipped_engine.ask("in what ways do generative models and classical ML diverge?")
+    assert reply.kind == "compare"
+    q = _query(shipped_engine, "what is genai trying to imitate")
+    assert q.unknown == [] and "mimic" in q.content
