@@ -104,6 +104,20 @@ def _ordinal(query: Query, ordinals: Mapping[str, int], nouns: frozenset[str]) -
     return None
 
 
+_NAMED_ONE = re.compile(r"\bthe (\w+) (?:one|ones|example|item|thing)\b")
+
+
+def _named_item(query: Query, items: Sequence[str], index: Index) -> int | None:
+    """The item "the bank one" points at: the one item of the list shown that holds
+    that word (its position from 1), or None."""
+    match = _NAMED_ONE.search(query.joined)
+    if match is None or match.group(1) in index.language.ordinals:
+        return None
+    wanted = set(index.tokenizer.tokenize(match.group(1)))
+    holding = [i for i, item in enumerate(items) if wanted & set(index.tokenizer.tokenize(item))]
+    return holding[0] + 1 if wanted and len(holding) == 1 else None
+
+
 def _subject_only(query: Query, index: Index) -> bool:
     """ "and ML?", "what about genai": a subject and nothing else that carries meaning."""
     return bool(query.subjects) and not query.content
@@ -208,6 +222,8 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
 
     if last is not None and last.items:
         item = _ordinal(query, lang.ordinals, lang.ordinal_nouns)
+        if item is None:
+            item = _named_item(query, last.items, index)
         if item is not None and -len(last.items) <= item <= len(last.items):
             result.action = "item"
             result.item = item

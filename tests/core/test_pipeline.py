@@ -376,6 +376,9 @@ def test_an_item_of_the_list_just_shown_is_found_by_its_place(engine: Engine) ->
     assert second.kind == "answer" and second.text.startswith("Fraud Detection")
     assert engine.ask("and the last one?", "list").text.startswith("Predictive Analytics")
     assert engine.ask("the first?", "list").text.startswith("Recommendation Engines")
+    # ... or by a word of it
+    engine.ask("list a few ML use cases", "named")
+    assert engine.ask("how does the bank one work", "named").text.startswith("Fraud Detection")
     # "first" that points at no item: a question of its own.
     engine.ask("what are the ML examples?", "other")
     assert not engine.ask("which came first, ML or GenAI?", "other").text.startswith(
