@@ -399,8 +399,8 @@ def _definition_target(query: Query, index: Index) -> list[str]:
     salient = {
         t: salience(query.surface.get(t) or t)
         for t in terms
-        if t not in index.retriever.vocabulary and t.isalpha()
-    }
+        if t not in index.retriever.vocabulary and t.isalpha() and t not in index.neutral_terms
+    }  # "what is a frame vs an item?": "vs" is no thing to explain
     rarest = max(salient, key=lambda t: salient[t], default="")
     if rarest and salient[rarest] >= RARE:
         return [rarest]  # "what is net metering for rooftop solar?": not in the source at all

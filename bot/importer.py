@@ -135,7 +135,7 @@ def read_markdown(text: str, name: str = "", url: str = "") -> Document:
             meta = loaded if isinstance(loaded, dict) else {}
         except yaml.YAMLError:
             meta = {}
-    blocks = markdown.blocks(body, bold_headings=True)
+    blocks = _without_contents(_unnumbered(markdown.blocks(body, bold_headings=True)))
     title = str(meta.get("title") or "")
     ones = [b for b in blocks if b.kind == "heading" and b.level == 1]
     if len(ones) > 1 and ones[0].text.endswith("?"):
@@ -153,6 +153,38 @@ def read_markdown(text: str, name: str = "", url: str = "") -> Document:
             title = blocks[0].text
             blocks = blocks[1:]
     return Document(title or Path(name).stem, blocks, str(meta.get("date") or ""), url, name)
+
+
+_QUESTION_NUMBER = re.compile(r"^(?:Q|Question)\s*\d+\s*[:.)\-–]\s*(?=\S)", re.I)
+_CONTENTS_SHARE = 0.8  # of a list's items that are headings of the page: its contents
+_CONTENTS_ITEMS = 3
+
+
+def _unnumbered(blocks: list[Block]) -> list[Block]:
+    """Headings without a FAQ's question numbers ("Q1 : Do you plan ...?")."""
+    return [
+        replace(b, text=_QUESTION_NUMBER.sub("", b.text)) if b.kind == "heading" else b
+        for b in blocks
+    ]
+
+
+def _without_contents(blocks: list[Block]) -> list[Block]:
+    """The blocks without a table of contents: a list of three or more items most of
+    which are the page's own headings (a FAQ's questions listed at its top)."""
+    headings = {_plain(b.text) for b in blocks if b.kind == "heading"}
+    out: list[Block] = []
+    run: list[Block] = []
+    for block in [*blocks, None]:
+        if block is not None and block.kind == "item":
+            run.append(block)
+            continue
+        named = sum(_plain(_QUESTION_NUMBER.sub("", b.text)) in headings for b in run)
+        if not (len(run) >= _CONTENTS_ITEMS and named >= _CONTENTS_SHARE * len(run)):
+            out += run
+        run = []
+        if block is not None:
+            out.append(block)
+    return out
 
 
 def read_html(html: str, name: str = "", url: str = "") -> Document:

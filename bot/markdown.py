@@ -112,15 +112,20 @@ def _html_block(html: str, line: int) -> Block | None:
 @functools.cache
 def _parser() -> MarkdownIt:
     """One parser for every file (building one costs more than parsing an entry)."""
-    return MarkdownIt("commonmark").enable("table")
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
 def _inline_text(token: Token) -> tuple[str, list[str]]:
     """The words of an inline token, and the link targets inside it."""
     parts: list[str] = []
     links: list[str] = []
+    struck = 0  # inside "~~...~~": text the source has crossed out, no longer so
     for child in token.children or []:
-        if child.type == "text":
+        if child.type in ("s_open", "s_close"):
+            struck += 1 if child.type == "s_open" else -1
+        elif struck > 0:
+            continue
+        elif child.type == "text":
             # "**" left over from bold that spans paragraphs (as some HTML-to-Markdown
             # output has) is no word of the source.
             parts.append(child.content.replace("**", ""))

@@ -1339,3 +1339,25 @@ def test_why_after_an_answer_finds_the_reason_in_its_section_or_in_a_why_heading
     assert reply.sources[0].passage_id == "why-doesnt-the-universal-setting-work"
     engine.ask("so the shell skips synthetic events?", conversation="b")
     assert "performance reasons" in engine.ask("why tho", conversation="b").text
+
+
+def test_a_faq_s_contents_and_question_numbers_are_no_passages() -> None:
+    text = (
+        "# Sound FAQ\n\n1. [Does it support MP3?](#Q001)\n2. [What are frames?](#Q002)\n"
+        "3. [Can I buy a license?](#Q003)\n\n-----\n\n"
+        "## Q1 : Does it support MP3? {#Q001}\n\n~~In the past, MP3 was not supported.~~\n"
+        "Update : Starting from version 1.1.0 it supports MP3.\n\n"
+        "## Q2 : What are frames? {#Q002}\n\nAn item is a single sample; a frame holds one"
+        " item for each channel.\n\n## Q3 : Can I buy a license?\n\nNo, the code is LGPL.\n"
+    )
+    doc = importer.read_markdown(text, "faq.md")
+    assert [b.text for b in doc.blocks if b.kind == "heading"] == [
+        "Does it support MP3?",
+        "What are frames?",
+        "Can I buy a license?",
+    ]
+    assert not [b for b in doc.blocks if b.kind == "item"]  # the contents are gone
+    engine = Engine(importer.build([doc]).kb)
+    mp3 = engine.ask("does it support mp3?")
+    assert "version 1.1.0" in mp3.text and "not supported" not in mp3.text  # crossed out
+    assert engine.ask("what is a frame vs an item").kind == "answer"
