@@ -196,7 +196,7 @@ def read_html(html: str, name: str = "", url: str = "") -> Document:
             "importing HTML needs trafilatura: pip install 'mlgenai-bot[import]'"
         ) from None
     text = trafilatura.extract(
-        html,
+        _without_layout_tables(html),
         output_format="markdown",
         include_tables=True,
         include_formatting=True,
@@ -224,10 +224,37 @@ def read_html(html: str, name: str = "", url: str = "") -> Document:
     return replace(doc, title=title or doc.title, date=date, site=site)
 
 
+def _without_layout_tables(html: str) -> str:
+    """The page with the tables that lay it out (a table holding a heading or another
+    table: old sites set menus and content side by side so) as plain blocks, so that
+    the extractor sees the content as text, not as one cell of a table; tables of
+    data stay tables."""
+    if "<table" not in html.lower() or not re.search(r"<t[dh]\b", html, re.I):
+        return html
+    import lxml.html  # trafilatura's own parser
+
+    try:
+        root = lxml.html.fromstring(html.encode("utf-8"))
+    except (ValueError, lxml.etree.ParserError):
+        return html
+    laid_out = [t for t in root.iter("table") if t.xpath(_LAYOUT)]
+    if not laid_out:
+        return html
+    for table in laid_out:
+        own = [table, *table.xpath("./tr|./*/tr|./tr/td|./tr/th|./*/tr/td|./*/tr/th|./*")]
+        for element in own:
+            if element.tag in _TABLE_PARTS:
+                element.tag = "div"
+    return str(lxml.html.tostring(root, encoding="unicode"))
+
+
+_LAYOUT = ".//h1|.//h2|.//h3|.//h4|.//h5|.//h6|.//table"
+_TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th"})
 _HTML_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.S | re.I)
 _PAGE_HEADING = re.compile(
     r"<h(?P<level>[1-6])\b[^>]*>(?P<heading>.*?)</h(?P=level)\s*>"
-    r"|<(?P<tag>label|summary|dt)\b(?P<attributes>[^>]*)>(?P<label>.*?)</(?P=tag)\s*>",
+    r"|<(?P<tag>label|summary|dt)\b(?P<attributes>[^>]*)>(?P<label>.*?)</(?P=tag)\s*>"
+    r"|<li\b[^>]*>\s*<(?P<emphasis>em|strong|b|i)\b[^>]*>(?P<asked>[^<]*?\?)\s*</(?P=emphasis)\s*>",
     re.S | re.I,
 )
 _QUESTION_CLASS = re.compile(r"""class\s*=\s*["'][^"']*\bq(?:uestion|a-question|-)""", re.I)
@@ -262,6 +289,9 @@ def _page_headings(html: str) -> list[tuple[int, str, int]]:
         if match.group("level"):
             level = int(match.group("level"))
             out.append((level, _heading_text(match.group("heading")), match.end()))
+            continue
+        if match.group("asked"):  # "<li><em>Where can I get libxml ?</em> ...": a FAQ's
+            out.append((min(level + 1, 6), _heading_text(match.group("asked")), match.end()))
             continue
         title = _heading_text(match.group("label"))
         if title.endswith("?") or _QUESTION_CLASS.search(match.group("attributes")):

@@ -1361,3 +1361,26 @@ def test_a_faq_s_contents_and_question_numbers_are_no_passages() -> None:
     mp3 = engine.ask("does it support mp3?")
     assert "version 1.1.0" in mp3.text and "not supported" not in mp3.text  # crossed out
     assert engine.ask("what is a frame vs an item").kind == "answer"
+
+
+def test_a_page_laid_out_in_tables_gives_its_questions_and_answers() -> None:
+    answer = "Yes. The MIT License allows you to keep the changes you made proprietary."
+    html = (
+        "<html><head><title>FAQ</title></head><body><table><tr><td><h1>The XML toolkit</h1>"
+        "</td></tr></table><table><tr><td><ul><li><a href='index.html'>Home</a></li>"
+        "<li><a href='faq.html'>FAQ</a></li></ul></td><td><h3>License</h3><ol>"
+        f"<li><em>Can I embed the toolkit in a proprietary application?</em><p>{answer}</p>"
+        "</li><li><em>What other libraries are needed to compile it?</em><p>It needs no other"
+        " library; the normal C API is enough, though it uses zlib when found.</p></li>"
+        "</ol></td></tr></table>"
+        "<table><tr><th>Option</th><th>Meaning</th></tr><tr><td>--with-zlib</td>"
+        "<td>use zlib</td></tr></table></body></html>"
+    )
+    unwrapped = importer._without_layout_tables(html)
+    assert "<td><h1>" not in unwrapped and "<tr><th>Option</th>" in unwrapped  # data stays
+    doc = importer.read_html(html, "faq.html")
+    headings = [b.text for b in doc.blocks if b.kind == "heading"]
+    assert "Can I embed the toolkit in a proprietary application?" in headings
+    assert "What other libraries are needed to compile it?" in headings
+    engine = Engine(importer.build([doc]).kb)
+    assert "MIT License" in engine.ask("can i use it in a proprietary app?").text
