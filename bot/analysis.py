@@ -370,6 +370,17 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
         # question asks nothing by itself; what it asks about is before it. The
         # story's unknown words ("my boss keeps saying ...") are pointed back to.
         whole_query = analyse(text, index, whole=True)
+        if not query.content and set(query.words) & lang.back_references:
+            story_subjects = analyse(preamble, index, whole=True).subjects
+            if len(story_subjects) == 1:
+                # "my nephew won't stop talking about machine learning. Could you
+                # explain what it actually is?": "it" is the subject the story names;
+                # the question is still only the last sentence, with that name in it.
+                name = index.kb.subject(story_subjects[0]).name
+                named = _BACK_REFERENCE.sub(name, focus, count=1)
+                resolved = analyse(named, index, whole=True)
+                resolved.context = query.context
+                return resolved
         whole_query.asked = query.plain
         whole_query.pointed_back += [
             w
@@ -380,6 +391,7 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
     return query
 
 
+_BACK_REFERENCE = re.compile(r"\b(?:it|they|them|this|that)\b", re.I)
 _REMARK_WORDS = 2  # "super annoying", "so weird": a reaction, not what is pointed at
 _POSSESSIVES = frozenset({"my", "our", "his", "her", "their", "your"})
 

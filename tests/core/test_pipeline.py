@@ -423,3 +423,11 @@ def test_more_wordings_of_differences_and_mimicry(shipped_engine: Engine) -> Non
     assert reply.kind == "compare"
     q = _query(shipped_engine, "what is genai trying to imitate")
     assert q.unknown == [] and "mimic" in q.content
+
+
+def test_it_in_a_question_after_a_story_is_the_subject_the_story_names(
+    shipped_engine: Engine,
+) -> None:
+    story = "I'm new here and my nephew won't stop talking about machine learning at dinner."
+    reply = shipped_engine.ask(f"{story} Could you explain in simple words what it actually is?")
+    assert reply.kind == "answer" and reply.sources[0].passage_id == "ml-definition"
