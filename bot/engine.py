@@ -413,7 +413,11 @@ class Engine:
             and not the_plan.carried
             and not the_plan.follows
             and asked <= {"definition"}
-        ):
+            and not (
+                set(query.words) & index.language.back_references
+                and top.hit.matched & set(query.context)
+            )
+        ):  # "... guess what a house is worth. How would ML do that?": the story's house
             # "What is generative AI?", "explain ML": the subject's definition.
             definition = self._facet_passage(subjects[0], "definition")
             if definition is not None:

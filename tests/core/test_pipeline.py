@@ -431,3 +431,14 @@ def test_it_in_a_question_after_a_story_is_the_subject_the_story_names(
     story = "I'm new here and my nephew won't stop talking about machine learning at dinner."
     reply = shipped_engine.ask(f"{story} Could you explain in simple words what it actually is?")
     assert reply.kind == "answer" and reply.sources[0].passage_id == "ml-definition"
+
+
+def test_a_subject_asked_of_in_a_story_s_terms_gets_the_passage_of_the_story(
+    shipped_engine: Engine,
+) -> None:
+    story = "I sell homes and my nephew says a computer can guess what a house is worth."
+    reply = shipped_engine.ask(f"{story} How would machine learning do that?")
+    assert reply.sources[0].passage_id == "ml-how"  # the housing example, not the definition
+    assert shipped_engine.ask("what is machine learning?").sources[0].passage_id == (
+        "ml-definition"
+    )
