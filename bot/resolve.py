@@ -163,7 +163,10 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
     weights: dict[str, float] = {}
     for t in query.context:
         weights[t] = weights.get(t, 0.0) + CONTEXT_WEIGHT
+    asks_more = bool(query.content or query.subjects)
     for t in query.terms:
+        if asks_more and t in index.source_terms and query.surface.get(t, t) in index.source_words:
+            continue  # "what uses does the article list?": not the passage that says "article"
         weights[t] = weights.get(t, 0.0) + 1.0
     result = Plan("ask", list(query.subjects), weights, last=last)
     joined = query.joined

@@ -442,3 +442,10 @@ def test_a_subject_asked_of_in_a_story_s_terms_gets_the_passage_of_the_story(
     assert shipped_engine.ask("what is machine learning?").sources[0].passage_id == (
         "ml-definition"
     )
+
+
+def test_the_word_article_finds_no_passage_when_the_question_asks_more(
+    shipped_engine: Engine,
+) -> None:
+    reply = shipped_engine.ask("what ML uses does the article list?")
+    assert reply.sources[0].passage_id == "ml-examples"  # not the intro's "this article"
