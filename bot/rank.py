@@ -146,6 +146,11 @@ def rank(query: Query, plan: Plan, index: Index) -> list[Ranked]:
     # it measured in?" of the part just shown: "measured in bits" is in the next part).
     followed = {index.docs[i].passage for i in plan.follows if i in index.docs}
     parts_of = {p.section for p in followed if p is not None}
+    # Another passage holds all the question asks and some of what was asked before.
+    carried = set(plan.carried_terms)
+    elsewhere = bool(content) and any(
+        h.id not in plan.follows and content <= h.matched and h.matched & carried for h in hits
+    )
     out = []
     for n, hit in enumerate(hits):
         doc = index.docs[hit.id]
@@ -160,10 +165,14 @@ def rank(query: Query, plan: Plan, index: Index) -> list[Ranked]:
             factor *= FACET
         if doc.row is not None and len(subjects) < 2 and doc.id in index.explained_rows:
             factor *= BARE_ROW
-        if hit.id in plan.follows:
-            factor *= FOLLOWS  # the passage the conversation is about
-        elif content and doc.passage is not None and doc.passage.section in parts_of:
-            factor *= FOLLOWS  # another part of its section, where the question asks more
+        # The passage the conversation is about, or another part of its section where
+        # the question asks more; unless the question asks something it does not
+        # hold that another passage does ("which models power GenAI?" then "what are
+        # they trained on?": the passage on how it is trained, not the one shown).
+        shown = hit.id in plan.follows
+        part = bool(content) and doc.passage is not None and doc.passage.section in parts_of
+        if (shown or part) and not (elsewhere and not hit.matched & content):
+            factor *= FOLLOWS
         titled = hit.matched & doc.title & content
         if titled:  # the question names what the passage's heading names
             factor *= 1 + TITLE * len(titled) / len(query.content)

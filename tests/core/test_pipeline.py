@@ -449,3 +449,9 @@ def test_the_word_article_finds_no_passage_when_the_question_asks_more(
 ) -> None:
     reply = shipped_engine.ask("what ML uses does the article list?")
     assert reply.sources[0].passage_id == "ml-examples"  # not the intro's "this article"
+
+
+def test_a_follow_up_asking_what_the_passage_shown_lacks_moves_on(engine: Engine) -> None:
+    engine.ask("which models power generative AI?", "trained")
+    reply = engine.ask("what are they trained on?", "trained")
+    assert reply.sources[0].passage_id == "genai-how" and "massive datasets" in reply.text
