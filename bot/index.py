@@ -156,11 +156,13 @@ def _group(
 
 _HYPHENATED = re.compile(r"\b([a-z]{2,})-([a-z]{2,})\b")
 _CODE = re.compile(r"[=(){}\[\]<>]|://")
+_PROMPT = re.compile(r"^\s*(?:\$|>>>|PS>|C:\\>) \S")  # a command typed at a prompt
 
 
 def _code(text: str) -> bool:
-    """Whether a piece of a passage is code (a fenced block's line), not a sentence."""
-    return len(_CODE.findall(text)) >= 3
+    """Whether a piece of a passage is code (a fenced block's line, a shell session's
+    "$ crystal foo.cr"), not a sentence."""
+    return len(_CODE.findall(text)) >= 3 or bool(_PROMPT.match(text))
 
 
 class Index:

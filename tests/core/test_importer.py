@@ -1384,3 +1384,16 @@ def test_a_page_laid_out_in_tables_gives_its_questions_and_answers() -> None:
     assert "What other libraries are needed to compile it?" in headings
     engine = Engine(importer.build([doc]).kb)
     assert "MIT License" in engine.ask("can i use it in a proprietary app?").text
+
+
+def test_a_shell_session_is_no_point_of_a_prose_comparison() -> None:
+    text = (
+        "# Gem for Rubyists\n\nGem is a compiled language, unlike Ruby, and Ruby is not.\n\n"
+        "## Using the gem command\n\n```\n$ gem foo.gm Hello Ruby\n```\n\n"
+        "Gem compiles the file first, while Ruby interprets it.\n\n"
+        + "".join(f"## Topic {n}\n\nGem does thing {n} one way and Ruby another.\n\n" for n in "ab")
+    )
+    engine = _markdown_engine(text, "gem.md")
+    assert [s.name for s in engine.kb.subjects] == ["Gem", "Ruby"]
+    whole = engine.ask("what are all the differences between gem and ruby?")
+    assert "• Using the gem command: Gem compiles the file first" in whole.text
