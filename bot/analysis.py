@@ -329,8 +329,11 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
             if subject not in query.subjects:
                 query.subjects.append(subject)
             continue
-        if term in neutral or term in seen:
-            continue
+        written = surface.get(term, term)
+        if term in seen or (
+            term in neutral and not (written.endswith("ed") and written not in lang.neutral)
+        ):
+            continue  # "name an example" asks; "named arguments" are a topic
         seen.add(term)
         query.content.append(term)
     focus_words: set[str] | None = None  # made only for a word too short to count as is

@@ -24,7 +24,7 @@ from bot.analysis import Query, analyse, clean, facets_asked, question_parts
 from bot.answerability import Verdict, intent, judge
 from bot.compose import quoted
 from bot.conversation import ConversationStore, Turn
-from bot.index import Index
+from bot.index import Index, is_code
 from bot.knowledge import DEFAULT_PATH, KnowledgeBase, load
 from bot.language import Language, english
 from bot.models import Passage, Reply, Source
@@ -562,8 +562,10 @@ class Engine:
         if last is None or not last.passage_ids:
             return None
         doc = index.docs.get(last.passage_ids[0])
-        if doc is None or doc.passage is None or doc.facet in index.language.facets:
+        if doc is None or doc.passage is None:
             return None
+        if doc.facet in index.language.facets:
+            return self._section_code(doc.passage, query)
         marker = index.language.illustrative
         # Its own sentences first, then those of the rest of its section (a section
         # split in parts gives its example further on: "An example ... is AES.").
@@ -573,6 +575,16 @@ class Engine:
             ]
             if chosen:
                 return _part_of(passage, " ".join(chosen), query)
+        return self._section_code(doc.passage, query)
+
+    def _section_code(self, shown: Passage, query: Query) -> Reply | None:
+        """The code a passage shows, or else its section ("how do named arguments
+        work?" then "example?": "def process_data(a, b) ... process_data(b: 2)")."""
+        index = self.index
+        for passage in dict.fromkeys([shown, *index.by_section.get(shown.section, ())]):
+            code = [text for text, _ in index.pieces(index.docs[passage.id]) if is_code(text)]
+            if code:
+                return _part_of(passage, "\n".join(code), query)
         return None
 
     def _item(self, last: Turn, item: int, query: Query) -> Reply | None:

@@ -1048,7 +1048,7 @@ def build(docs: list[Document], name: str = "", subject: str = "", today: str = 
                 table_section = section.title
                 table_after = passages[-1].id if passages else ""
             groups = chunks(_with_table_text(section, table))
-            facets = chunk_facets(section.title, groups, language)
+            facets = chunk_facets(section.heading, groups, language)
             inherited = ""
             for i, group in enumerate(groups):
                 text = "\n".join(b.text for b in group)

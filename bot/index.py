@@ -159,7 +159,7 @@ _CODE = re.compile(r"[=(){}\[\]<>]|://")
 _PROMPT = re.compile(r"^\s*(?:\$|>>>|PS>|C:\\>) \S")  # a command typed at a prompt
 
 
-def _code(text: str) -> bool:
+def is_code(text: str) -> bool:
     """Whether a piece of a passage is code (a fenced block's line, a shell session's
     "$ crystal foo.cr"), not a sentence."""
     return len(_CODE.findall(text)) >= 3 or bool(_PROMPT.match(text))
@@ -390,7 +390,7 @@ class Index:
                 (
                     s
                     for s, t in self._pieces(p.text)
-                    if len((t | heading) & names) > 1 and t & names and not _code(s)
+                    if len((t | heading) & names) > 1 and t & names and not is_code(s)
                 ),
                 None,
             )

@@ -1397,3 +1397,18 @@ def test_a_shell_session_is_no_point_of_a_prose_comparison() -> None:
     assert [s.name for s in engine.kb.subjects] == ["Gem", "Ruby"]
     whole = engine.ask("what are all the differences between gem and ruby?")
     assert "• Using the gem command: Gem compiles the file first" in whole.text
+
+
+def test_an_example_asked_of_a_passage_is_the_code_its_section_shows() -> None:
+    text = (
+        "# Gem for Rubyists\n\nGem is compiled, unlike Ruby.\n\n## Semantic differences\n\n"
+        "### Methods\n\nIn Ruby, the following will raise an argument error:\n\n"
+        '```ruby\ndef process_data(a, b)\nend\nprocess_data(b: 2, a: "one")\n```\n\n'
+        "In Gem, the compiler treats that call as one with the named arguments b and a.\n\n"
+        "### Keywords\n\nGem has keywords that Ruby lacks, such as lib and fun.\n"
+    )
+    engine = _markdown_engine(text, "gem.md")
+    named = engine.ask("how do named arguments work in gem?", "a")
+    assert "named arguments" in named.text
+    example = engine.ask("example?", "a")
+    assert "process_data(b: 2" in example.text
