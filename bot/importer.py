@@ -850,6 +850,9 @@ def _one_subject(title: str, site: str, text: str) -> str:
         pair = re.fullmatch(r"(.+?)\s+(?:and|&)\s+(.+)", name)
         if pair and all(lowered.count(p.lower()) >= 2 for p in pair.groups()):
             return name  # "Security and Cryptography": both, each named in the text
+        named = _title_name(name, text)
+        if named:
+            return named  # "Reporting Bugs in libsndfile", "libsndfile Tutorial"
         while name and lowered.count(name.lower()) < 2 and " " in name:
             name = name.rsplit(" ", 1)[0]  # "Cargo Book" -> "Cargo", the name the text uses
             while " " in name and name.rsplit(" ", 1)[1].lower() in stopwords:
@@ -871,6 +874,32 @@ def _one_subject(title: str, site: str, text: str) -> str:
         if 2 * count >= _count(word, text):
             return name
     return word
+
+
+def _title_name(title: str, text: str) -> str:
+    """The name in a title of several words: its one word rare in English that the
+    text names three times or more, or the one it names twice as often as any other
+    such word ("libsndfile" in "Building libsndfile on Win32"); else ""."""
+    if " " not in title.strip():
+        return ""
+    lang = english()
+    found: list[str] = re.findall(r"[\w.+#-]*\w", title)
+    rare = [
+        w
+        for w in dict.fromkeys(found)
+        if w.lower() not in lang.stopwords
+        and not w.isdigit()
+        and lang.frequency.get(w.lower(), 0.0) < RARE_ZIPF
+    ]
+    counts: list[tuple[int, str]] = sorted(((_count(w, text), w) for w in rare), reverse=True)
+    if not counts or counts[0][0] < _NAMED_TIMES:
+        return ""
+    if len(counts) > 1 and counts[0][0] < 2 * counts[1][0]:
+        return ""
+    return counts[0][1]
+
+
+_NAMED_TIMES = 3
 
 
 def _nested(a: str, b: str) -> bool:

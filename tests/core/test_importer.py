@@ -1412,3 +1412,12 @@ def test_an_example_asked_of_a_passage_is_the_code_its_section_shows() -> None:
     assert "named arguments" in named.text
     example = engine.ask("example?", "a")
     assert "process_data(b: 2" in example.text
+
+
+def test_a_title_s_one_rare_name_is_the_subject() -> None:
+    body = " ".join(f"Report bug {n} of libsndfile to the tracker." for n in range(4))
+    faq = "Read the [Frequently Asked Questions](FAQ.md)."
+    text = f"# Reporting Bugs in libsndfile\n\n{faq}\n\n{body}\n"
+    kb = importer.build([importer.read_markdown(text, "bugs.md")]).kb
+    assert [s.name for s in kb.subjects] == ["libsndfile"]
+    assert importer._title_name("Building libsndfile on Win32", "libsndfile win32 " * 3) == ""
