@@ -1421,3 +1421,14 @@ def test_a_title_s_one_rare_name_is_the_subject() -> None:
     kb = importer.build([importer.read_markdown(text, "bugs.md")]).kb
     assert [s.name for s in kb.subjects] == ["libsndfile"]
     assert importer._title_name("Building libsndfile on Win32", "libsndfile win32 " * 3) == ""
+
+
+def test_british_and_american_spellings_find_each_other() -> None:
+    text = (
+        "# Tool FAQ\n\n## How does Tool handle data?\n\nTool will analyse your data and"
+        " organise the results in a catalogue.\n\n## Is Tool free?\n\nTool costs nothing for"
+        " small teams.\n"
+    )
+    engine = _markdown_engine(text, "faq.md")
+    for question in ("how does tool analyze data", "does tool organize results?"):
+        assert "analyse your data" in engine.ask(question).text, question
