@@ -1249,6 +1249,8 @@ def _kind(title: str, headings: list[str]) -> str:
         return "FAQ"
     if re.search(r"\b(guides?|tutorials?|handbook|manual|primer|walkthrough)\b", title, re.I):
         return "guide"  # "The guide doesn't mention ...", even where its headings ask
+    if re.match(r"(how to|getting started|a beginner'?s)\b", title, re.I):
+        return "guide"  # "How to Contribute to Open Source"
     if asked * 2 > len(headings):
         return "FAQ"
     return "article"

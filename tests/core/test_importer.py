@@ -859,6 +859,7 @@ def test_a_passage_holding_many_of_the_question_s_terms_answers_despite_its_sett
         ("Typesetting for beginners: a guide", ["Why?", "How do I start?", "Fonts"], "guide"),
         ("Release notes", ["What changed?", "Why?", "Upgrading"], "FAQ"),  # headings that ask
         ("Induction vs gas", ["Heat", "Speed"], "article"),
+        ("How to Contribute to Open Source", ["Why contribute?", "Anatomy", "Finding"], "guide"),
     ],
 )
 def test_a_source_is_named_by_its_kind(title: str, headings: list[str], kind: str) -> None:
