@@ -148,10 +148,19 @@ def passages_reply(
     """
     kb = index.kb
     parts = []
+    # Several passages are told apart by their subjects ("Machine Learning: ...",
+    # "Generative AI: ..."); in a knowledge base of one subject, which would name it
+    # on every one, by their sections where those differ (not where a section asks a
+    # question: "What is X?: X is ..." says nothing).
+    by_subject = len(kb.subjects) > 1
+    by_section = not by_subject and len({p.section for p in passages}) > 1
     for p in passages:
         text = list_items(p, terms, index, whole or len(passages) > 1) if p.is_list else p.text
-        if len(passages) > 1 and not p.is_list and p.subject:
-            text = f"{kb.subject(p.subject).name}: {text}"
+        if len(passages) > 1 and not p.is_list:
+            if by_subject and p.subject:
+                text = f"{kb.subject(p.subject).name}: {text}"
+            elif by_section and not p.section.endswith("?"):
+                text = f"{p.section}: {text}"
         parts.append(text)
     sources = tuple(
         Source(p.id, p.section, p.title, round(scores.get(p.id, 0.0), 3)) for p in passages

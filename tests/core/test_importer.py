@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot import importer
+from bot import compose, importer
 from bot.__main__ import main
 from bot.engine import Engine
 from bot.kbcheck import check
@@ -1433,3 +1433,15 @@ def test_british_and_american_spellings_find_each_other() -> None:
     engine = _markdown_engine(text, "faq.md")
     for question in ("how does tool analyze data", "does tool organize results?"):
         assert "analyse your data" in engine.ask(question).text, question
+
+
+def test_a_knowledge_base_of_one_subject_labels_passages_by_section_not_subject() -> None:
+    text = (
+        "# Kart FAQ\n\n## Installing Kart\n\nKart installs from the store in one step.\n\n"
+        "## Updating Kart\n\nKart updates itself from the store every week.\n"
+    )
+    kb = importer.build([importer.read_markdown(text, "faq.md")]).kb
+    engine = Engine(kb)
+    passages = list(kb.passages)
+    reply = compose.passages_reply(passages, engine.index, scores={}, terms=set(), whole=True)
+    assert "Installing Kart: Kart installs" in reply.text and "\nKart: " not in reply.text
