@@ -148,8 +148,12 @@ def rank(query: Query, plan: Plan, index: Index) -> list[Ranked]:
     parts_of = {p.section for p in followed if p is not None}
     # Another passage holds all the question asks and some of what was asked before.
     carried = set(plan.carried_terms)
-    elsewhere = bool(content) and bool(plan.follows) and any(
-        h.id not in plan.follows and content <= h.matched and h.matched & carried for h in hits
+    elsewhere = (
+        bool(content)
+        and bool(plan.follows)
+        and any(
+            h.id not in plan.follows and content <= h.matched and h.matched & carried for h in hits
+        )
     )
     out = []
     for n, hit in enumerate(hits):

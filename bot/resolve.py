@@ -212,6 +212,20 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
         result.action = "compare"
         result.rows = named_rows(query, index)
         return result
+    if (
+        index.compares_in_prose
+        and len(query.subjects) > 1
+        and set(query.words) & lang.difference_words
+        and not [
+            t
+            for t in query.content
+            if t in index.retriever.vocabulary and t not in index.comparison_terms
+        ]
+    ):
+        # "ruby vs crystal - quick rundown of how they differ?": nothing but how they
+        # differ, which a prose comparison tells point by point.
+        result.action = "compare"
+        return result
     rows = named_rows(query, index) if index.kb.table else []
     row_terms = set().union(*(index.row_terms[r] for r in rows)) if rows else set()
     only_rows = bool(rows) and set(query.content) <= row_terms

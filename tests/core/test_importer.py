@@ -432,6 +432,8 @@ def test_a_comparison_in_prose_gives_its_subjects_and_compares_point_by_point() 
     pair = engine.ask("compare inkwell and papyrus")  # one section compares them: all of it
     assert pair.kind == "compare" and "needs a config file" in pair.text
     assert [s.section for s in pair.sources] == ["Comparison with Papyrus"]
+    rundown = engine.ask("inkwell vs quill - quick rundown of how they differ?")
+    assert rundown.kind == "compare" and len(rundown.sources) > 1  # "rundown" is no topic
     topic = engine.ask("compare the timeouts of inkwell and quill")  # that section
     assert topic.kind == "compare" and [s.section for s in topic.sources] == ["Timeouts"]
     assert topic.text.startswith("Inkwell vs Quill, side by side:")
