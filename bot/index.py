@@ -386,14 +386,24 @@ class Index:
             if p.section in sections:
                 continue
             heading = set(self.tokenizer.tokenize(p.section)) & names
-            sentence = next(
+            pieces = self._pieces(p.text)
+            at = next(
                 (
-                    s
-                    for s, t in self._pieces(p.text)
+                    i
+                    for i, (s, t) in enumerate(pieces)
                     if len((t | heading) & names) > 1 and t & names and not is_code(s)
                 ),
                 None,
             )
+            sentence = pieces[at][0] if at is not None else None
+            if at is not None and at + 1 < len(pieces):
+                # "... a different language, not another Ruby implementation. For this
+                # reason, and mostly because it's a compiled, statically typed language,
+                # the language has some big differences when compared to Ruby.": the
+                # next sentence says what the difference is.
+                after, terms = pieces[at + 1]
+                if terms & names and set(words(after)) & self.language.difference_words:
+                    sentence = f"{sentence} {after}"
             if sentence is not None:
                 sections.add(p.section)
                 found.append((p, sentence))

@@ -432,6 +432,9 @@ def test_a_comparison_in_prose_gives_its_subjects_and_compares_point_by_point() 
     pair = engine.ask("compare inkwell and papyrus")  # one section compares them: all of it
     assert pair.kind == "compare" and "needs a config file" in pair.text
     assert [s.section for s in pair.sources] == ["Comparison with Papyrus"]
+    assert "• Timeouts: Inkwell has timeouts of five seconds by default, while Quill" in (
+        whole.text
+    )
     rundown = engine.ask("inkwell vs quill - quick rundown of how they differ?")
     assert rundown.kind == "compare" and len(rundown.sources) > 1  # "rundown" is no topic
     topic = engine.ask("compare the timeouts of inkwell and quill")  # that section
@@ -1447,3 +1450,16 @@ def test_a_knowledge_base_of_one_subject_labels_passages_by_section_not_subject(
     passages = list(kb.passages)
     reply = compose.passages_reply(passages, engine.index, scores={}, terms=set(), whole=True)
     assert "Installing Kart: Kart installs" in reply.text and "\nKart: " not in reply.text
+
+
+def test_a_comparison_point_keeps_the_next_sentence_when_it_says_the_difference() -> None:
+    text = (
+        "# Gem for Rubyists\n\nAlthough Gem looks like Ruby, Gem is a different language."
+        " Because it is compiled, it has big differences compared to Ruby. It is fast.\n\n"
+        + "".join(f"## Topic {n}\n\nGem does thing {n} one way and Ruby another.\n\n" for n in "abcd")
+    )
+    whole = _markdown_engine(text, "gem.md").ask(
+        "what are the main differences between gem and ruby?"
+    )
+    assert "Because it is compiled, it has big differences compared to Ruby." in whole.text
+    assert "It is fast" not in whole.text
