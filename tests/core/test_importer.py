@@ -1456,7 +1456,7 @@ def test_a_comparison_point_keeps_the_next_sentence_when_it_says_the_difference(
     text = (
         "# Gem for Rubyists\n\nAlthough Gem looks like Ruby, Gem is a different language."
         " Because it is compiled, it has big differences compared to Ruby. It is fast.\n\n"
-        + "".join(f"## Topic {n}\n\nGem does thing {n} one way and Ruby another.\n\n" for n in "abcd")
+        + "".join(f"## Topic {n}\n\nGem does {n} one way and Ruby another.\n\n" for n in "abcd")
     )
     whole = _markdown_engine(text, "gem.md").ask(
         "what are the main differences between gem and ruby?"
