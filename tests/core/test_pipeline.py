@@ -455,3 +455,8 @@ def test_a_follow_up_asking_what_the_passage_shown_lacks_moves_on(engine: Engine
     engine.ask("which models power generative AI?", "trained")
     reply = engine.ask("what are they trained on?", "trained")
     assert reply.sources[0].passage_id == "genai-how" and "massive datasets" in reply.text
+
+
+def test_framing_phrases_are_no_topic(shipped_engine: Engine) -> None:
+    q = _query(shipped_engine, "what differs between ml and genai when it comes to output?")
+    assert q.content == ["output"] and q.unknown == []
