@@ -195,6 +195,9 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
     if not first.ok:
         return first
     wanted_terms = set(query.content) | {index.subject_term[s] for s in query.subjects}
+    if plan.carried:
+        # "how many can i put?" after a question about nameservers: a figure said of them
+        wanted_terms |= set(plan.carried_terms)
     measured = _MEASURED.search(joined)
     if measured:
         # "How much energy ...": the amount must be said of energy, not of anything.

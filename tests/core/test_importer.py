@@ -1463,3 +1463,15 @@ def test_a_comparison_point_keeps_the_next_sentence_when_it_says_the_difference(
     )
     assert "Because it is compiled, it has big differences compared to Ruby." in whole.text
     assert "It is fast" not in whole.text
+
+
+def test_a_follow_up_asking_a_figure_finds_it_said_of_what_was_asked_before() -> None:
+    text = (
+        "# Libc notes\n\n## Name resolver\n\nThe library reads the nameservers in resolv.conf."
+        " It uses up to three of them and queries them in parallel.\n\n## Locale\n\n"
+        "The C locale of the library is 8-bit clean since version 1.1.11.\n"
+    )
+    engine = _markdown_engine(text, "libc.md")
+    engine.ask("how does it use the nameservers in resolv.conf?", "a")
+    reply = engine.ask("how many can i put?", "a")
+    assert reply.kind == "answer" and "three" in reply.text
