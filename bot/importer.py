@@ -238,14 +238,52 @@ def _without_layout_tables(html: str) -> str:
     except (ValueError, lxml.etree.ParserError):
         return html
     laid_out = [t for t in root.iter("table") if t.xpath(_LAYOUT)]
-    if not laid_out:
+    side_by_side = [t for t in root.iter("table") if t not in laid_out and _blocks_in_cells(t)]
+    if not laid_out and not side_by_side:
         return html
     for table in laid_out:
         own = [table, *table.xpath("./tr|./*/tr|./tr/td|./tr/th|./*/tr/td|./*/tr/th|./*")]
         for element in own:
             if element.tag in _TABLE_PARTS:
                 element.tag = "div"
+    for table in side_by_side:
+        _cells_as_paragraphs(table)
     return str(lxml.html.tostring(root, encoding="unicode"))
+
+
+def _blocks_in_cells(table: Any) -> bool:
+    """Whether a table with a header row holds blocks in its cells (a list, a
+    definition list, a paragraph, code): "CVS | Subversion" set side by side, each
+    cell commands and their explanation, which an extractor drops as too complex."""
+    rows = table.xpath("./tr|./*/tr")
+    return (
+        len(rows) >= 2
+        and bool(rows[0].xpath("./th"))
+        and bool(table.xpath("./tr/td//dl|./tr/td//p|./tr/td//pre|./tr/td//ul|./*/tr/td//dl"))
+    )
+
+
+def _cells_as_paragraphs(table: Any) -> None:
+    """A side-by-side table as one paragraph per cell, labelled by its column's header
+    ("CVS: Commands: $ cvs init Explanation: Creates a new directory ...")."""
+    import lxml.html
+
+    rows = table.xpath("./tr|./*/tr")
+    header = [" ".join(th.text_content().split()) for th in rows[0].xpath("./th|./td")]
+    replacement = lxml.html.Element("div")
+    for row in rows[1:]:
+        for i, cell in enumerate(row.xpath("./td|./th")):
+            text = " ".join(" ".join(cell.itertext()).split())  # "Commands: $ cvs init"
+            if not text:
+                continue
+            label = header[i] if i < len(header) and header[i] else ""
+            paragraph = lxml.html.Element("p")
+            paragraph.text = f"{label}: {text}" if label else text
+            replacement.append(paragraph)
+    replacement.tail = table.tail
+    parent = table.getparent()
+    if parent is not None:
+        parent.replace(table, replacement)
 
 
 _LAYOUT = ".//h1|.//h2|.//h3|.//h4|.//h5|.//h6|.//table"
@@ -596,6 +634,15 @@ def find_subjects(docs: list[Document], table: Block | None, subject: str = "") 
     parts = re.split(r"\s+(?:vs\.?|versus)\s+", re.sub(r"[:|–—-]\s.*$", "", title), flags=re.I)
     if len(parts) >= 2:
         return [_subject(p, text, known) for p in parts]
+    crossing = _CROSSING.match(title)
+    if crossing and min(_counts(crossing.group("a", "b"), text).values()) >= 2:
+        # "CVS to SVN Crossover Guide": both, a short name by the name it stands for
+        # in the text ("Subversion").
+        out = []
+        for short in crossing.group("a", "b"):
+            long = _spelled_out(short, text)
+            out.append(_subject(f"{long} ({short})" if long else short, text, known))
+        return out
     headings = [b.text for d in docs for b in d.blocks if b.kind == "heading"]
     pair = _compared_pair([title, *headings], text)
     if pair:
@@ -650,6 +697,28 @@ def _peers(headings: list[str]) -> set[str]:
 _SENTENCE_STARTS = frozenset(
     {"What", "How", "Why", "When", "Where", "Which", "Who", "The", "A", "An"}
 )
+# "CVS to SVN Crossover Guide", "Vue 2 to Vue 3 migration guide": from one to the other.
+_CROSSING_KIND = r"(?:crossover|migration|transition|conversion|porting|switching|upgrade)"
+_CROSSING = re.compile(
+    r"^(?P<a>[\w.+#-]+(?:\s[\w.+#-]+)?)\s+to\s+"
+    rf"(?P<b>[\w.+#-]+(?:\s(?!{_CROSSING_KIND}\b|guide\b)[\w.+#-]+)?)\s+"
+    rf"(?:{_CROSSING_KIND}\s+)?(?:guide|cheat\s?sheet|handbook)\b",
+    re.I,
+)
+
+
+def _spelled_out(short: str, text: str) -> str:
+    """The name the text writes that an all-capitals ``short`` name stands for: one word,
+    its letters in order in it ("Subversion" for "SVN"), named three times or more."""
+    if not short.isupper() or len(short) < 2:
+        return ""
+    names = [n for n in _names_in(text) if " " not in n and n.lower() != short.lower()]
+    spelling = [n for n in names if _spells(short.lower(), [n])]
+    counts = _counts(spelling, text)
+    best = max(spelling, key=lambda n: counts[n], default="")
+    return best if best and counts[best] >= _NAMED_TIMES else ""
+
+
 _PAIR_NAME = r"[\w.+#/-]+(?:\s[\w.+#/-]+){0,2}?"
 _PAIR = re.compile(
     r"\b(?:differences?|comparison|comparing|compared|contrast)\b[^.?!]*?\b"
@@ -1053,12 +1122,14 @@ def build(docs: list[Document], name: str = "", subject: str = "", today: str = 
     tables = [b for d in docs for b in d.blocks if b.kind == "table" and len(b.rows) >= 2]
     table = tables[0] if tables else None
     labels = _compared_labels(table) if table is not None else []
+    named_by = table
     if table is not None and sum(_compared_labels(t) == labels for t in tables) > 1:
         # Several tables of the same columns ("Operation | Moment | Luxon" for creation,
         # then for getters...) map one thing onto the other topic by topic: text to
-        # look things up in, not the comparison (which the prose then gives).
+        # look things up in, not the comparison (which the prose then gives); their
+        # columns still name the things compared ("CVS | Subversion").
         table = None
-    subjects = find_subjects(docs, table, subject)
+    subjects = find_subjects(docs, named_by, subject)
     if table is not None and not _table_matches(table, subjects):
         table = None  # a table of something else: its rows are text, not a comparison
     names = [s.name for s in subjects]

@@ -1475,3 +1475,26 @@ def test_a_follow_up_asking_a_figure_finds_it_said_of_what_was_asked_before() ->
     engine.ask("how does it use the nameservers in resolv.conf?", "a")
     reply = engine.ask("how many can i put?", "a")
     assert reply.kind == "answer" and "three" in reply.text
+
+
+def test_a_crossover_guide_s_side_by_side_tables_are_text_and_name_both_subjects() -> None:
+    cell = "<td><dl><dt>Commands:</dt><dd><tt>$ {0} init</tt></dd><dt>Explanation:</dt>"
+    cell += "<dd>Creates a new repository with {1}.</dd></dl></td>"
+    rows = "".join(
+        f"<h2>{topic}</h2><p>How to do {topic.lower()} in each.</p><table><tr><th>CVS</th>"
+        f"<th>Subversion</th></tr><tr>{cell.format('cvs ' + topic, 'RCS files')}"
+        f"{cell.format('svnadmin ' + topic, 'database files')}</tr></table>"
+        for topic in ("Repository creation", "Importing data", "Tagging")
+    )
+    mentions = " ".join(["Subversion keeps history; CVS keeps files; svn and cvs differ."] * 3)
+    html = (
+        "<html><head><title>CVS to SVN Crossover Guide</title></head><body>"
+        f"<h1>CVS to SVN Crossover Guide</h1><p>{mentions}</p>{rows}</body></html>"
+    )
+    doc = importer.read_html(html, "crossover.html")
+    texts = [b.text for b in doc.blocks]
+    assert "Subversion: Commands: $ svnadmin Tagging init Explanation: Creates a new" in (
+        " ".join(texts)
+    )
+    kb = importer.build([doc]).kb
+    assert [(s.name, s.short) for s in kb.subjects] == [("CVS", "CVS"), ("Subversion", "SVN")]
