@@ -894,10 +894,20 @@ def _compared_with(first: str, text: str) -> str:
     if top and together[top[0][0]] >= 2:
         name, count = top[0]
         if count >= 5 and count >= _count(first, text) // 2:
-            return name
+            # "Worker" is mostly "Worker Pool": the longer name, if it makes half.
+            longer = [(n, c) for n, c in names.items() if " " in n and _nested(name, n)]
+            best = max(longer, key=lambda nc: nc[1], default=None)
+            return best[0] if best is not None and 2 * best[1] >= count else name
     return ""
 
 
+# A title that tells the reader what to do ("Don't Block the Event Loop", "Avoid the
+# N+1 Problem"): about what it is done to.
+_TOLD = re.compile(
+    r"^\s*(?:don'?t|do not|never|always|avoid|stop|start|keep|use|understand|understanding|"
+    r"mastering|master|learn|taming|tame)\s+(?:\w+\s+)??(?:the|your|a|an)\s+",
+    re.I,
+)
 _ASKED = re.compile(r"^\s*(?:what|who)\s+(?:is|are)\s+(?:an?\s+|the\s+)?|\?\s*$", re.I)
 
 
@@ -908,6 +918,7 @@ def _one_subject(title: str, site: str, text: str) -> str:
     stopwords = english().stopwords
     for candidate in re.split(r"\s[-|–—:]\s|:\s", f"{title} - {site}"):
         candidate = _ASKED.sub("", candidate)  # "What Is Ownership?" is about ownership
+        candidate = _TOLD.sub("", candidate)  # "Don't Block the Event Loop": the event loop
         name = " ".join(FAQ_WORDS.sub(" ", re.sub(r"\([^)]*\)", " ", candidate)).split())
         name = name.strip(" :()[]-–—|")
         if not re.search(r"[A-Za-z]{2}", name):

@@ -1498,3 +1498,14 @@ def test_a_crossover_guide_s_side_by_side_tables_are_text_and_name_both_subjects
     )
     kb = importer.build([doc]).kb
     assert [(s.name, s.short) for s in kb.subjects] == [("CVS", "CVS"), ("Subversion", "SVN")]
+
+
+def test_a_title_that_tells_what_to_do_is_about_what_it_is_done_to() -> None:
+    body = " ".join(
+        f"The Event Loop runs callback {n}, and the Worker Pool runs task {n} for the Event Loop."
+        for n in range(6)
+    )
+    advice = "Don't block the Event Loop. Don't block the Worker Pool either."
+    text = f"# Don't Block the Event Loop (or the Worker Pool)\n\n{advice} {body}\n"
+    kb = importer.build([importer.read_markdown(text, "loop.md")]).kb
+    assert [s.name for s in kb.subjects] == ["Event Loop", "Worker Pool"]  # not "Don't Block"
