@@ -460,3 +460,8 @@ def test_a_follow_up_asking_what_the_passage_shown_lacks_moves_on(engine: Engine
 def test_framing_phrases_are_no_topic(shipped_engine: Engine) -> None:
     q = _query(shipped_engine, "what differs between ml and genai when it comes to output?")
     assert q.content == ["output"] and q.unknown == []
+
+
+def test_chat_intensifiers_are_filler(shipped_engine: Engine) -> None:
+    q = _query(shipped_engine, "what the heck is genai, freaking everyone talks about it")
+    assert "heck" not in q.unknown and "freaking" not in q.unknown
