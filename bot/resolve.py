@@ -199,7 +199,11 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
 
     if (index.kb.table or index.compares_in_prose) and is_comparison(query, index):
         result.action = "compare"
-        result.rows = named_rows(query, index)
+        every = set(query.words) & lang.exhaustive_words
+        named = named_rows(query, index)
+        # "contrast them on every point of the table": all of it, not the one row a word
+        # finds; "on every aspect - land, upkeep, where they work": those rows.
+        result.rows = [] if every and len(named) <= 1 else named
         return result
     if (
         index.kb.table

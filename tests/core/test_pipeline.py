@@ -63,6 +63,7 @@ def _query(engine: Engine, text: str) -> analysis.Query:
         ("what command can i use to get the sha1 hash of something in the terminal", "question"),
         ("and then what can it do with a new house it hasnt seen?", "question"),
         ("what can it do?", "help"),
+        ("how should I phrase my questions so you understand them", "help"),
     ],
 )
 def test_dialogue_acts(text: str, kind: str) -> None:
@@ -465,3 +466,16 @@ def test_framing_phrases_are_no_topic(shipped_engine: Engine) -> None:
 def test_chat_intensifiers_are_filler(shipped_engine: Engine) -> None:
     q = _query(shipped_engine, "what the heck is genai, freaking everyone talks about it")
     assert "heck" not in q.unknown and "freaking" not in q.unknown
+
+
+def test_an_exam_tomorrow_and_the_text_asked_of_are_framing(shipped_engine: Engine) -> None:
+    reply = shipped_engine.ask(
+        "exam tmrw, define machine learning in one sentence based on the text"
+    )
+    assert reply.kind == "answer" and reply.sources[0].passage_id == "ml-definition"
+
+
+def test_every_point_of_the_table_is_the_whole_table(engine: Engine) -> None:
+    engine.ask("i'm prepping for an intro to AI exam", "table")
+    reply = engine.ask("contrast ML and gen AI on every point of the table", "table")
+    assert reply.kind == "compare" and len(reply.rows) == len(engine.kb.table)
