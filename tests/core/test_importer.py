@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot import compose, importer
+from bot import analysis, compose, importer
 from bot.__main__ import main
 from bot.engine import Engine
 from bot.kbcheck import check
@@ -1509,3 +1509,14 @@ def test_a_title_that_tells_what_to_do_is_about_what_it_is_done_to() -> None:
     text = f"# Don't Block the Event Loop (or the Worker Pool)\n\n{advice} {body}\n"
     kb = importer.build([importer.read_markdown(text, "loop.md")]).kb
     assert [s.name for s in kb.subjects] == ["Event Loop", "Worker Pool"]  # not "Don't Block"
+
+
+def test_sync_and_async_are_the_words_the_source_writes_out() -> None:
+    text = (
+        "# Server notes\n\n## Blocking calls\n\nSynchronous core APIs block the event loop;"
+        " use their asynchronous versions in a server.\n\n## Logging\n\nLog to a file.\n"
+    )
+    engine = _markdown_engine(text, "notes.md")
+    assert "Synchronous core APIs" in engine.ask("which sync core apis shouldnt i call").text
+    asked = analysis.analyse(analysis.clean("are sync or async calls better"), engine.index)
+    assert asked.unknown == []

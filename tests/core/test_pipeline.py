@@ -183,6 +183,7 @@ def _verdict(engine: Engine, text: str) -> answerability.Verdict:
         ("Which image generator is the cheapest?", "question_type"),
         ("What license is generative AI released under?", "question_type"),
         ("When did generative AI take off?", "question_type"),
+        ("When is generative AI a good idea instead of machine learning?", "ok"),
         ("How much does ChatGPT cost?", "question_type"),
         ("How many parameters does an LLM have?", "question_type"),
         ("Which British banks use machine learning to catch card fraud?", "question_type"),
