@@ -1518,5 +1518,5 @@ def test_sync_and_async_are_the_words_the_source_writes_out() -> None:
     )
     engine = _markdown_engine(text, "notes.md")
     assert "Synchronous core APIs" in engine.ask("which sync core apis shouldnt i call").text
-    asked = analysis.analyse(analysis.clean("are sync or async calls better"), engine.index)
+    asked = analysis.analyse(analysis.clean("are sync or async calls blocking"), engine.index)
     assert asked.unknown == []
