@@ -1520,3 +1520,13 @@ def test_sync_and_async_are_the_words_the_source_writes_out() -> None:
     assert "Synchronous core APIs" in engine.ask("which sync core apis shouldnt i call").text
     asked = analysis.analyse(analysis.clean("are sync or async calls blocking"), engine.index)
     assert asked.unknown == []
+
+
+def test_faster_than_is_answered_where_the_source_says_which_is_faster() -> None:
+    text = (
+        "# Store notes\n\n## Snapshots\n\nSnapshots allow faster restarts with big datasets"
+        " compared to the log.\n\n## The log\n\nThe log records every write to the store.\n"
+    )
+    engine = _markdown_engine(text, "store.md")
+    assert "faster restarts" in engine.ask("are restarts faster with snapshots than the log?").text
+    assert engine.ask("is the store faster than postgres?").kind == "refusal"

@@ -191,6 +191,7 @@ def _verdict(engine: Engine, text: str) -> answerability.Verdict:
         ("What is synthetic data?", "not_explained"),
         ("Should I learn python before machine learning?", "no_opinion"),
         ("Is ChatGPT better than Claude?", "no_opinion"),
+        ("Is Midjourney faster than DALL-E?", "no_opinion"),
         ("What's the weather tomorrow?", "live"),
         ("Tell me about the Roman Empire", "not_mentioned"),
         ("How does machine learning work?", "ok"),
