@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
-from bot.index import Index
+from bot.index import IDENTIFIER, Index
 from bot.text import words
 
 MAX_CORRECTIONS = 24  # distinct unknown words corrected per question: bounds the cost
@@ -358,6 +358,14 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
     if query.unknown and focus != focus.lower():  # else no word can be capitalised
         capitalised = {w.lower() for w in _CAPITALISED.findall(focus)}
         query.named = frozenset(w for w in query.unknown if w in capitalised)
+    if "_" in focus:
+        # "how do I change it with UV_THREADPOOL_SIZE?": a name in code the source never
+        # writes is a thing it does not cover, whatever its words match.
+        for name in IDENTIFIER.findall(focus):
+            if name.lower() not in index.identifiers and name.lower() not in seen_unknown:
+                seen_unknown.add(name.lower())
+                query.unknown.append(name.lower())
+                query.named = query.named | {name.lower()}
     vocabulary = index.retriever.vocabulary
     for word in query.pointed_back:
         if word not in seen_unknown:

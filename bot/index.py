@@ -155,6 +155,7 @@ def _group(
 
 
 _HYPHENATED = re.compile(r"\b([a-z]{2,})-([a-z]{2,})\b")
+IDENTIFIER = re.compile(r"(?<![\w.-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w-])")
 _CODE = re.compile(r"[=(){}\[\]<>]|://")
 _PROMPT = re.compile(r"^\s*(?:\$|>>>|PS>|C:\\>) \S")  # a command typed at a prompt
 
@@ -342,6 +343,14 @@ class Index:
     @lru_cache(maxsize=1024)  # noqa: B019 - one index per engine, lives as long as it
     def _passage_defined(self, p: Passage) -> frozenset[str]:
         return self._defined_terms(p)
+
+    @cached_property
+    def identifiers(self) -> frozenset[str]:
+        """The names written with underscores the knowledge base holds ("fish_prompt",
+        "UV_THREADPOOL_SIZE"), in lower case: read once, when a question first has one."""
+        texts = [f"{p.title} {p.text}" for p in self.kb.passages]
+        texts += [" ".join(c.text for c in r.cells) for r in self.kb.table]
+        return frozenset(m.lower() for t in texts for m in IDENTIFIER.findall(t))
 
     @cached_property
     def explained_rows(self) -> frozenset[str]:

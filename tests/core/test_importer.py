@@ -1530,3 +1530,15 @@ def test_faster_than_is_answered_where_the_source_says_which_is_faster() -> None
     engine = _markdown_engine(text, "store.md")
     assert "faster restarts" in engine.ask("are restarts faster with snapshots than the log?").text
     assert engine.ask("is the store faster than postgres?").kind == "refusal"
+
+
+def test_a_code_name_the_source_never_writes_is_a_thing_it_does_not_cover() -> None:
+    text = (
+        "# Loop notes\n\n## Workers\n\nThe worker pool runs expensive tasks, and each"
+        " worker module uses threads; set fish_prompt to change the prompt.\n\n"
+        "## Timers\n\nTimers run on the event loop.\n"
+    )
+    engine = _markdown_engine(text, "loop.md")
+    reply = engine.ask("what does the worker_threads module do for a worker?")
+    assert reply.kind == "refusal" and "worker_threads" in reply.text
+    assert engine.ask("what does fish_prompt change?").kind == "answer"  # one it writes
