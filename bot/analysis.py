@@ -362,7 +362,7 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
         # "how do I change it with UV_THREADPOOL_SIZE?": a name in code the source never
         # writes is a thing it does not cover, whatever its words match.
         for name in IDENTIFIER.findall(focus):
-            if name.lower() not in index.identifiers and name.lower() not in seen_unknown:
+            if name.lower() not in seen_unknown and not index.writes(name):
                 seen_unknown.add(name.lower())
                 query.unknown.append(name.lower())
                 query.named = query.named | {name.lower()}

@@ -155,6 +155,7 @@ def _group(
 
 
 _HYPHENATED = re.compile(r"\b([a-z]{2,})-([a-z]{2,})\b")
+NAME_CANDIDATES = 50  # passages holding a code name's words that are read for it
 IDENTIFIER = re.compile(r"(?<![\w.-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w-])")
 _CODE = re.compile(r"[=(){}\[\]<>]|://")
 _PROMPT = re.compile(r"^\s*(?:\$|>>>|PS>|C:\\>) \S")  # a command typed at a prompt
@@ -344,13 +345,22 @@ class Index:
     def _passage_defined(self, p: Passage) -> frozenset[str]:
         return self._defined_terms(p)
 
-    @cached_property
-    def identifiers(self) -> frozenset[str]:
-        """The names written with underscores the knowledge base holds ("fish_prompt",
-        "UV_THREADPOOL_SIZE"), in lower case: read once, when a question first has one."""
-        texts = [f"{p.title} {p.text}" for p in self.kb.passages]
-        texts += [" ".join(c.text for c in r.cells) for r in self.kb.table]
-        return frozenset(m.lower() for t in texts for m in IDENTIFIER.findall(t))
+    @lru_cache(maxsize=1024)  # noqa: B019 - one index per engine, lives as long as it
+    def writes(self, name: str) -> bool:
+        """Whether the knowledge base writes a name in code ("fish_prompt"), in any case:
+        looked for only in the passages that hold all of its words, the best few of
+        them (reading every passage took 2 s at 100,000 passages)."""
+        parts = self.tokenizer.tokenize(name.replace("_", " "))
+        if not parts:
+            return False
+        wanted = name.lower()
+        for hit in self.retriever.search({t: 1.0 for t in parts}, k=NAME_CANDIDATES):
+            if not set(parts) <= hit.matched:
+                continue
+            doc = self.docs.get(hit.id)
+            if doc is not None and wanted in doc.text.lower():
+                return True
+        return False
 
     @cached_property
     def explained_rows(self) -> frozenset[str]:
