@@ -548,6 +548,8 @@ def abbreviations(text: str) -> dict[str, str]:
     none."""
     found: dict[str, str] = {}
     for long, short in _ABBREVIATION.findall(text):
+        if sum(c.isdigit() for c in short) > sum(c.isalpha() for c in short):
+            continue  # "(GH-6269)", "(RFC 1234)": a reference, not a short name
         core = short.lower().rstrip("s")
         capitals = sum(c.isupper() for c in short)
         long_words = long.split()

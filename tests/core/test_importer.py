@@ -1542,3 +1542,9 @@ def test_a_code_name_the_source_never_writes_is_a_thing_it_does_not_cover() -> N
     reply = engine.ask("what does the worker_threads module do for a worker?")
     assert reply.kind == "refusal" and "worker_threads" in reply.text
     assert engine.ask("what does fish_prompt change?").kind == "answer"  # one it writes
+
+
+def test_a_reference_in_brackets_is_no_short_name() -> None:
+    text = "Defines need no special care in Meson (GH-6269). Large Language Models (LLMs) do."
+    found = importer.abbreviations(text)
+    assert "Meson" not in found and found == {"Large Language Models": "LLMs"}
