@@ -481,3 +481,10 @@ def test_every_point_of_the_table_is_the_whole_table(engine: Engine) -> None:
     engine.ask("i'm prepping for an intro to AI exam", "table")
     reply = engine.ask("contrast ML and gen AI on every point of the table", "table")
     assert reply.kind == "compare" and len(reply.rows) == len(engine.kb.table)
+
+
+def test_a_name_the_source_writes_with_a_digit_is_found_without_it() -> None:
+    known = frozenset({"pip3", "python2", "python3", "gcc"}).__contains__
+    assert analysis._numbered_form("pip", known) == "pip3"
+    assert analysis._numbered_form("python", known) is None  # python2 or python3: either
+    assert analysis._numbered_form("gc", known) is None
