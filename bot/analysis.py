@@ -207,12 +207,11 @@ def _plain_form(word: str, known: Callable[[str], bool]) -> str | None:
     return None
 
 
-def _numbered_form(word: str, known: Callable[[str], bool]) -> str | None:
+def _numbered_form(word: str, numbered: Mapping[str, tuple[str, ...]]) -> str | None:
     """The source's name that is ``word`` and a digit ("pip" for "pip3", "python" for
-    "python3"), if it has exactly one such."""
-    if not word.isalpha() or len(word) < 3:
-        return None
-    found = [word + d for d in "0123456789" if known(word + d)]
+    "python3"), if it has exactly one such (``numbered``: such names by what precedes
+    the digit)."""
+    found = numbered.get(word, ()) if len(word) >= 3 else ()
     return found[0] if len(found) == 1 else None
 
 
@@ -274,7 +273,7 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
             budget -= 1
             w = (
                 _plain_form(w, tok.known)
-                or _numbered_form(w, tok.known)
+                or _numbered_form(w, index.numbered_names)
                 or _base_form(w, tok.known, lang.neutral, tok.vocabulary, lang.frequency)
                 or tok.correct(w)
             )

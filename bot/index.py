@@ -345,6 +345,15 @@ class Index:
     def _passage_defined(self, p: Passage) -> frozenset[str]:
         return self._defined_terms(p)
 
+    @cached_property
+    def numbered_names(self) -> dict[str, tuple[str, ...]]:
+        """The source's words that end in one digit ("pip3"), by the word before it."""
+        found: dict[str, list[str]] = {}
+        for word in self.tokenizer.vocabulary:
+            if len(word) >= 4 and word[-1].isdigit() and word[:-1].isalpha():
+                found.setdefault(word[:-1], []).append(word)
+        return {k: tuple(sorted(v)) for k, v in found.items()}
+
     @lru_cache(maxsize=1024)  # noqa: B019 - one index per engine, lives as long as it
     def writes(self, name: str) -> bool:
         """Whether the knowledge base writes a name in code ("fish_prompt"), in any case:

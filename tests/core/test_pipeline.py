@@ -484,7 +484,7 @@ def test_every_point_of_the_table_is_the_whole_table(engine: Engine) -> None:
 
 
 def test_a_name_the_source_writes_with_a_digit_is_found_without_it() -> None:
-    known = frozenset({"pip3", "python2", "python3", "gcc"}).__contains__
-    assert analysis._numbered_form("pip", known) == "pip3"
-    assert analysis._numbered_form("python", known) is None  # python2 or python3: either
-    assert analysis._numbered_form("gc", known) is None
+    numbered = {"pip": ("pip3",), "python": ("python2", "python3"), "gc": ("gc2",)}
+    assert analysis._numbered_form("pip", numbered) == "pip3"
+    assert analysis._numbered_form("python", numbered) is None  # python2 or python3: either
+    assert analysis._numbered_form("gc", numbered) is None  # too short to say
