@@ -258,7 +258,7 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
     kept = [
         w
         for w, before in zip(kept, ["", *kept[:-1]], strict=False)
-        if not (before in _POSSESSIVES and w in lang.people_words and not tok.known(w))
+        if not (before in lang.possessives and w in lang.people_words and not tok.known(w))
     ]  # "what is X, my friend keeps talking about it": the story's people are no topic
     if not kept and preamble:
         # "My slide says ML predicts. Does the article agree?": the claim is the question.
@@ -397,7 +397,8 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
                 # explain what it actually is?": "it" is the subject the story names;
                 # the question is still only the last sentence, with that name in it.
                 name = index.kb.subject(story_subjects[0]).name
-                named = _BACK_REFERENCE.sub(name, focus, count=1)
+                pointing = "|".join(sorted(lang.back_references, key=len, reverse=True))
+                named = re.sub(rf"\b(?:{pointing})\b", name, focus, count=1, flags=re.I)
                 resolved = analyse(named, index, whole=True)
                 resolved.context = query.context
                 return resolved
@@ -411,9 +412,7 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
     return query
 
 
-_BACK_REFERENCE = re.compile(r"\b(?:it|they|them|this|that)\b", re.I)
 _REMARK_WORDS = 2  # "super annoying", "so weird": a reaction, not what is pointed at
-_POSSESSIVES = frozenset({"my", "our", "his", "her", "their", "your"})
 
 
 def question_parts(focus: str, starts: frozenset[str] = frozenset()) -> list[str]:

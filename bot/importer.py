@@ -214,7 +214,7 @@ def read_html(html: str, name: str = "", url: str = "") -> Document:
     site = " ".join(unescape(found.group(1)).split()) if found else ""
     # the page's own <h1> names it best; metadata titles are sometimes a widget's heading
     # The <title> often adds the site's name: an <h1> it starts with is the page's own.
-    ones = (_heading_text(m.group(2)) for m in _HTML_HEADING.finditer(html) if m.group(1) == "1")
+    ones = (title for level, title, _ in _page_headings(html) if level == 1)
     named = next((h for h in ones if h and site.startswith(h)), "")
     title = doc.title if doc.title != Path(name).stem else named or site
     title = title or (meta.title if meta and meta.title else "")
@@ -288,7 +288,6 @@ def _cells_as_paragraphs(table: Any) -> None:
 
 _LAYOUT = ".//h1|.//h2|.//h3|.//h4|.//h5|.//h6|.//table"
 _TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th"})
-_HTML_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.S | re.I)
 _PAGE_HEADING = re.compile(
     r"<h(?P<level>[1-6])\b[^>]*>(?P<heading>.*?)</h(?P=level)\s*>"
     r"|<(?P<tag>label|summary|dt)\b(?P<attributes>[^>]*)>(?P<label>.*?)</(?P=tag)\s*>"
@@ -680,25 +679,21 @@ def find_subjects(docs: list[Document], table: Block | None, subject: str = "") 
 def _peers(headings: list[str]) -> set[str]:
     """Names that headings alike but for the name set side by side ("RDB advantages",
     "AOF advantages"), in lower case."""
+    lang = english()
+    starts = lang.question_starts | lang.stopwords  # "What", "The": no names
     slots: dict[tuple[str, ...], set[str]] = {}
     for heading in headings:
         parts = heading.split()
         if len(parts) < 2:
             continue
+        lowered = [p.lower() for p in parts]
         for i, part in enumerate(parts):
-            if part[:1].isupper() and (i > 0 or part.isupper() or part not in _SENTENCE_STARTS):
-                template = (
-                    *(p.lower() for p in parts[:i]),
-                    "",
-                    *(p.lower() for p in parts[i + 1 :]),
-                )
-                slots.setdefault(template, set()).add(part.lower())
+            if part[:1].isupper() and (i > 0 or part.isupper() or lowered[i] not in starts):
+                template = (*lowered[:i], "", *lowered[i + 1 :])
+                slots.setdefault(template, set()).add(lowered[i])
     return {name for names in slots.values() if len(names) >= 2 for name in names}
 
 
-_SENTENCE_STARTS = frozenset(
-    {"What", "How", "Why", "When", "Where", "Which", "Who", "The", "A", "An"}
-)
 # "CVS to SVN Crossover Guide", "Vue 2 to Vue 3 migration guide": from one to the other.
 _CROSSING_KIND = r"(?:crossover|migration|transition|conversion|porting|switching|upgrade)"
 _CROSSING = re.compile(

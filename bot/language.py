@@ -81,6 +81,7 @@ class Language:
     auxiliaries: frozenset[str]
     relational_nouns: frozenset[str]  # "purpose" in "what is the purpose of X?"
     people_words: frozenset[str]  # "nephew" in "my nephew says ...": a story's people
+    possessives: frozenset[str]  # "my" of "my friend keeps talking about it"
     ordinals: dict[str, int]  # "second" -> 2, "last" -> -1: an item of the list just shown
     ordinal_nouns: frozenset[str]  # "one" of "the second one"
     part_words: frozenset[str]  # "bit" in "which bit of that is the GenAI part?"
@@ -255,6 +256,7 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
             auxiliaries=_words(data["auxiliaries"], "auxiliaries"),
             relational_nouns=_words(data["relational_nouns"], "relational_nouns"),
             people_words=_words(data["people_words"], "people_words"),
+            possessives=_words(data["possessives"], "possessives"),
             ordinals={str(k): int(v) for k, v in data["ordinals"].items()},
             ordinal_nouns=_words(data["ordinal_nouns"], "ordinal_nouns"),
             part_words=_words(data["part_words"], "part_words"),

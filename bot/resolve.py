@@ -104,14 +104,17 @@ def _ordinal(query: Query, ordinals: Mapping[str, int], nouns: frozenset[str]) -
     return None
 
 
-_NAMED_ONE = re.compile(r"\bthe (\w+) (?:one|ones|example|item|thing)\b")
+_NAMED_ONE = re.compile(r"\bthe (\w+) (\w+)\b")
 
 
 def _named_item(query: Query, items: Sequence[str], index: Index) -> int | None:
     """The item "the bank one" points at: the one item of the list shown that holds
     that word (its position from 1), or None."""
-    match = _NAMED_ONE.search(query.joined)
-    if match is None or match.group(1) in index.language.ordinals:
+    lang = index.language
+    match = next(
+        (m for m in _NAMED_ONE.finditer(query.joined) if m.group(2) in lang.ordinal_nouns), None
+    )  # "the bank one", "the fraud example"
+    if match is None or match.group(1) in lang.ordinals:
         return None
     wanted = set(index.tokenizer.tokenize(match.group(1)))
     holding = [i for i, item in enumerate(items) if wanted & set(index.tokenizer.tokenize(item))]
