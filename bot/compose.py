@@ -79,12 +79,12 @@ def quoted(items: Iterable[str]) -> str:
     return ", ".join(f"“{q}”" for q in items)
 
 
-def fit(parts: list[str], budget: int = MAX_ANSWER_CHARS) -> str:
+def fit(parts: list[str], budget: int = MAX_ANSWER_CHARS, sep: str = "\n\n") -> str:
     """Join parts; if too long, keep each part's leading sentences within the budget."""
-    text = "\n\n".join(parts)
+    text = sep.join(parts)
     if len(text) <= budget:
         return text
-    share = (budget - 2 * (len(parts) - 1)) // len(parts)
+    share = (budget - len(sep) * (len(parts) - 1)) // len(parts)
     trimmed = []
     for part in parts:
         sentences = _SENTENCE_END.split(part)
@@ -94,7 +94,7 @@ def fit(parts: list[str], budget: int = MAX_ANSWER_CHARS) -> str:
                 break
             kept += " " + s
         trimmed.append(kept[:share])
-    return "\n\n".join(trimmed)
+    return sep.join(trimmed)
 
 
 def list_items(
@@ -191,7 +191,7 @@ def row_reply(
                 lines.append(f"{label} {cell.text}")
         return Reply(
             "answer",
-            "\n".join(lines),
+            fit(lines, sep="\n"),  # a row of long cells, as an answer's length
             sources=(row_source(row, index, score),),
             rows=(row,),
             question=question,
@@ -234,7 +234,9 @@ def table_reply(
         ]
 
     full = [line for row in rows for line in row_lines(row, short=False)]
-    if len(rows) == 1 or sum(len(x) + 1 for x in lines + full) <= MAX_COMPARE_CHARS:
+    if len(rows) == 1:
+        lines = [lines[0], fit(full, MAX_ANSWER_CHARS - len(lines[0]) - 1, sep="\n")]
+    elif sum(len(x) + 1 for x in lines + full) <= MAX_COMPARE_CHARS:
         lines += full
     else:
         # A table too long to show whole: each cell's first sentence, as many rows as fit.

@@ -445,9 +445,22 @@ class Engine:
                         question=query.text,
                     )
         if doc.row is not None:
-            rows = [index.rows[r] for r in named_rows(query, index)]
+            rows = [index.rows[r] for r in named_rows(query, index, distinct=True)]
             if len(rows) > 1 and len(subjects) != 1:
                 return compose.table_reply(rows, index, scores=scores, question=query.text)
+            if doc.id in index.explained_rows and len(subjects) < 2:
+                # A row its section says again in passages: the passage of it that ranks
+                # best answers a question of one side better than the row cut to fit.
+                section = " ".join(doc.row.aspect.lower().split())
+                parts = [
+                    r
+                    for r in ranked
+                    if (p := index.docs[r.hit.id].passage) is not None
+                    and " ".join(p.section.lower().split()) == section
+                ]
+                if parts:
+                    top, doc = parts[0], index.docs[parts[0].hit.id]
+        if doc.row is not None:
             focus = subjects[0] if len(subjects) == 1 else None
             return compose.row_reply(
                 doc.row, index, focus, score=top.hit.score, question=query.text

@@ -195,8 +195,9 @@ def read_html(html: str, name: str = "", url: str = "") -> Document:
         raise SourceError(
             "importing HTML needs trafilatura: pip install 'mlgenai-bot[import]'"
         ) from None
+    page = _without_layout_tables(html)  # what the extractor reads, and the text it gives
     text = trafilatura.extract(
-        _without_layout_tables(html),
+        page,
         output_format="markdown",
         include_tables=True,
         include_formatting=True,
@@ -207,7 +208,7 @@ def read_html(html: str, name: str = "", url: str = "") -> Document:
     )
     if not text:
         raise SourceError(f"{name or url}: found no main content in the page")
-    text = restore_lists(html, restore_headings(html, _FENCE_AFTER_TEXT.sub("\\1\n```", text)))
+    text = restore_lists(html, restore_headings(page, _FENCE_AFTER_TEXT.sub("\\1\n```", text)))
     meta = trafilatura.extract_metadata(html)
     doc = read_markdown(text, name=name, url=url)
     found = re.search(r"<title[^>]*>(.*?)</title>", html, re.IGNORECASE | re.DOTALL)
@@ -1183,6 +1184,10 @@ def build(docs: list[Document], name: str = "", subject: str = "", today: str = 
     if not passages:
         raise SourceError("the sources hold no text to import")
     rows = _rows(table, subjects, seen_ids) if table is not None else []
+    if table is None and len(subjects) >= 2:
+        rows = _labelled_rows(docs, subjects, seen_ids)
+        if rows:
+            table_section, table_after = "", passages[-1].id  # the table closes the source
     first = docs[0]
     title = first.title or names[0]
     kind = _kind(title, [p.section for p in passages])
@@ -1294,6 +1299,31 @@ def _rows(table: Block, subjects: list[Subject], seen: set[str]) -> list[TableRo
         cell_tuple = tuple(Cell(s.id, s.short, v) for s, v in zip(subjects, values, strict=True))
         rows.append(TableRow(rid, aspect, cell_tuple, keywords))
     return rows
+
+
+def _labelled_rows(docs: list[Document], subjects: list[Subject], seen: set[str]) -> list[TableRow]:
+    """Comparison rows from sections that set the subjects side by side, a paragraph
+    each labelled with its name ("CVS: Commands: $ cvs init ..." then "Subversion: ..."):
+    the heading is the aspect, each paragraph the subject's cell."""
+    labels = {
+        label.lower(): s for s in subjects for label in (s.name, s.short, *s.aliases) if label
+    }
+    rows = []
+    for doc in docs:
+        for section in sections(doc, subjects):
+            cells: dict[str, str] = {}
+            for block in section.blocks:
+                label, sep, rest = block.text.partition(": ")
+                subject = labels.get(label.strip().lower()) if sep else None
+                if block.kind == "paragraph" and subject is not None and rest.strip():
+                    cells.setdefault(subject.id, rest.strip())
+            if len(cells) < len(subjects):
+                continue
+            rid = _unique(f"{_id_base(section.title)}-compared", 0, seen)
+            keywords = tuple(w for w in words(section.heading) if w not in _STOP)
+            cell_tuple = tuple(Cell(s.id, s.short, cells[s.id]) for s in subjects)
+            rows.append(TableRow(rid, section.title, cell_tuple, keywords))
+    return rows if len(rows) >= 2 else []
 
 
 def _id_base(heading: str) -> str:

@@ -373,15 +373,22 @@ class Index:
 
     @cached_property
     def explained_rows(self) -> frozenset[str]:
-        """Rows that say nothing in words ("✅", "❌") and have a section of the same
-        name that explains them ("Full system call compatibility"): made once."""
-        sections = {" ".join(s.lower().split()) for s in self.by_section}
-        return frozenset(
-            r.id
-            for r in self.kb.table
-            if not any(len(re.findall(r"[^\W\d_]{2,}", c.text)) >= 2 for c in r.cells)
-            and " ".join(r.aspect.lower().split()) in sections
-        )
+        """Rows with a section of the same name that explains them ("Full system call
+        compatibility"): rows that say nothing in words ("✅", "❌"), or whose cells
+        that section's passages hold word for word (a guide that sets each task side by
+        side, then says it again in the passages). Made once."""
+        sections = {" ".join(s.lower().split()): s for s in self.by_section}
+        out = set()
+        for r in self.kb.table:
+            section = sections.get(" ".join(r.aspect.lower().split()))
+            if section is None:
+                continue
+            text = " ".join(p.text for p in self.by_section[section])
+            if all(c.text in text for c in r.cells) or not any(
+                len(re.findall(r"[^\W\d_]{2,}", c.text)) >= 2 for c in r.cells
+            ):
+                out.add(r.id)
+        return frozenset(out)
 
     @cached_property
     def tells_difference(self) -> bool:

@@ -58,6 +58,8 @@ class Language:
     exhaustive_words: frozenset[str]
     difference_words: frozenset[str]
     plural_difference_words: frozenset[str]
+    difference_phrases: tuple[str, ...]
+    difference_counters: frozenset[str]
     list_words: frozenset[str]
     back_references: frozenset[str]
     other_patterns: tuple[AnyOf, ...]
@@ -233,6 +235,8 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
             plural_difference_words=_words(
                 data["plural_difference_words"], "plural_difference_words"
             ),
+            difference_phrases=tuple(str(p) for p in data["difference_phrases"]),
+            difference_counters=_words(data["difference_counters"], "difference_counters"),
             list_words=_words(data["list_words"], "list_words"),
             back_references=_words(data["back_references"], "back_references"),
             other_patterns=_any(data["other_patterns"], "other_patterns"),

@@ -12,6 +12,7 @@ last asked about.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -49,10 +50,19 @@ def _matches(patterns: Sequence[object], text: str) -> bool:
     return any(p.search(text) for p in patterns)  # type: ignore[attr-defined]
 
 
-def named_rows(query: Query, index: Index) -> list[str]:
-    """Table rows whose aspect words the question uses, in table order."""
+def named_rows(query: Query, index: Index, *, distinct: bool = False) -> list[str]:
+    """Table rows whose aspect words the question uses, in table order.
+
+    ``distinct``: only rows named by a word no other row has ("compare authentication,
+    browsing and moving"), not the rows a word they share finds ("repository").
+    """
     terms = set(query.terms)
-    return [rid for rid, row_terms in index.row_terms.items() if terms & row_terms]
+    named = {rid: terms & row_terms for rid, row_terms in index.row_terms.items()}
+    named = {rid: held for rid, held in named.items() if held}
+    if not distinct:
+        return list(named)
+    counts = Counter(t for held in named.values() for t in held)
+    return [rid for rid, held in named.items() if any(counts[t] == 1 for t in held)]
 
 
 _IN_IT = re.compile(r"\b(?:in|from|of) (?:it|that|this|there)\b|\bthere\b")
@@ -74,7 +84,12 @@ def is_comparison(query: Query, index: Index) -> bool:
     explicit = bool(set(joined.split()) & lang.compare_words) or any(
         p in joined for p in lang.compare_phrases
     )
-    if plural or (every and (explicit or ws & lang.difference_words)):
+    differs = bool(ws & lang.difference_words) or any(
+        re.search(rf"\b{p}\b", joined) for p in lang.difference_phrases
+    )  # "in which ways is B not like A?"
+    # "In which ways do they differ?" where no passage tells how they differ.
+    counted = bool(ws & lang.difference_counters) and not index.tells_difference
+    if plural or ((every or counted) and (explicit or differs)):
         return True  # "all the differences", "compare them on every point"
     back = bool(ws & {"them", "both", "two", "they", "each", "these", "those"})
     back = back or (explicit and "it" in ws)  # "compare it with GenAI"

@@ -1477,7 +1477,7 @@ def test_a_follow_up_asking_a_figure_finds_it_said_of_what_was_asked_before() ->
     assert reply.kind == "answer" and "three" in reply.text
 
 
-def test_a_crossover_guide_s_side_by_side_tables_are_text_and_name_both_subjects() -> None:
+def test_a_crossover_guide_s_side_by_side_tables_are_text_and_comparison_rows() -> None:
     cell = "<td><dl><dt>Commands:</dt><dd><tt>$ {0} init</tt></dd><dt>Explanation:</dt>"
     cell += "<dd>Creates a new repository with {1}.</dd></dl></td>"
     rows = "".join(
@@ -1498,6 +1498,20 @@ def test_a_crossover_guide_s_side_by_side_tables_are_text_and_name_both_subjects
     )
     kb = importer.build([doc]).kb
     assert [(s.name, s.short) for s in kb.subjects] == [("CVS", "CVS"), ("Subversion", "SVN")]
+    # Each task set side by side is a row of the comparison, its heading the aspect.
+    assert [r.aspect for r in kb.table] == ["Repository creation", "Importing data", "Tagging"]
+    assert kb.table[2].cell("svn").startswith("Commands: $ svnadmin Tagging init")
+    engine = Engine(kb)
+    named = engine.ask("cvs vs svn: compare importing data and tagging", "a")
+    assert named.kind == "compare" and [s.passage_id for s in named.sources] == [
+        r.id for r in kb.table[1:]
+    ]
+    whole = engine.ask("in which ways is svn not like cvs?", "b")
+    assert whole.kind == "compare" and len(whole.sources) == 3
+    # One side of one task: the passage that says it, not the row cut to fit.
+    one = engine.ask("how do i do tagging in svn?", "c")
+    assert one.kind == "answer" and one.sources[0].passage_id in {p.id for p in kb.passages}
+    assert "svnadmin Tagging init" in one.text
 
 
 def test_a_title_that_tells_what_to_do_is_about_what_it_is_done_to() -> None:
