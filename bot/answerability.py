@@ -382,6 +382,8 @@ def _definition_target(query: Query, index: Index) -> list[str]:
         return []
     if rest[0] in index.language.back_references:
         return []  # "what is it built on?" asks what is said of the thing just discussed
+    if set(rest) & index.language.difference_words:
+        return []  # "what is the difference between sync and copy?" asks no definition
     tok = index.tokenizer
     terms = tok.terms_of(tok.units(words(" ".join(rest))))
     works = ws[-1] in ("work", "works")

@@ -279,7 +279,12 @@ def contrast_reply(
 
 
 def contrast_sections(
-    passages: Sequence[Passage], index: Index, *, name: str = "", question: str = ""
+    passages: Sequence[Passage],
+    index: Index,
+    *,
+    name: str = "",
+    question: str = "",
+    budget: int = MAX_COMPARE_CHARS,
 ) -> Reply:
     """A comparison the source makes in one or two sections: their text, in full as
     far as it fits, each under its section's heading (``name``: of what)."""
@@ -295,5 +300,18 @@ def contrast_sections(
         )
     sources = tuple(Source(p.id, p.section, p.title, 0.0) for p in passages)
     title = passages[0].section if passages else index.kb.name
-    text = fit(parts, MAX_COMPARE_CHARS)
+    text = fit(parts, budget)
+    return Reply("compare", text, sources=sources, question=question, title=title)
+
+
+def contrast_sides(
+    sides: Sequence[tuple[Passage, str]], index: Index, *, name: str, question: str = ""
+) -> Reply:
+    """Two things of the source set against each other: for each, its passage's
+    section and what that passage says of it, within an answer's length."""
+    say = wording_for(index)
+    parts = [f"{passage.section}: {said}" for passage, said in sides]
+    text = say("compare_title", name=name) + "\n\n" + fit(parts, MAX_ANSWER_CHARS - 80)
+    sources = tuple(Source(p.id, p.section, p.title, 0.0) for p, _ in sides)
+    title = sides[0][0].section if len(sides) == 1 else index.kb.name
     return Reply("compare", text, sources=sources, question=question, title=title)

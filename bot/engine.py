@@ -29,7 +29,7 @@ from bot.knowledge import DEFAULT_PATH, KnowledgeBase, load
 from bot.language import Language, english
 from bot.models import Passage, Reply, Source
 from bot.rank import Ranked, rank
-from bot.resolve import Plan, named_rows, plan
+from bot.resolve import Plan, Sides, contrasted, named_rows, plan
 from bot.retrieval import DEFAULT_VARIANT
 from bot.suggest import normalized
 
@@ -41,6 +41,8 @@ MAX_ANSWER_CHARS = compose.MAX_ANSWER_CHARS
 SUGGESTIONS = 3
 SURE = 0.8  # coverage that answers one question of a message whose other is declined
 TOPIC_COVERAGE = 0.6  # a comparison asked about a topic: the section must cover this much
+SHARED_WEIGHT = 0.3  # "sync vs copy into the same folder": what both sides are asked about
+CANDIDATES = 8  # passages read for each side of "A vs B"
 
 
 class Engine:
@@ -182,6 +184,61 @@ class Engine:
         if len(query.subjects) < 2:
             name = ""
         return compose.contrast_sections(passages, self.index, name=name, question=query.text)
+
+    def _sides(self, query: Query, reply: Reply) -> Reply:
+        """``reply``, or where the question sets two things of the source against each
+        other ("rclone sync vs rclone copy"), what it says of each."""
+        if reply.kind != "answer" or len(set(query.subjects)) > 1:
+            return reply
+        sides = contrasted(query, self.index)
+        if sides is None:
+            return reply
+        named = {t for side in sides.terms for t in side}
+        shown = " ".join(s.passage_id for s in reply.sources)
+        passage = self.index.passages.get(reply.sources[0].passage_id) if shown else None
+        if passage is not None and named <= set(self.tokenizer.tokenize(reply.text)):
+            # The answer names both: it sets them against each other itself.
+            return replace(reply, kind="compare", rows=())
+        return self._contrast_sides(query, sides) or reply
+
+    def _contrast_sides(self, query: Query, sides: Sides) -> Reply | None:
+        """Two things of the source set against each other: the passage that ranks
+        best for each side, with what the rest of the question asks (one passage,
+        where the same one holds both)."""
+        index = self.index
+        named = {t for side in sides.terms for t in side}
+        name = f"{sides.name_a} vs {sides.name_b}"
+        shared = {t: SHARED_WEIGHT for t in query.content if t not in named}
+        chosen: list[tuple[Passage, str]] = []
+        for side in sides.terms:
+            hits = index.retriever.search(shared | dict.fromkeys(side, 1.0), k=CANDIDATES)
+            doc = next(
+                (index.docs[h.id] for h in hits if set(side) & h.matched),
+                None,
+            )
+            if doc is None or doc.passage is None:
+                return None
+            if any(doc.passage is p for p, _ in chosen):
+                continue  # one passage holds both sides
+            # A passage that names both sides sets them against each other itself; one
+            # headed by the side says it all; another, its sentences about the side, then
+            # about the rest of the question.
+            pieces = index.pieces(doc)
+            if named <= {t for _, terms in pieces for t in terms}:
+                return compose.contrast_sides(
+                    [(doc.passage, " ".join(text for text, _ in pieces))],
+                    index,
+                    name=name,
+                    question=query.text,
+                )
+            if set(side) & set(self.tokenizer.tokenize(doc.passage.title)):
+                chosen.append((doc.passage, " ".join(text for text, _ in pieces)))
+                continue
+            said = [text for text, terms in pieces if terms & set(side)]
+            said += [text for text, terms in pieces if terms & set(shared) and text not in said]
+            order = {text: i for i, (text, _) in enumerate(pieces)}
+            chosen.append((doc.passage, " ".join(sorted(said, key=order.__getitem__))))
+        return compose.contrast_sides(chosen, index, name=name, question=query.text)
 
     def examples(self, topic: str | None = None) -> Reply:
         """The examples of one subject (its id), or of every subject."""
@@ -326,7 +383,7 @@ class Engine:
         if not verdict.ok:
             reply = self._refusal(verdict, ranked)
             return reply, Turn(query.text, "refusal", tuple(the_plan.subjects))
-        reply = self._confident(self._answer(query, the_plan, ranked), ranked)
+        reply = self._sides(query, self._confident(self._answer(query, the_plan, ranked), ranked))
         if self._the_difference(query, reply):
             # "What's the difference between ML and GenAI?": the passage that says it,
             # which compares them (the whole comparison one button away).
@@ -368,6 +425,7 @@ class Engine:
             if not declined or best[2][0].coverage >= SURE:
                 query, the_plan, ranked, _ = best
                 reply = self._confident(self._answer(query, the_plan, ranked), ranked)
+                reply = self._sides(query, reply)
                 return reply, self._turn(query, reply, the_plan)
         if not declined:
             return self.help(), None

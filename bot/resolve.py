@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from bot.analysis import Query, facets_asked
 from bot.conversation import Turn
@@ -107,6 +107,58 @@ def is_comparison(query: Query, index: Index) -> bool:
     asks = bool(ws & {"what", "how", "which", "why", "whats"})
     versus = bool(ws & lang.versus_words) and not (singular and asks)
     return explicit or versus
+
+
+SIDE_WORDS = 3  # the words of each side of "A vs B" that name it
+
+
+class Sides(NamedTuple):
+    """Two things set against each other: the terms that name each, and its words."""
+
+    a: tuple[str, ...]
+    b: tuple[str, ...]
+    name_a: str
+    name_b: str
+
+    @property
+    def terms(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The terms of each side."""
+        return self.a, self.b
+
+
+def contrasted(query: Query, index: Index) -> Sides | None:
+    """The terms of two things of the source the question sets against each other
+    ("rclone sync vs rclone copy", "between typed and untyped constants"): what each
+    side names that the other does not, or None. Where the knowledge base compares
+    subjects, its table or prose compares them, so sides that name them are none (a
+    one-subject source's subject is a side like any other: "a variable vs a constant")."""
+    vocabulary = index.retriever.vocabulary
+    subject_terms = set()
+    if len(index.kb.subjects) > 1:
+        subject_terms = set(index.subject_of_term) | {
+            t
+            for s in index.kb.subjects
+            for name in (s.name, s.short, *s.aliases)
+            for t in index.tokenizer.tokenize(name)
+        }
+    for pattern in index.language.contrast_patterns:
+        found = pattern.search(query.joined)
+        if found is None:
+            continue
+        words_a = found.group("a").split()[-SIDE_WORDS:]
+        words_b = found.group("b").split()[:SIDE_WORDS]
+        a = index.tokenizer.tokenize(" ".join(words_a))
+        b = index.tokenizer.tokenize(" ".join(words_b))
+        own_a = tuple(dict.fromkeys(t for t in a if t not in b and t in vocabulary))
+        own_b = tuple(dict.fromkeys(t for t in b if t not in a and t in vocabulary))
+        if own_a and own_b and not (set(own_a) | set(own_b)) & subject_terms:
+            return Sides(own_a, own_b, _named(words_a, own_a, index), _named(words_b, own_b, index))
+    return None
+
+
+def _named(side: list[str], own: tuple[str, ...], index: Index) -> str:
+    """The words of a side that name it ("sync" of "rclone sync"), as asked."""
+    return " ".join(w for w in side if set(index.tokenizer.tokenize(w)) & set(own))
 
 
 def _ordinal(query: Query, ordinals: Mapping[str, int], nouns: frozenset[str]) -> int | None:

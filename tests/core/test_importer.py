@@ -1366,7 +1366,8 @@ def test_a_faq_s_contents_and_question_numbers_are_no_passages() -> None:
     engine = Engine(importer.build([doc]).kb)
     mp3 = engine.ask("does it support mp3?")
     assert "version 1.1.0" in mp3.text and "not supported" not in mp3.text  # crossed out
-    assert engine.ask("what is a frame vs an item").kind == "answer"
+    frame = engine.ask("what is a frame vs an item")  # the answer that names both
+    assert frame.kind == "compare" and "a frame holds one item" in frame.text
 
 
 def test_a_page_laid_out_in_tables_gives_its_questions_and_answers() -> None:
@@ -1562,3 +1563,25 @@ def test_a_reference_in_brackets_is_no_short_name() -> None:
     text = "Defines need no special care in Meson (GH-6269). Large Language Models (LLMs) do."
     found = importer.abbreviations(text)
     assert "Meson" not in found and found == {"Large Language Models": "LLMs"}
+
+
+def test_two_things_of_a_one_subject_source_set_against_each_other_are_compared() -> None:
+    text = (
+        "# Filetool FAQ\n\n## What does sync do?\n\nSync makes the destination identical to"
+        " the source, deleting files that are only in the destination.\n\n"
+        "## What does copy do?\n\nCopy transfers new and changed files and never deletes"
+        " anything in the destination.\n\n"
+        "## Does it need a config file?\n\nFiletool reads its settings from filetool.conf.\n"
+    )
+    engine = _markdown_engine(text, "faq.md")
+    each = engine.ask("filetool sync vs filetool copy, what's the deal?", "a")
+    assert each.kind == "compare" and "sync vs copy" in each.text.splitlines()[0]
+    assert "deleting files" in each.text and "never deletes" in each.text
+    assert len(each.text) <= compose.MAX_ANSWER_CHARS
+    # Not two things the source has: the answer (or refusal) it gave before.
+    assert engine.ask("sync vs rsync?", "c").kind != "compare"
+    # A passage that names both sets them against each other itself: that one alone.
+    pick = "## How do I pick?\n\nUse copy when two servers write to the same folder; with"
+    engine = _markdown_engine(f"{text}\n{pick} sync each would delete the other's files.\n", "f.md")
+    both = engine.ask("what's the difference between sync and copy with two servers?", "b")
+    assert both.kind == "compare" and [s.passage_id for s in both.sources] == ["how-do-i-pick"]
