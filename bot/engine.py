@@ -509,13 +509,8 @@ class Engine:
             if doc.id in index.explained_rows and len(subjects) < 2:
                 # A row its section says again in passages: the passage of it that ranks
                 # best answers a question of one side better than the row cut to fit.
-                section = " ".join(doc.row.aspect.lower().split())
-                parts = [
-                    r
-                    for r in ranked
-                    if (p := index.docs[r.hit.id].passage) is not None
-                    and " ".join(p.section.lower().split()) == section
-                ]
+                homes = set(index.row_homes[doc.id])
+                parts = [r for r in ranked if r.hit.id in homes]
                 if parts:
                     top, doc = parts[0], index.docs[parts[0].hit.id]
         if doc.row is not None:

@@ -187,8 +187,154 @@ def _without_contents(blocks: list[Block]) -> list[Block]:
     return out
 
 
+_PAGE = re.compile(r"<(?:html|body)\b", re.I)
+_MACRO_ALONE = re.compile(r"^\s*\{\{[^{}]*\}\}\s*$")  # "{{AddonSidebar}}"
+_MACRO = re.compile(r"""\{\{\s*\w+\s*(?:\(\s*["']([^"']*)["'][^{}]*\))?\s*\}\}""")
+_BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "ul",
+        "ol",
+        "dl",
+        "pre",
+        "table",
+        "div",
+        "section",
+        "article",
+        "blockquote",
+        "details",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "aside",
+        "main",
+    }
+)
+
+
+KEPT_SHARE = 0.75  # of a fragment's words: an extractor that keeps fewer mangled it
+
+
+def _fragment(source: str, name: str, url: str) -> Document | None:
+    """A fragment read element by element, where the extractor would lose much of it."""
+    import lxml.etree
+    import lxml.html
+    import trafilatura
+
+    try:
+        front, body, _ = split_front_matter(source)
+    except ValueError:
+        front, body = "", source
+    try:
+        root = lxml.html.fragment_fromstring(body, create_parent="div")
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    total = len(" ".join(root.itertext()).split())
+    kept = trafilatura.extract(_without_layout_tables(body), include_tables=True) or ""
+    if len(kept.split()) >= KEPT_SHARE * total:
+        return None
+    text = html_fragment_markdown(body)
+    if not text.strip():
+        return None
+    head = f"---\n{front}\n---\n" if front else ""
+    return read_markdown(head + text, name=name, url=url)
+
+
+def html_fragment_markdown(html: str) -> str:
+    """An HTML fragment with no page around it (a static site's source: front matter,
+    then ``<p>``, ``<h2>``, ``<dl>`` ...) as Markdown, element by element: nothing in it
+    is page chrome for an extractor to drop, and its definition lists ("In Chrome" /
+    "In Firefox") stay labelled paragraphs. Template macros ("{{AddonSidebar}}") are
+    dropped, those that name something (``{{WebExtAPIRef("tabs.query")}}``) keep it."""
+    import lxml.etree
+    import lxml.html
+
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (ValueError, lxml.etree.ParserError):
+        return ""
+    for bad in root.xpath("//script|//style"):
+        bad.drop_tree()
+    out: list[str] = []
+
+    def inline(el: Any) -> str:
+        return _unmacro("".join(el.itertext()))
+
+    def para(text: str) -> None:
+        if text and not _MACRO_ALONE.match(text):
+            out.append(text)
+
+    def walk(el: Any) -> None:
+        run = [el.text or ""]  # the inline text between blocks
+        for child in el:
+            if isinstance(child.tag, str) and child.tag in _BLOCK_TAGS | {"li", "br"}:
+                para(_unmacro("".join(run)))
+                run.clear()
+                block(child)
+            elif isinstance(child.tag, str):
+                run.append("".join(child.itertext()))
+            run.append(child.tail or "")
+        para(_unmacro("".join(run)))
+
+    def block(child: Any) -> None:
+        if child.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            out.append("#" * int(child.tag[1]) + " " + inline(child))
+        elif child.tag in ("ul", "ol"):
+            for li in child.xpath("./li"):
+                nested = [c for c in li if isinstance(c.tag, str) and c.tag in _BLOCK_TAGS]
+                if len(nested) <= 1 and all(c.tag == "p" for c in nested):
+                    out.append("- " + inline(li))
+                else:
+                    walk(li)
+        elif child.tag == "dl":
+            term = ""
+            for part in child:
+                if part.tag == "dt":
+                    term = inline(part)
+                elif part.tag == "dd":
+                    text = inline(part)
+                    para(f"{term.rstrip(':')}: {text}" if term else text)
+        elif child.tag == "pre":
+            out.append("```\n" + child.text_content().strip("\n") + "\n```")
+        elif child.tag == "table":
+            rows = [[inline(c) for c in tr.xpath("./th|./td")] for tr in child.iter("tr")]
+            rows = [r for r in rows if any(r)]
+            if rows:
+                width = max(len(r) for r in rows)
+                cells = [[c.replace("|", "\\|") for c in r + [""] * (width - len(r))] for r in rows]
+                out.append("| " + " | ".join(cells[0]) + " |")
+                out.append("|" + " --- |" * width)
+                out.extend("| " + " | ".join(r) + " |" for r in cells[1:])
+        elif child.tag in ("p", "li"):
+            para(inline(child))
+        elif child.tag != "br":
+            walk(child)
+
+    walk(root)
+    return "\n\n".join(out) + "\n"
+
+
+def _unmacro(text: str) -> str:
+    """Inline text, whitespace collapsed and template macros resolved."""
+    return _MACRO.sub(lambda m: m.group(1) or "", " ".join(text.split())).strip()
+
+
 def read_html(html: str, name: str = "", url: str = "") -> Document:
-    """An HTML page: its main content (trafilatura drops navigation, ads and comments)."""
+    """An HTML page: its main content (trafilatura drops navigation, ads and comments).
+
+    A fragment with no page around it (a static site's source, maybe with front
+    matter) has no chrome to drop: where the extractor drops much of it anyway (a
+    quarter of its words: definition lists, headings that hold code), it is read
+    element by element instead.
+    """
+    source = _LEADING_COMMENTS.sub("", html.replace("\r\n", "\n"))
+    fragment = None if _PAGE.search(source) else _fragment(source, name, url)
+    if fragment is not None:
+        return fragment
     try:
         import trafilatura
     except ImportError:
@@ -196,7 +342,7 @@ def read_html(html: str, name: str = "", url: str = "") -> Document:
             "importing HTML needs trafilatura: pip install 'mlgenai-bot[import]'"
         ) from None
     page = _without_layout_tables(html)  # what the extractor reads, and the text it gives
-    text = trafilatura.extract(
+    extracted = trafilatura.extract(
         page,
         output_format="markdown",
         include_tables=True,
@@ -206,6 +352,7 @@ def read_html(html: str, name: str = "", url: str = "") -> Document:
         include_comments=False,
         with_metadata=False,
     )
+    text = extracted or ""
     if not text:
         raise SourceError(f"{name or url}: found no main content in the page")
     text = restore_lists(html, restore_headings(page, _FENCE_AFTER_TEXT.sub("\\1\n```", text)))
@@ -467,6 +614,7 @@ class Section:
         return f"{self.parent.rstrip('?:.')}: {self.heading}" if self.parent else self.heading
 
 
+_INTRODUCTION = "Introduction"  # the section of what stands before the first heading
 _ALONE_WORDS = 3  # a heading of more words (or a question) makes sense on its own
 
 
@@ -479,7 +627,7 @@ def sections(doc: Document, subjects: Sequence[Subject] = ()) -> list[Section]:
     document's own title or the heading names one of the ``subjects`` compared
     ("Flutter" under "Kotlin Multiplatform and Flutter").
     """
-    out = [Section("Introduction")]
+    out = [Section(_INTRODUCTION)]
     above: list[Block] = []  # the headings the current one stands under
     for block in doc.blocks:
         if block.kind == "heading":
@@ -1032,7 +1180,7 @@ def chunk_facets(heading: str, groups: list[list[Block]], language: Language) ->
     """Each passage's facet: the heading's goes to the passage whose first sentence says it
     (the first, by default); another passage may take the facet its first sentence names,
     once per section."""
-    if heading == "Introduction":
+    if heading == _INTRODUCTION:
         return ["overview"] + [""] * (len(groups) - 1)
     own = [facet_of(_first_sentence(g[0].text), language) for g in groups]
     wanted = facet_of(heading, language)
@@ -1077,7 +1225,7 @@ def questions_for(heading: str, text: str, facet: str, names: list[str], first: 
     elif named or not heading.endswith("?"):
         # "What does keg-only mean?" asks about keg-only: not "What is Homebrew?".
         out.extend(templates.get(facet, []))
-    if first and not heading.endswith("?") and heading not in {"Introduction"}:
+    if first and not heading.endswith("?") and heading != _INTRODUCTION:
         out.append(f"Tell me about {_sentence_case(lowered, text)}")
     for line in text.splitlines():
         label = re.match(r"^([A-Z][\w&'/ -]{2,40}?): ", line)
@@ -1303,27 +1451,66 @@ def _rows(table: Block, subjects: list[Subject], seen: set[str]) -> list[TableRo
 
 def _labelled_rows(docs: list[Document], subjects: list[Subject], seen: set[str]) -> list[TableRow]:
     """Comparison rows from sections that set the subjects side by side, a paragraph
-    each labelled with its name ("CVS: Commands: $ cvs init ..." then "Subversion: ..."):
-    the heading is the aspect, each paragraph the subject's cell."""
-    labels = {
-        label.lower(): s for s in subjects for label in (s.name, s.short, *s.aliases) if label
-    }
+    each labelled with its name ("CVS: Commands: $ cvs init ..." then "Subversion: ...",
+    or "In Firefox: ..." then "In Chrome: ..."): each such set a row, its aspect the
+    line that introduces it ("When the user clicks on a notification:") or else the
+    heading, each paragraph the subject's cell."""
     rows = []
     for doc in docs:
         for section in sections(doc, subjects):
-            cells: dict[str, str] = {}
+            found: list[tuple[str, dict[str, str]]] = []
+            lead, cells = "", dict[str, str]()
             for block in section.blocks:
                 label, sep, rest = block.text.partition(": ")
-                subject = labels.get(label.strip().lower()) if sep else None
-                if block.kind == "paragraph" and subject is not None and rest.strip():
-                    cells.setdefault(subject.id, rest.strip())
-            if len(cells) < len(subjects):
-                continue
-            rid = _unique(f"{_id_base(section.title)}-compared", 0, seen)
-            keywords = tuple(w for w in words(section.heading) if w not in _STOP)
-            cell_tuple = tuple(Cell(s.id, s.short, cells[s.id]) for s in subjects)
-            rows.append(TableRow(rid, section.title, cell_tuple, keywords))
+                subject = _label_subject(label, subjects) if sep else None
+                if block.kind != "paragraph" or subject is None or not rest.strip():
+                    if cells:
+                        found.append((lead, cells))
+                        cells = {}
+                    intro = block.text.strip()
+                    lead = intro if intro.endswith(":") and len(intro) <= _LEAD_CHARS else ""
+                    continue
+                if subject.id in cells:  # the next pair, with no line of its own
+                    found.append((lead, cells))
+                    lead, cells = "", {}
+                cells[subject.id] = rest.strip()
+            if cells:
+                found.append((lead, cells))
+            by_aspect: dict[str, dict[str, list[str]]] = {}  # pairs of one aspect: one row
+            for lead, held in found:
+                if len(held) < len(subjects):
+                    continue
+                aspect = lead.rstrip(":").strip() or section.title
+                if lead and section.heading != _INTRODUCTION:
+                    aspect = f"{section.title}: {aspect}"
+                row = by_aspect.setdefault(slug(aspect), {"": [aspect]})
+                for sid, text in held.items():
+                    row.setdefault(sid, []).append(text)
+            for row in by_aspect.values():
+                aspect = row[""][0]
+                rid = _unique(f"{_id_base(aspect)}-compared", 0, seen)
+                cell_tuple = tuple(Cell(s.id, s.short, " ".join(row[s.id])) for s in subjects)
+                rows.append(TableRow(rid, aspect, cell_tuple, ()))  # its aspect names it
     return rows if len(rows) >= 2 else []
+
+
+_LEAD_CHARS = 120  # a line that introduces a pair ("When calling tabs.remove():")
+_LABEL_WORDS = 6  # "In Firefox (via the WebExtension API)": a label, not a sentence
+
+
+def _label_subject(label: str, subjects: list[Subject]) -> Subject | None:
+    """The subject a paragraph's label names first ("CVS", "In Chrome and Edge"),
+    where the label is that short."""
+    ws = [w.lower() for w in words(label)]
+    if not ws or len(ws) > _LABEL_WORDS:
+        return None
+    named = [
+        (ws.index(n), s)
+        for s in subjects
+        for n in dict.fromkeys(x.lower() for x in (s.name, s.short, *s.aliases) if x)
+        if n in ws
+    ]
+    return min(named, key=lambda x: x[0])[1] if named else None
 
 
 def _id_base(heading: str) -> str:

@@ -58,6 +58,9 @@ def _named_facet(p: Passage) -> bool:
 
 
 K = TypeVar("K")
+DOMAIN_SHARE = 0.4  # of the documents: a word that many of them use names no table row
+HOME_TERMS = 30  # of a table cell's words, looked up to find the passages that hold it
+HOME_CANDIDATES = 10
 DOCS_KEPT = 4096  # passages' Docs kept once made (a few are needed per question)
 
 
@@ -289,10 +292,19 @@ class Index:
         # A row is named by its aspect's own words: not "between" nor "compared" of
         # "Integration between Windows and Linux", which any request for the table uses.
         neutral = frozenset({tok.stem(w) for w in language.neutral} | language.neutral)
+        # Nor by a word of the source's title or one most of it uses: what it is about
+        # ("firefox vs chrome webextensions: full list of incompatibilities").
+        size = len(self.retriever) or 1
         self.row_terms = {}
+        titled = set(tok.tokenize(kb.source.title))
         for r in kb.table:
-            named = set(terms([r.aspect, *r.keywords])) - common
-            self.row_terms[r.id] = (named - neutral) or named
+            worded = set(terms([r.aspect])) - common
+            domain = titled | {
+                t for t in worded if self.retriever.document_frequency(t) / size >= DOMAIN_SHARE
+            }
+            own = (worded - domain) | (set(terms(list(r.keywords))) - common)  # authored
+            own = own or worded
+            self.row_terms[r.id] = frozenset((own - neutral) or own)
         self.suggestions = self._suggestions()
         self.suggester = Suggester(
             self.suggestions,
@@ -373,22 +385,34 @@ class Index:
 
     @cached_property
     def explained_rows(self) -> frozenset[str]:
-        """Rows with a section of the same name that explains them ("Full system call
-        compatibility"): rows that say nothing in words ("✅", "❌"), or whose cells
-        that section's passages hold word for word (a guide that sets each task side by
-        side, then says it again in the passages). Made once."""
-        sections = {" ".join(s.lower().split()): s for s in self.by_section}
-        out = set()
+        """Rows that passages explain (see :attr:`row_homes`): made once."""
+        return frozenset(self.row_homes)
+
+    @cached_property
+    def row_homes(self) -> dict[str, tuple[str, ...]]:
+        """The passages that explain a row, by row id: for a row that says nothing in
+        words ("✅", "❌"), those of the section of the same name ("Full system call
+        compatibility"); for one whose cells passages hold word for word (a guide that
+        sets each task side by side, then says it again), those passages. Made once."""
+        by_name = {" ".join(s.lower().split()): s for s in self.by_section}
+        out: dict[str, tuple[str, ...]] = {}
         for r in self.kb.table:
-            section = sections.get(" ".join(r.aspect.lower().split()))
-            if section is None:
+            held = [self._holding(c.text) for c in r.cells]
+            if all(held):
+                out[r.id] = tuple(dict.fromkeys(pid for ids in held for pid in ids))
                 continue
-            text = " ".join(p.text for p in self.by_section[section])
-            if all(c.text in text for c in r.cells) or not any(
+            section = by_name.get(" ".join(r.aspect.lower().split()))
+            if section is not None and not any(
                 len(re.findall(r"[^\W\d_]{2,}", c.text)) >= 2 for c in r.cells
             ):
-                out.add(r.id)
-        return frozenset(out)
+                out[r.id] = tuple(p.id for p in self.by_section[section])
+        return out
+
+    def _holding(self, text: str) -> list[str]:
+        """The passages that hold ``text`` word for word, among the few its words find
+        best (reading every passage would cost a large knowledge base seconds)."""
+        hits = self.retriever.search(self.tokenizer.tokenize(text)[:HOME_TERMS], k=HOME_CANDIDATES)
+        return [h.id for h in hits if (p := self.passages.get(h.id)) is not None and text in p.text]
 
     @cached_property
     def tells_difference(self) -> bool:

@@ -1585,3 +1585,42 @@ def test_two_things_of_a_one_subject_source_set_against_each_other_are_compared(
     engine = _markdown_engine(f"{text}\n{pick} sync each would delete the other's files.\n", "f.md")
     both = engine.ask("what's the difference between sync and copy with two servers?", "b")
     assert both.kind == "compare" and [s.passage_id for s in both.sources] == ["how-do-i-pick"]
+
+
+def test_an_html_fragment_the_extractor_would_mangle_is_read_element_by_element() -> None:
+    # A static site's source: front matter, then an HTML fragment with macros, headings
+    # that hold code, and definition lists that set two browsers side by side.
+    pair = (
+        "<p>{lead}</p><dl><dt>In Chrome</dt><dd>{chrome}</dd>"
+        "<dt>In Firefox (via the WebExtension API)</dt><dd>{firefox}</dd></dl>"
+    )
+    sections = "".join(
+        f"<h2 id='s{i}'>The <code>{api}</code> API</h2><p>Extensions for Chrome and Firefox"
+        f" differ in how {api} works, and the extension must allow for it.</p>"
+        + pair.format(
+            lead=f"When calling {api}.create():",
+            chrome=f"The {api} callback is required.",
+            firefox=f"The {api} promise is returned instead.",
+        )
+        for i, api in enumerate(("notifications", "tabs", "proxy", "windows"))
+    )
+    html = (
+        "---\ntitle: Chrome incompatibilities\nslug: Mozilla/Chrome_incompatibilities\n---\n"
+        "<p>{{AddonSidebar}}</p><p>Extensions written for Chrome run on Firefox with minimal"
+        " changes; see {{WebExtAPIRef('tabs.query')}} for details.</p>" + sections
+    )
+    doc = importer.read_html(html, "chrome_incompatibilities.html")
+    assert doc.title == "Chrome incompatibilities"
+    texts = [b.text for b in doc.blocks]
+    assert "The tabs API" in texts and "{{AddonSidebar}}" not in " ".join(texts)
+    assert "In Chrome: The tabs callback is required." in texts
+    assert any("see tabs.query for details" in t for t in texts)
+    kb = importer.build([doc]).kb
+    assert sorted(s.name for s in kb.subjects) == ["Chrome", "Firefox"]
+    # Each pair is a row, named by the line that introduces it.
+    aspects = [r.aspect for r in kb.table]
+    assert "The proxy API: When calling proxy.create()" in aspects
+    engine = Engine(kb)
+    # "extension" is what most of the source is about: it names no row, so all come.
+    every = engine.ask("what are all the differences between firefox and chrome for extensions?")
+    assert every.kind == "compare" and len(every.sources) == len(kb.table) == 4
