@@ -47,6 +47,7 @@ _MEASURED = re.compile(
 )  # "showcase posts"
 _WHY = re.compile(r"(?:^|\b)why\b")
 _WHICH_OF = re.compile(r"\b(?:which|who)\b")  # of the subjects compared
+POINTED_RARE = 0.6  # the salience under which a word of a follow-up is its wording
 NEIGHBOUR = 0.5  # a runner-up this close to the best adds its terms to the coverage
 STRICT_COVERAGE = 0.8  # for personal how-to questions
 TITLE_HELD = 3  # terms of the question a passage's heading holds that make it what is asked
@@ -232,7 +233,12 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
             and runner.hit.matched & matched  # about the same thing
         ):
             matched = matched | runner.hit.matched  # what the next passage adds counts too
-        everyday = [w for w in query.unknown if lang.salience(w) < RARE]
+        # A follow-up that points back asks about what was shown: a word it lacks that
+        # is not rare is the question's wording ("whats the svn counterpart to those").
+        pointing = bool(plan.follows) and bool(set(query.words) & lang.back_references)
+        everyday = [
+            w for w in query.unknown if lang.salience(w) < (POINTED_RARE if pointing else RARE)
+        ]
         own = {t for t in query.content if t in index.retriever.vocabulary}
         if own and own <= doc.title:
             # "... our youngest has asthma. Which one should we pick in that case?": the
@@ -380,8 +386,10 @@ def _definition_target(query: Query, index: Index) -> list[str]:
         rest = ws[2:-1]
     else:
         return []
-    if rest[0] in index.language.back_references:
-        return []  # "what is it built on?" asks what is said of the thing just discussed
+    if set(rest) & index.language.back_references:
+        # "what is it built on?", "whats the svn counterpart to those?" ask what is said
+        # of the thing just discussed
+        return []
     if set(rest) & index.language.difference_words:
         return []  # "what is the difference between sync and copy?" asks no definition
     tok = index.tokenizer

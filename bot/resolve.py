@@ -375,8 +375,14 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
         weights.pop(entity, None)
         term = index.subject_term[subject]
         weights[term] = weights.get(term, 0.0) + 1.0
+    back = bool(set(query.words) & lang.back_references)
+    if last is not None and query.subjects and back and last.kind == "answer" and not entity:
+        # "whats the svn counterpart to those" (of CVS modules): what was shown, asked of
+        # the subject it names.
+        result.carried = True
+        result.follows = last.passage_ids
+        _carry_terms(result, last)
     if last is not None and not query.subjects and last.kind in ("answer", "compare"):
-        back = bool(set(query.words) & lang.back_references)
         unknown = any(lang.salience(w) >= RARE_WORD for w in query.unknown)
         short = len(query.words) <= 7
         if (back or (short and not unknown)) and entity is None:

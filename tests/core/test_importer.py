@@ -1624,3 +1624,18 @@ def test_an_html_fragment_the_extractor_would_mangle_is_read_element_by_element(
     # "extension" is what most of the source is about: it names no row, so all come.
     every = engine.ask("what are all the differences between firefox and chrome for extensions?")
     assert every.kind == "compare" and len(every.sources) == len(kb.table) == 4
+
+
+def test_a_follow_up_that_names_the_other_subject_and_points_back_asks_of_what_was_shown() -> None:
+    text = (
+        "# CVS vs Subversion\n\n## Modules\n\nCVS modules gather several directories of the"
+        " repository under one name. Subversion does this with the svn:externals property"
+        " instead.\n\n## Tags\n\nIn CVS a tag marks a revision of each file. In Subversion a"
+        " tag is a cheap copy of a directory.\n\n## Branches\n\nCVS branches are tags of a"
+        " special kind. Subversion branches are copies too.\n"
+    )
+    engine = _markdown_engine(text, "guide.md")
+    assert engine.ask("we use cvs modules a lot", "a").sources[0].passage_id == "modules"
+    # "counterpart" is no word of the source: the wording of a question about the modules.
+    other = engine.ask("whats the svn counterpart to those", "a")
+    assert other.kind == "answer" and "svn:externals" in other.text
