@@ -1639,3 +1639,18 @@ def test_a_follow_up_that_names_the_other_subject_and_points_back_asks_of_what_w
     # "counterpart" is no word of the source: the wording of a question about the modules.
     other = engine.ask("whats the svn counterpart to those", "a")
     assert other.kind == "answer" and "svn:externals" in other.text
+
+
+def test_a_personal_how_to_is_answered_where_the_passage_tells_how_and_only_there() -> None:
+    text = (
+        "# Syncer FAQ\n\n## Proxies\n\nSyncer follows the standard proxy variables of the"
+        " environment, like curl.  You may wish to set both http_proxy and https_proxy for"
+        " the proxy server.\n\n## Mirrors\n\nSyncer keeps a mirror of each remote folder,"
+        " refreshed every hour from the remote copy of the folder.\n\n## Logs\n\nSyncer writes"
+        " a log of each transfer to the log folder.\n"
+    )
+    engine = _markdown_engine(text, "faq.md")
+    proxy = engine.ask("how do i make syncer go through my company proxy")
+    assert proxy.kind == "answer" and "https_proxy" in proxy.text
+    # The mirrors passage describes them and tells nobody how to change them.
+    assert engine.ask("how do i make syncer refresh my company mirror faster").kind == "refusal"
