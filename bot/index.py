@@ -384,6 +384,16 @@ class Index:
         return False
 
     @cached_property
+    def subject_name_terms(self) -> frozenset[str]:
+        """The terms of the subjects' names, short names and aliases: made once."""
+        return frozenset(self.subject_of_term) | {
+            t
+            for s in self.kb.subjects
+            for name in (s.name, s.short, *s.aliases)
+            for t in self.tokenizer.tokenize(name)
+        }
+
+    @cached_property
     def explained_rows(self) -> frozenset[str]:
         """Rows that passages explain (see :attr:`row_homes`): made once."""
         return frozenset(self.row_homes)

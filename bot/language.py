@@ -103,6 +103,12 @@ class Language:
         out = {w for p in phrases for w in p}
         return frozenset(out | self.thank_words | self.filler | self.chat.keys())
 
+    @cached_property
+    def difference_phrase(self) -> re.Pattern[str]:
+        """Any of :attr:`difference_phrases`, as whole words: made once."""
+        alternatives = "|".join(re.escape(p) for p in self.difference_phrases) or "(?!)"
+        return re.compile(rf"\b(?:{alternatives})\b")
+
     @property
     def vocabulary(self) -> frozenset[str]:
         """Every cue word: never to be corrected into another word."""

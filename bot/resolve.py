@@ -84,8 +84,8 @@ def is_comparison(query: Query, index: Index) -> bool:
     explicit = bool(set(joined.split()) & lang.compare_words) or any(
         p in joined for p in lang.compare_phrases
     )
-    differs = bool(ws & lang.difference_words) or any(
-        re.search(rf"\b{p}\b", joined) for p in lang.difference_phrases
+    differs = bool(ws & lang.difference_words) or bool(
+        lang.difference_phrase.search(joined)
     )  # "in which ways is B not like A?"
     # "In which ways do they differ?" where no passage tells how they differ.
     counted = bool(ws & lang.difference_counters) and not index.tells_difference
@@ -133,14 +133,7 @@ def contrasted(query: Query, index: Index) -> Sides | None:
     subjects, its table or prose compares them, so sides that name them are none (a
     one-subject source's subject is a side like any other: "a variable vs a constant")."""
     vocabulary = index.retriever.vocabulary
-    subject_terms = set()
-    if len(index.kb.subjects) > 1:
-        subject_terms = set(index.subject_of_term) | {
-            t
-            for s in index.kb.subjects
-            for name in (s.name, s.short, *s.aliases)
-            for t in index.tokenizer.tokenize(name)
-        }
+    subject_terms = index.subject_name_terms if len(index.kb.subjects) > 1 else frozenset()
     for pattern in index.language.contrast_patterns:
         found = pattern.search(query.joined)
         if found is None:
