@@ -152,6 +152,13 @@ class Engine:
         points = self.index.contrasts(named) if self.index.compares_in_prose else ()
         if not points:
             return Reply("refusal", self.say("no_table"), suggestions=self._default_suggestions())
+        told = self.index.difference_section
+        if not aspect and told:
+            # The section that tells how they differ ("Differences"): the comparison the
+            # source itself sums up, rather than a line from each of its sections.
+            name = " vs ".join(self.kb.subject(s).name for s in named)
+            passages = list(self.index.by_section[told])
+            return compose.contrast_sections(passages, self.index, name=name, question=question)
         if aspect:
             wanted = set(self.tokenizer.tokenize(aspect))
             about = [pt for pt in points if wanted & set(self.tokenizer.tokenize(pt[0].section))]
@@ -330,9 +337,10 @@ class Engine:
             if not verdict.ok:
                 return self._refusal(verdict, []), None
         if action == "compare" and not self.kb.table:
-            reply = self._contrast_on(query, the_plan) or self._contrast(
+            every = set(query.words) & self.index.language.exhaustive_words
+            reply = (None if every else self._contrast_on(query, the_plan)) or self._contrast(
                 "", query.subjects, question=query.text
-            )
+            )  # "every difference" asks for all of it, not the section of a topic named
             return reply, self._turn(query, reply, the_plan)
         if action == "compare":
             rows = [self.index.rows[r] for r in the_plan.rows] or list(self.kb.table)

@@ -779,11 +779,26 @@ def find_subjects(docs: list[Document], table: Block | None, subject: str = "") 
         return [_subject(subject, text, known)]
     title = docs[0].title
     columns = _compared_columns(table) if table is not None else []
-    if table is not None and 2 <= len(columns) <= 4:
-        return [_subject(table.rows[0][i], text, known) for i in columns]
+    labels = [table.rows[0][i] for i in columns] if table is not None else []
+    if 2 <= len(labels) <= 4 and all(
+        re.search(r"[^\W\d_]", label)
+        and _count(re.sub(r"\s*\([^)]*\)", "", label).strip(), text) >= _NAMED_TIMES
+        for label in labels
+    ):  # "Machine Learning (ML)" is named as "Machine Learning"
+        # Columns the text names as things ("Induction | Gas"), not a table of something
+        # else ("Supported in hledger? | 1.52 | hledger name, notes").
+        return [_subject(label, text, known) for label in labels]
     parts = re.split(r"\s+(?:vs\.?|versus)\s+", re.sub(r"[:|–—-]\s.*$", "", title), flags=re.I)
     if len(parts) >= 2:
         return [_subject(p, text, known) for p in parts]
+    both = _BOTH_NAMED.match(title)
+    if (
+        both
+        and _compares(text)
+        and all(_count(n, text) >= _PAIR_NAMED_TIMES for n in both.group("a", "b"))
+    ):
+        # "hledger and Ledger" over a page that sets them against each other.
+        return [_subject(n, text, known) for n in both.group("a", "b")]
     crossing = _CROSSING.match(title)
     if crossing and min(_counts(crossing.group("a", "b"), text).values()) >= 2:
         # "CVS to SVN Crossover Guide": both, a short name by the name it stands for
@@ -953,7 +968,7 @@ def _compared_in_headings(headings: list[str]) -> list[str]:
     return out
 
 
-_NAME = re.compile(r"(?<![\w.])[A-Z][A-Za-z0-9]*(?:[ -][A-Z][A-Za-z0-9]*)*\b")
+_NAME = re.compile(r"(?<![\w.])[A-Z][A-Za-z0-9]*(?:['’]s)?(?:[ -][A-Z][A-Za-z0-9]*)*\b")
 
 
 def _count(name: str, text: str) -> int:
@@ -966,9 +981,10 @@ RARE_ZIPF = 4.0  # a word rarer than this in English may be a name (python: 3.8)
 
 
 def _counts(names: Iterable[str], text: str) -> Counter[str]:
-    """``_count(name, text)`` for each of ``names`` (words joined by single spaces or
-    hyphens), in one pass over the text's words rather than one search per name (at
-    10,000 passages, one search per capitalised name took minutes)."""
+    """``_count(name, text)`` for each of ``names`` (words joined by single spaces,
+    hyphens or apostrophes: "Let's Encrypt"), in one pass over the text's words rather
+    than one search per name (at 10,000 passages, one search per capitalised name took
+    minutes)."""
     wanted: dict[str, list[str]] = {}
     for name in names:
         wanted.setdefault(name.lower(), []).append(name)
@@ -985,8 +1001,8 @@ def _counts(names: Iterable[str], text: str) -> Counter[str]:
             end = spans[j][1]
             if j > i:
                 gap = spans[j - 1][1]
-                if not (spans[j][0] - gap == 1 and lower[gap] in " -"):
-                    break  # the next word is not one space or hyphen on
+                if not (spans[j][0] - gap == 1 and lower[gap] in " -'’"):
+                    break  # the next word is not one space, hyphen or apostrophe on
             if end < len(lower) and lower[end] == "-":
                 continue  # "(?![\w-])": not followed by a hyphen
             segment = lower[start:end]
@@ -1126,6 +1142,16 @@ def _title_name(title: str, text: str) -> str:
 
 
 _NAMED_TIMES = 3
+_PAIR_NAMED_TIMES = 10  # times a page names each of the two its title joins with "and"
+_BOTH_NAMED = re.compile(rf"^\s*(?P<a>{_PAIR_NAME}) (?:and|&) (?P<b>{_PAIR_NAME})\s*$")
+_COMPARING = re.compile(
+    r"\b(?:compared (?:to|with)|differences?|differs?|unlike|whereas|vs\.?)\b", re.I
+)
+
+
+def _compares(text: str) -> bool:
+    """Whether a text sets things against each other, in words that say so."""
+    return len(_COMPARING.findall(text)) >= _NAMED_TIMES
 
 
 def _nested(a: str, b: str) -> bool:

@@ -424,14 +424,33 @@ class Index:
         hits = self.retriever.search(self.tokenizer.tokenize(text)[:HOME_TERMS], k=HOME_CANDIDATES)
         return [h.id for h in hits if (p := self.passages.get(h.id)) is not None and text in p.text]
 
-    @cached_property
+    @property
     def tells_difference(self) -> bool:
-        """Whether a passage tells how the subjects differ: its facet says so, or one
-        of its own questions asks it ("In what ways do tea and coffee differ?")."""
-        if self.by_facet.get("difference"):
-            return True
-        words_ = self.language.difference_words
-        return any(set(words(q)) & words_ for p in self.kb.passages for q in p.questions)
+        """Whether a passage tells how the subjects differ (see :attr:`difference_section`)."""
+        return self.difference_section is not None
+
+    @cached_property
+    def difference_section(self) -> str | None:
+        """The section of the first passage that tells how the subjects differ: its
+        facet says so, or one of its own questions asks it ("In what ways do tea and
+        coffee differ?"), and its heading or that question names nothing else ("Key
+        differences", not "Seeing the differences between two tags"); or None."""
+        lang = self.language
+        named = {
+            w for s in self.kb.subjects for n in (s.name, s.short, *s.aliases) for w in words(n)
+        }
+        ignored = lang.stopwords | lang.difference_words | lang.neutral | named
+
+        def of_the_subjects(text: str) -> bool:
+            return len({w for w in words(text) if w not in ignored}) <= 1  # "Key differences"
+
+        for p in self.kb.passages:
+            asking = [q for q in p.questions if set(words(q)) & lang.difference_words]
+            if p.facet == "difference" and of_the_subjects(p.section):
+                return p.section
+            if any(of_the_subjects(q) for q in asking):
+                return p.section
+        return None
 
     @property
     def compares_in_prose(self) -> bool:

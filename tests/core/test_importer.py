@@ -14,9 +14,11 @@ import yaml
 
 from bot import analysis, compose, importer
 from bot.__main__ import main
+from bot.acts import classify
 from bot.engine import Engine
 from bot.kbcheck import check
 from bot.knowledge import load
+from bot.language import english
 from bot.markdown import Block, Document
 from bot.textsource import read_text, split_cells
 from tests.core.grading import failures_by_section
@@ -1654,3 +1656,42 @@ def test_a_personal_how_to_is_answered_where_the_passage_tells_how_and_only_ther
     assert proxy.kind == "answer" and "https_proxy" in proxy.text
     # The mirrors passage describes them and tells nobody how to change them.
     assert engine.ask("how do i make syncer refresh my company mirror faster").kind == "refusal"
+
+
+def test_a_page_titled_a_and_b_that_sets_them_apart_compares_them_by_its_differences() -> None:
+    rows = "".join(f"| {n}. Feature {n} | Y | |\n" for n in range(1, 6))
+    text = (
+        "# Tallyo and Ledgero\n\nTallyo was inspired by Ledgero. This page describes the"
+        " differences between Tallyo and Ledgero.\n\n## Differences\n\nCompared to Ledgero,"
+        " Tallyo has\n\n- a complete manual\n- easier query syntax\n\nCompared to Tallyo,"
+        " Ledgero has\n\n- more speed with large files\n- embedded value expressions\n\n"
+        + "".join(
+            f"## {topic} differences\n\nTallyo and Ledgero differ in {topic.lower()}: Tallyo"
+            f" does it one way, unlike Ledgero, whereas Ledgero does it another way.\n\n"
+            for topic in ("Performance", "Command line", "Journal format")
+        )
+        + "## Journal features\n\n| Supported in Tallyo? | 1.52 | Tallyo name, notes |\n"
+        "|---|---|---|\n" + rows + "\nTallyo reads Ledgero files. Ledgero reads Tallyo files.\n"
+    )
+    kb = importer.build([importer.read_markdown(text, "tallyo.md")]).kb
+    # A table of features is no comparison of its columns: the title names the two.
+    assert [s.name for s in kb.subjects] == ["Tallyo", "Ledgero"] and not kb.table
+    engine = Engine(kb)
+    every = engine.ask("pls list me every difference of tallyo vs ledgero, features and commands")
+    assert every.kind == "compare" and "more speed with large files" in every.text
+    assert every.sources[0].section == "Differences"
+
+
+def test_a_name_with_an_apostrophe_is_one_subject_and_commands_in_a_question_ask_no_help() -> None:
+    body = " ".join(
+        f"Integrators of Let's Encrypt renew certificate {n} early, and Let's Encrypt"
+        f" limits the rate of request {n}."
+        for n in range(4)
+    )
+    text = f"# Integration Guide\n\n## Renewal\n\n{body}\n\n## Accounts\n\nUse one account.\n"
+    kb = importer.build([importer.read_markdown(text, "guide.md")]).kb
+    assert [s.name for s in kb.subjects] == ["Let's Encrypt"]
+    assert classify("list me every difference, features and commands", english()).kind == (
+        "question"
+    )
+    assert classify("show me all commands", english()).kind == "help"
