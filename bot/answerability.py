@@ -366,7 +366,16 @@ def _names_phrase(terms: list[str], query: Query, doc: Doc) -> bool:
     # What a sentence is about: its first words ("A cryptographic hash function maps
     # ..."), not a word of a list ("text, images, or synthetic data").
     starts = rf"(?:^|[.!?:]\s+|\n)(?:(?:a|an|the)\s+)?{phrase}\b"
-    return re.search(starts, doc.text, re.I) is not None
+    if re.search(starts, doc.text, re.I) is not None:
+        return True
+    # A name with a number ("exit code 24") is that very thing wherever the passage
+    # names it ("... manifests as an exit-code 24").
+    ws = query.words
+    last = query.surface.get(terms[-1], terms[-1])
+    after = ws[ws.index(last) + 1] if last in ws[:-1] else ""
+    if not after.isdigit():
+        return False
+    return re.search(rf"\b{phrase}\W+{after}\b", doc.text, re.I) is not None
 
 
 def _definition_target(query: Query, index: Index) -> list[str]:

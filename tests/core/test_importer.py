@@ -1695,3 +1695,20 @@ def test_a_name_with_an_apostrophe_is_one_subject_and_commands_in_a_question_ask
         "question"
     )
     assert classify("show me all commands", english()).kind == "help"
+
+
+def test_a_numbered_name_the_passage_names_is_explained_and_options_of_a_thing_ask_of_it() -> None:
+    text = (
+        "# Copier FAQ\n\n## Ignore the vanished files warning\n\nSome folks would like to ignore"
+        " the vanished files warning, which manifests as an exit-code 24. The easiest way is a"
+        " shell script wrapper.\n\n## Memory usage\n\nCopier needs about 100 bytes per file;"
+        " the --hard-links and --delete options make it use even more memory.\n\n"
+        "## Firewalls\n\nCopier can go through a firewall with a proxy host.\n"
+    )
+    engine = _markdown_engine(text, "faq.md")
+    code = engine.ask("my backup script fails. what is exit code 24?")
+    assert code.kind == "answer" and "exit-code 24" in code.text
+    # Not a code it names: still a thing the source mentions without explaining.
+    assert engine.ask("what is exit code 12?").kind == "refusal"
+    memory = engine.ask("Which options make copier use even more memory?")
+    assert memory.kind == "answer" and "--hard-links" in memory.text
