@@ -64,6 +64,12 @@ def _query(engine: Engine, text: str) -> analysis.Query:
         ("and then what can it do with a new house it hasnt seen?", "question"),
         ("what can it do?", "help"),
         ("how should I phrase my questions so you understand them", "help"),
+        ("Good afternoon. Could you explain how I am supposed to use this assistant?", "help"),
+        ("how am i supposed to rerun the last command", "question"),
+        ("Which options make rsync use even more memory?", "question"),
+        ("which options are there", "help"),
+        ("pls list me every differences of a vs b, features and commands", "question"),
+        ("show me all commands", "help"),
     ],
 )
 def test_dialogue_acts(text: str, kind: str) -> None:
