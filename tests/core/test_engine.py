@@ -285,3 +285,10 @@ def test_suggest_limits_and_empty_input(shipped_engine: Engine) -> None:
     assert all(len(q) <= 100 for q in every)
     assert shipped_engine.suggest("zzzz qqqq") == []
     assert len(shipped_engine.suggest("machine", 3)) == 3
+
+
+def test_what_a_named_group_uses_a_subject_for_asks_its_purpose(shipped_engine: Engine) -> None:
+    # "which banks use ML?" asks for names; "what banks use ML for" asks what for.
+    reply = shipped_engine.ask("What does the article say banks use machine learning for?")
+    assert reply.kind == "answer" and "spending patterns" in reply.text
+    assert shipped_engine.ask("Which banks use machine learning?").kind == "refusal"

@@ -1712,3 +1712,19 @@ def test_a_numbered_name_the_passage_names_is_explained_and_options_of_a_thing_a
     assert engine.ask("what is exit code 12?").kind == "refusal"
     memory = engine.ask("Which options make copier use even more memory?")
     assert memory.kind == "answer" and "--hard-links" in memory.text
+
+
+def test_advice_asked_of_a_guide_is_answered_where_it_advises() -> None:
+    text = (
+        "# Issuer Integration Guide\n\n## Retrying failures\n\nRenewal failure should not be"
+        " treated as a fatal error. You should implement graceful retry logic with an"
+        " exponential backoff: a reasonable backoff schedule would be one minute, then ten"
+        " minutes, then one day.\n\n## Storing keys\n\nIssuer keeps each account key in the"
+        " key store of the issuer host, next to the certificate files.\n\n## Ports\n\n"
+        "Issuer validates over port 80 for every certificate request to the issuer.\n"
+    )
+    engine = _markdown_engine(text, "guide.md")
+    retry = engine.ask("what retry schedule do you recommend?")
+    assert retry.kind == "answer" and "backoff schedule" in retry.text
+    # Where the passage found only describes, advice is still declined.
+    assert engine.ask("what text editor do you recommend for the key files?").kind == "refusal"

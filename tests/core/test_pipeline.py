@@ -70,6 +70,7 @@ def _query(engine: Engine, text: str) -> analysis.Query:
         ("which options are there", "help"),
         ("pls list me every differences of a vs b, features and commands", "question"),
         ("show me all commands", "help"),
+        ("Bonjour! Can you help me with something?", "help"),
     ],
 )
 def test_dialogue_acts(text: str, kind: str) -> None:
