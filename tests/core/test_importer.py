@@ -1728,3 +1728,16 @@ def test_advice_asked_of_a_guide_is_answered_where_it_advises() -> None:
     assert retry.kind == "answer" and "backoff schedule" in retry.text
     # Where the passage found only describes, advice is still declined.
     assert engine.ask("what text editor do you recommend for the key files?").kind == "refusal"
+
+
+def test_a_cert_is_a_certificate() -> None:
+    text = (
+        "# Issuer Guide\n\n## Multi-domain certificates\n\nIssuer lets you put up to 100 names"
+        " on one certificate. Whether Issuer users take a separate certificate for every"
+        " hostname is up to them.\n\n## Renewal\n\nIssuer renews each certificate a third of"
+        " the way before it expires.\n\n## Accounts\n\nOne Issuer account can hold every"
+        " customer of a hosting provider.\n"
+    )
+    engine = _markdown_engine(text, "guide.md")
+    reply = engine.ask("how many names can I put on one cert?")
+    assert reply.kind == "answer" and "100 names" in reply.text
