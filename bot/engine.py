@@ -43,6 +43,7 @@ SURE = 0.8  # coverage that answers one question of a message whose other is dec
 TOPIC_COVERAGE = 0.6  # a comparison asked about a topic: the section must cover this much
 SHARED_WEIGHT = 0.3  # "sync vs copy into the same folder": what both sides are asked about
 CANDIDATES = 8  # passages read for each side of "A vs B"
+SHORT_PART = 400  # characters: a part of a section this short is shown with the next
 
 
 class Engine:
@@ -552,6 +553,8 @@ class Engine:
         wants_list = bool(set(query.words) & index.language.list_words)
         if len(chosen) == 1 and not wants_list:
             rest = self._rest_of_section(doc.passage, set(query.content) - top.hit.matched)
+            if rest is None and not doc.passage.is_list:
+                rest = self._next_part(doc.passage)
             if rest is not None:
                 return compose.passages_reply(
                     [doc.passage, rest],
@@ -591,6 +594,25 @@ class Engine:
             return None  # both in full, or the passage alone
         first = next(p for p in siblings if any(t in p.text for t in found))
         return replace(first, text=text, is_list=False, subject="", facet="")
+
+    def _next_part(self, passage: Passage) -> Passage | None:
+        """The part of ``passage``'s section that follows it, where ``passage`` is short
+        enough to be a lead-in ("This has turned out to be a polarizing issue and
+        requires a long explanation.") and both fit in one answer; else None."""
+        if len(passage.text) >= SHORT_PART:
+            return None
+        parts = self.index.by_section.get(passage.section, ())
+        at = next((i for i, p in enumerate(parts) if p.id == passage.id), None)
+        if at is None or at + 1 >= len(parts):
+            return None
+        following = parts[at + 1]
+        if following.facet not in ("", following.id):
+            return None  # a topic of its own ("the difference"), not the rest of this one
+        if passage.subject and following.subject and following.subject != passage.subject:
+            return None  # what the section says of the other subject
+        if following.is_list or len(passage.text) + len(following.text) + 2 > MAX_ANSWER_CHARS:
+            return None
+        return following
 
     def _facet_passage(self, subject: str, facet: str) -> Passage | None:
         return next(iter(self.index.by_subject_facet.get((subject, facet), ())), None)

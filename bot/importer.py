@@ -1168,7 +1168,8 @@ def mentions(text: str, subject: Subject) -> int:
 
 def subject_of(heading: str, text: str, subjects: list[Subject], inherited: str = "") -> str:
     """The subject a passage is about: the one its heading names, else the one its text
-    names alone; general ("") when it names several or none."""
+    names alone, else the one of the part before it (``inherited``); general ("")
+    when it names several or none."""
     if len(subjects) == 1:
         return subjects[0].id
     named = [s.id for s in subjects if mentions(heading, s)]
@@ -1176,10 +1177,10 @@ def subject_of(heading: str, text: str, subjects: list[Subject], inherited: str 
         return named[0]
     if named:
         return ""
-    if inherited:
-        return inherited
     in_text = [s.id for s in subjects if mentions(text, s)]
-    return in_text[0] if len(in_text) == 1 else ""
+    if len(in_text) == 1:
+        return in_text[0]  # a later part of a section about the other one names it
+    return inherited
 
 
 def facet_of(heading: str, language: Language) -> str:

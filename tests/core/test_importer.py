@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -1741,3 +1742,36 @@ def test_a_cert_is_a_certificate() -> None:
     engine = _markdown_engine(text, "guide.md")
     reply = engine.ask("how many names can I put on one cert?")
     assert reply.kind == "answer" and "100 names" in reply.text
+
+
+def test_a_short_part_of_a_section_comes_with_the_part_that_goes_on_with_it() -> None:
+    text = (
+        "# Sound FAQ\n\n## Why aren't performer tags in the cue sheet block?\n\nPlaceholder.\n\n"
+        "## Does it support MP3?\n\nNo, the sound format supports lossless audio only.\n\n"
+        "## Is it free?\n\nYes, the sound library is free software under the LGPL.\n"
+    )
+    kb = importer.build([importer.read_markdown(text, "faq.md")]).kb
+    first, *rest = kb.passages
+    lead = replace(
+        first, text="This has turned out to be a polarizing issue and needs a long explanation."
+    )
+    # The part the importer splits off a long section: the same section, no facet of its own.
+    following = replace(
+        first,
+        id=f"{first.id}-2",
+        facet=f"{first.id}-2",
+        questions=(),
+        text="Such tags belong to the tag block, which a database lookup fills in from the"
+        " track offsets.",
+    )
+    engine = Engine(replace(kb, passages=(lead, following, *rest)))
+    reply = engine.ask("why aren't performer tags in the cue sheet block?")
+    assert reply.kind == "answer" and "polarizing" in reply.text
+    assert reply.sources[0].passage_id == lead.id and "belong to the tag block" in reply.text
+    # A part with a topic of its own is not the rest of this one.
+    own = replace(following, facet="examples")
+    alone = Engine(replace(kb, passages=(lead, own, *rest)))
+    assert (
+        "belong to the tag block"
+        not in alone.ask("why aren't performer tags in the cue sheet block?").text
+    )
