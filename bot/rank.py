@@ -27,6 +27,7 @@ KNOWN_SALIENCE_FLOOR = 0.25
 COVERAGE_BASE = 0.2
 RARE = 0.25  # the salience of a word that is not everyday English ("metering", not "popular")
 TITLE = 0.5
+HEADING = 0.5  # a heading the question names all of
 FOLLOWS = 2.0
 BARE_ROW = 0.5  # a row of marks ("✅", "❌") whose aspect has a section of its own
 UNKNOWN = 1.5  # an unknown word, against a known term found in one passage (swept 1-2)
@@ -155,6 +156,7 @@ def rank(query: Query, plan: Plan, index: Index) -> list[Ranked]:
             h.id not in plan.follows and content <= h.matched and h.matched & carried for h in hits
         )
     )
+    asked = content | {index.subject_term[s] for s in query.subjects}
     out = []
     for n, hit in enumerate(hits):
         doc = index.docs[hit.id]
@@ -180,6 +182,11 @@ def rank(query: Query, plan: Plan, index: Index) -> list[Ranked]:
         titled = hit.matched & doc.title & content
         if titled:  # the question names what the passage's heading names
             factor *= 1 + TITLE * len(titled) / len(query.content)
+            # ... and the more of a heading that asks a question (a FAQ's) it names, the
+            # more it is that question ("why is it called meson" of "Why is it called
+            # Meson?", not of "Why does MSVC output static libraries called libfoo.a?").
+            if doc.passage is not None and doc.passage.section.endswith("?"):
+                factor *= 1 + HEADING * (len(doc.title & asked) / len(doc.title)) ** 2
         cov = shares[n] if wanted and not (of_it and hit.id in plan.follows) else 1.0
         out.append(Ranked(hit, hit.score * factor * (COVERAGE_BASE + cov), cov))
     out.sort(key=lambda r: (-r.score, r.hit.id))

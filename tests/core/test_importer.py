@@ -1775,3 +1775,19 @@ def test_a_short_part_of_a_section_comes_with_the_part_that_goes_on_with_it() ->
         "belong to the tag block"
         not in alone.ask("why aren't performer tags in the cue sheet block?").text
     )
+
+
+def test_a_question_that_names_all_of_a_faq_heading_finds_that_entry() -> None:
+    text = (
+        "# Builder FAQ\n\n## Why is it called Builder?\n\nWhen the name was chosen, no Debian"
+        " package could have it. Gluon was considered, then the name Builder was found to be"
+        " free.\n\n## Why does building my project with MSVC output static libraries called"
+        " libfoo.a?\n\nStatic libraries on Windows are called foo.lib, and import libraries"
+        " are called foo.lib too, so Builder has them called libfoo.a.\n\n"
+        "## How do I install Builder?\n\nBuilder is installed with pip from PyPI.\n"
+    )
+    kb = importer.build([importer.read_markdown(text, "faq.md")]).kb
+    # An entry whose own example question was dropped: its heading is all there is.
+    bare = tuple(replace(p, questions=()) for p in kb.passages)
+    reply = Engine(replace(kb, passages=bare)).ask("why the heck is it called builder lol")
+    assert reply.sources[0].passage_id == "why-is-it-called-builder", reply.text
