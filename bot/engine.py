@@ -393,18 +393,19 @@ class Engine:
             reply = self._refusal(verdict, ranked)
             return reply, Turn(query.text, "refusal", tuple(the_plan.subjects))
         reply = self._sides(query, self._confident(self._answer(query, the_plan, ranked), ranked))
-        if self._the_difference(query, reply):
+        if self._the_difference(query, reply, the_plan.subjects):
             # "What's the difference between ML and GenAI?": the passage that says it,
             # which compares them (the whole comparison one button away).
             reply = replace(reply, kind="compare", rows=())
         return reply, self._turn(query, reply, the_plan)
 
-    def _the_difference(self, query: Query, reply: Reply) -> bool:
+    def _the_difference(self, query: Query, reply: Reply, subjects: Sequence[str] = ()) -> bool:
         """Whether ``reply`` answers "the difference" between the subjects named from a
-        passage about them together (no single one)."""
+        passage about them together (no single one); ``subjects``: those the
+        conversation carries ("whats the actual difference between them")."""
         lang = self.index.language
         asked = set(query.words) & (lang.difference_words | lang.versus_words)
-        if len(set(query.subjects)) < 2 or not asked or reply.kind != "answer":
+        if len(set(query.subjects) | set(subjects)) < 2 or not asked or reply.kind != "answer":
             return False
         first = self.index.passages.get(reply.sources[0].passage_id) if reply.sources else None
         return first is not None and not first.subject

@@ -292,3 +292,11 @@ def test_what_a_named_group_uses_a_subject_for_asks_its_purpose(shipped_engine: 
     reply = shipped_engine.ask("What does the article say banks use machine learning for?")
     assert reply.kind == "answer" and "spending patterns" in reply.text
     assert shipped_engine.ask("Which banks use machine learning?").kind == "refusal"
+
+
+def test_the_difference_between_them_after_naming_both_is_the_comparison_passage(
+    shipped_engine: Engine,
+) -> None:
+    shipped_engine.ask("i keep hearing about ML and gen ai at work", "diff-them")
+    reply = shipped_engine.ask("whats the actual difference between them", "diff-them")
+    assert reply.kind == "compare" and "analyze data" in reply.text

@@ -1791,3 +1791,18 @@ def test_a_question_that_names_all_of_a_faq_heading_finds_that_entry() -> None:
     bare = tuple(replace(p, questions=()) for p in kb.passages)
     reply = Engine(replace(kb, passages=bare)).ask("why the heck is it called builder lol")
     assert reply.sources[0].passage_id == "why-is-it-called-builder", reply.text
+
+
+def test_a_or_b_how_do_they_compare_and_in_which_aspects_not_same_are_comparisons() -> None:
+    text = (
+        "# Issuer Guide\n\n## HTTP challenge\n\nThe http-01 challenge puts a file on port 80 of"
+        " each frontend the Issuer checks.\n\n## DNS challenge\n\nThe dns-01 challenge puts a TXT"
+        " record in the zone, which suits a big fleet of frontends.\n\n## Accounts\n\nOne"
+        " Issuer account can hold every customer.\n"
+    )
+    engine = _markdown_engine(text, "guide.md")
+    both = engine.ask("http-01 or dns-01, how do they compare for a fleet of frontends?")
+    assert both.kind == "compare" and "port 80" in both.text and "TXT record" in both.text
+    prose = _prose_engine()
+    every = prose.ask("in which aspects inkwell and quill are not same? tell me everything")
+    assert every.kind == "compare"
