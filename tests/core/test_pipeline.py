@@ -71,6 +71,10 @@ def _query(engine: Engine, text: str) -> analysis.Query:
         ("pls list me every differences of a vs b, features and commands", "question"),
         ("show me all commands", "help"),
         ("Bonjour! Can you help me with something?", "help"),
+        ("do you only know about version control stuff or what", "help"),
+        ("good morning! can you answer node questions?", "help"),
+        ("Hi, I'm new here. How does this thing work, do I just type a question?", "help"),
+        ("how does the event loop work", "question"),
     ],
 )
 def test_dialogue_acts(text: str, kind: str) -> None:
