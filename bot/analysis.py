@@ -266,8 +266,9 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
     corrected: list[str] = []
     budget = MAX_CORRECTIONS
     for w in kept:
-        if w in index.compounds and w not in tok.vocabulary:
-            corrected.extend(index.compounds[w])  # "prebuilt": the source writes "pre-built"
+        if w in index.compounds and (w not in tok.vocabulary or w in index.hyphenated):
+            # "prebuilt": the source writes "pre-built"; "sha1": it writes "SHA-1" too
+            corrected.extend(((w,) if w in tok.vocabulary else ()) + index.compounds[w])
             continue
         if budget > 0 and w not in tok.vocabulary:
             budget -= 1

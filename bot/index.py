@@ -157,7 +157,7 @@ def _group(
     return {k: tuple(ps) for k, ps in groups.items()}
 
 
-_HYPHENATED = re.compile(r"\b([a-z]{2,})-([a-z]{2,})\b")
+_HYPHENATED = re.compile(r"\b([a-z]{2,})-([a-z]{2,}|\d{1,3})\b")  # "pre-built", "sha-1"
 NAME_CANDIDATES = 50  # passages holding a code name's words that are read for it
 IDENTIFIER = re.compile(r"(?<![\w.-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w-])")
 _CODE = re.compile(r"[=(){}\[\]<>]|://")
@@ -223,6 +223,7 @@ class Index:
         # autocomplete) and the terms that tell its subject (see _term_subjects).
         docs: list[Document] = []
         compounds: dict[str, tuple[str, str]] = {}  # "prebuilt": the source's "pre-built"
+        hyphenated: set[str] = set()  # those the source writes with a hyphen
         subject_words = {s.id: words(s.name) for s in kb.subjects}
         question_terms: dict[str, list[str]] = {}
         seen_subjects: dict[str, set[str]] = {s.id: set() for s in kb.subjects}
@@ -234,6 +235,7 @@ class Index:
             if "-" in p.text:
                 for first, second in _HYPHENATED.findall(p.text.lower()):
                     compounds[first + second] = (first, second)
+                    hyphenated.add(first + second)
             for first, second in pairwise(text_words):
                 # "timezone", "checkout": the source writes "time zone", "check out"
                 # (never "andthe": a first word of no meaning makes no compound).
@@ -274,6 +276,7 @@ class Index:
         # A passage's Doc is made when an answer first needs it (a few per question),
         # not for every passage at start-up.
         self.compounds = compounds
+        self.hyphenated = frozenset(hyphenated)
         self.docs: Mapping[str, Doc] = _Docs(self, rows)
         self._contrasts: dict[frozenset[str], tuple[tuple[Passage, str], ...]] = {}
         self.retriever = Retriever(docs, variant, params)

@@ -1806,3 +1806,15 @@ def test_a_or_b_how_do_they_compare_and_in_which_aspects_not_same_are_comparison
     prose = _prose_engine()
     every = prose.ask("in which aspects inkwell and quill are not same? tell me everything")
     assert every.kind == "compare"
+
+
+def test_a_name_written_with_and_without_a_hyphen_finds_both() -> None:
+    text = (
+        "# Crypto notes\n\n## Hash functions\n\nAn example of a hash function is SHA1, which is"
+        " used in Git to name every commit.\n\n## Weak hashes\n\nSHA-1 is no longer considered"
+        " a strong cryptographic hash function, and MD5 is broken too.\n\n## Keys\n\nA key"
+        " derivation function makes a key from a passphrase.\n"
+    )
+    engine = _markdown_engine(text, "notes.md")
+    reply = engine.ask("is sha1 still strong?")
+    assert "no longer considered a strong" in reply.text, reply.text
