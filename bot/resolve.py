@@ -53,8 +53,10 @@ def _matches(patterns: Sequence[object], text: str) -> bool:
 def named_rows(query: Query, index: Index, *, distinct: bool = False) -> list[str]:
     """Table rows whose aspect words the question uses, in table order.
 
-    ``distinct``: only rows named by a word no other row has ("compare authentication,
-    browsing and moving"), not the rows a word they share finds ("repository").
+    ``distinct``: none where only words several rows share name them ("repository",
+    "use"): a question names rows by a word of their own ("compare authentication,
+    browsing and moving"), and then the rows its shared words find come too ("goal,
+    output, evaluation and how people use them").
     """
     terms = set(query.terms)
     named = {rid: terms & row_terms for rid, row_terms in index.row_terms.items()}
@@ -62,7 +64,8 @@ def named_rows(query: Query, index: Index, *, distinct: bool = False) -> list[st
     if not distinct:
         return list(named)
     counts = Counter(t for held in named.values() for t in held)
-    return [rid for rid, held in named.items() if any(counts[t] == 1 for t in held)]
+    own = any(counts[t] == 1 for held in named.values() for t in held)
+    return list(named) if own else []
 
 
 _IN_IT = re.compile(r"\b(?:in|from|of) (?:it|that|this|there)\b|\bthere\b")
@@ -293,7 +296,7 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
         # differ, which a prose comparison tells point by point.
         result.action = "compare"
         return result
-    rows = named_rows(query, index) if index.kb.table else []
+    rows = named_rows(query, index, distinct=True) if index.kb.table else []
     row_terms = set().union(*(index.row_terms[r] for r in rows)) if rows else set()
     only_rows = bool(rows) and set(query.content) <= row_terms
     if rows and (

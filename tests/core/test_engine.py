@@ -300,3 +300,18 @@ def test_the_difference_between_them_after_naming_both_is_the_comparison_passage
     shipped_engine.ask("i keep hearing about ML and gen ai at work", "diff-them")
     reply = shipped_engine.ask("whats the actual difference between them", "diff-them")
     assert reply.kind == "compare" and "analyze data" in reply.text
+
+
+def test_a_word_the_rows_share_names_none_unless_others_name_their_own(
+    shipped_engine: Engine,
+) -> None:
+    same = shipped_engine.ask(
+        "At my office people use 'machine learning' and 'generative AI' as if they mean the"
+        " same. Are they the same thing?"
+    )
+    assert same.kind == "answer" and "not the same thing" in same.text
+    rows = shipped_engine.ask(
+        "Could you lay out how ML and GenAI differ in goal, output, evaluation and how people"
+        " use them?"
+    )
+    assert rows.kind == "compare" and "backend" in rows.text
