@@ -280,6 +280,8 @@ def analyse(text: str, index: Index, *, whole: bool = False) -> Query:
             )
         corrected.append(w)
     corrected = _joined_compounds(corrected, tok.vocabulary, index.alias_words)
+    if lang.purpose_asked.search(" ".join(corrected)) and tok.known(lang.purpose_word):
+        corrected = [*corrected, lang.purpose_word]  # "what is ML for?" asks its purpose
     units = tok.units(corrected)
     terms: list[str] = []
     surface: dict[str, str] = {}

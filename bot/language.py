@@ -61,6 +61,8 @@ class Language:
     difference_phrases: tuple[str, ...]
     difference_counters: frozenset[str]
     contrast_patterns: tuple[re.Pattern[str], ...]
+    purpose_asked: re.Pattern[str]
+    purpose_word: str
     list_words: frozenset[str]
     back_references: frozenset[str]
     other_patterns: tuple[AnyOf, ...]
@@ -245,6 +247,8 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
             difference_phrases=tuple(str(p) for p in data["difference_phrases"]),
             difference_counters=_words(data["difference_counters"], "difference_counters"),
             contrast_patterns=_patterns(data["contrast_patterns"], "contrast_patterns"),
+            purpose_asked=_union(data["purpose_patterns"], "purpose_patterns")[0],
+            purpose_word=str(data["purpose_word"]),
             list_words=_words(data["list_words"], "list_words"),
             back_references=_words(data["back_references"], "back_references"),
             other_patterns=_any(data["other_patterns"], "other_patterns"),

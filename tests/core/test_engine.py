@@ -315,3 +315,8 @@ def test_a_word_the_rows_share_names_none_unless_others_name_their_own(
         " use them?"
     )
     assert rows.kind == "compare" and "backend" in rows.text
+
+
+def test_what_a_subject_is_for_asks_its_purpose(shipped_engine: Engine) -> None:
+    reply = shipped_engine.ask("WHAT IS MACHINE LEARNING ACTUALLY FOR")
+    assert "analyze data and predict" in reply.text
