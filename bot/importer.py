@@ -341,7 +341,8 @@ def read_html(html: str, name: str = "", url: str = "") -> Document:
         raise SourceError(
             "importing HTML needs trafilatura: pip install 'mlgenai-bot[import]'"
         ) from None
-    page = _without_layout_tables(html)  # what the extractor reads, and the text it gives
+    # What the extractor reads (and the text its headings are put back in).
+    page = _without_layout_tables(_bare_text_as_paragraphs(html))
     extracted = trafilatura.extract(
         page,
         output_format="markdown",
@@ -370,6 +371,64 @@ def read_html(html: str, name: str = "", url: str = "") -> Document:
     if date.endswith("-01-01") and date not in html:
         date = doc.date  # a year the page names ("© 2000-2009"), guessed as a day: unknown
     return replace(doc, title=title or doc.title, date=date, site=site)
+
+
+_BARE_TEXT = re.compile(r"</h[1-6]\s*>\s*[^\s<]|<hr\b[^>]*>\s*[^\s<]", re.I)
+_BLOCK_PARENTS = frozenset({"body", "div", "section", "article", "main", "blockquote"})
+_BARE_WORDS = 3  # words of text set straight in the page that make a paragraph
+
+
+def _bare_text_as_paragraphs(html: str) -> str:
+    """The page with text set straight after a heading or a rule, in no paragraph of
+    its own (old hand-written pages: "<h3>inflate returned -5</h3> This error means
+    ... <hr>"), as paragraphs: extractors drop such text, and its heading with it."""
+    if not _BARE_TEXT.search(html):
+        return html
+    import lxml.etree
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(html.encode("utf-8"))
+    except (ValueError, lxml.etree.ParserError):
+        return html
+    changed = False
+    for parent in root.iter(*_BLOCK_PARENTS):
+        for child in list(parent):
+            tail = child.tail or ""
+            following = child.getnext()
+            alone = following is None or (
+                isinstance(following.tag, str) and following.tag in _BLOCKS_AFTER
+            )
+            if len(tail.split()) < _BARE_WORDS or not alone or not isinstance(child.tag, str):
+                continue
+            paragraph = lxml.html.Element("p")
+            paragraph.text = tail.strip()
+            child.tail = "\n"
+            child.addnext(paragraph)
+            changed = True
+    return str(lxml.html.tostring(root, encoding="unicode")) if changed else html
+
+
+_BLOCKS_AFTER = frozenset(
+    {
+        "hr",
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "div",
+        "table",
+        "ul",
+        "ol",
+        "pre",
+        "dl",
+        "blockquote",
+        "section",
+    }
+)
 
 
 def _without_layout_tables(html: str) -> str:
@@ -1209,7 +1268,13 @@ def chunk_facets(heading: str, groups: list[list[Block]], language: Language) ->
     once per section."""
     if heading == _INTRODUCTION:
         return ["overview"] + [""] * (len(groups) - 1)
-    own = [facet_of(_first_sentence(g[0].text), language) for g in groups]
+    # A first sentence about what came before ("This error means ...") names no facet.
+    own = [
+        ""
+        if (ws := words(first := _first_sentence(g[0].text))) and ws[0] in language.back_references
+        else facet_of(first, language)
+        for g in groups
+    ]
     wanted = facet_of(heading, language)
     out = [""] * len(groups)
     if wanted:

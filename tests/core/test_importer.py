@@ -1818,3 +1818,27 @@ def test_a_name_written_with_and_without_a_hyphen_finds_both() -> None:
     engine = _markdown_engine(text, "notes.md")
     reply = engine.ask("is sha1 still strong?")
     assert "no longer considered a strong" in reply.text, reply.text
+
+
+def test_text_set_straight_after_a_heading_in_an_old_page_is_a_passage() -> None:
+    sections = "".join(
+        f"<hr>\n<h3><a name={n}>{title}</a></h3>\n\n<p>{body}\n"
+        for n, (title, body) in enumerate(
+            [
+                ("memory usage", "Copier needs about 100 bytes of memory per file it copies."),
+                ("read-only file system", "Set read only = no for the module of the daemon."),
+            ]
+        )
+    )
+    html = (
+        "<HTML><HEAD><TITLE>Copier FAQ</TITLE></HEAD><BODY><H2>Frequently Asked Questions</H2>"
+        + sections
+        + "<hr>\n<h3><a name=9>inflate (token) returned -5</a></h3>\n\nThis error means that"
+        " copier failed to handle an error from the compression code. You can avoid it with a"
+        " manually-set block size, or by upgrading the receiving side.\n\n<hr>\n</BODY></HTML>"
+    )
+    kb = importer.build([importer.read_html(html, "faq.html")]).kb
+    last = kb.passages[-1]
+    assert last.title == "inflate (token) returned -5" and "block size" in last.text
+    # "This error means ..." says what the error is, not what Copier is.
+    assert last.facet != "definition"
