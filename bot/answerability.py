@@ -268,7 +268,7 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
             and (share < STRICT_COVERAGE or query.unknown)
             and not _poses_howto(doc)
             and not _poses_judgement(doc, lang)
-            and not _TELLS_HOW.search(doc.text)  # a how-to the passage itself answers
+            and not lang.tells_how.search(doc.text)  # a how-to the passage itself answers
         ):
             return Verdict("no_opinion")
         if (
@@ -316,12 +316,6 @@ _INSTRUCTS = re.compile(
     r"\b(?:you (?:can|could|may|might|need to|must|should|will need to)|to do (?:this|so)|"
     r"run|use|set|add|type|pass|enable|disable|install|check|try|make sure)\b|"
     r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|(?<!\w)--?[a-z]",
-    re.I,
-)
-# A passage that tells its reader how to do something: "you can ...", a command line.
-_TELLS_HOW = re.compile(
-    r"\byou (?:can|could|may|need to|must|should|will need to)\b|\bto do (?:this|so)\b|"
-    r"(?:^|\s)\$ \S|(?<![\w-])--[a-z][\w-]+",
     re.I,
 )
 _HOWTO_HEADING = re.compile(r"^how (?:can|could|should|do (?:i|we|you)|to)\b", re.I)

@@ -1203,6 +1203,8 @@ def _title_name(title: str, text: str) -> str:
 _NAMED_TIMES = 3
 _PAIR_NAMED_TIMES = 10  # times a page names each of the two its title joins with "and"
 _BOTH_NAMED = re.compile(rf"^\s*(?P<a>{_PAIR_NAME}) (?:and|&) (?P<b>{_PAIR_NAME})\s*$")
+
+
 _COMPARING = re.compile(
     r"\b(?:compared (?:to|with)|differences?|differs?|unlike|whereas|vs\.?)\b", re.I
 )

@@ -62,6 +62,7 @@ class Language:
     difference_counters: frozenset[str]
     contrast_patterns: tuple[re.Pattern[str], ...]
     purpose_asked: re.Pattern[str]
+    tells_how: re.Pattern[str]
     purpose_word: str
     list_words: frozenset[str]
     back_references: frozenset[str]
@@ -248,6 +249,10 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
             difference_counters=_words(data["difference_counters"], "difference_counters"),
             contrast_patterns=_patterns(data["contrast_patterns"], "contrast_patterns"),
             purpose_asked=_union(data["purpose_patterns"], "purpose_patterns")[0],
+            tells_how=re.compile(
+                "|".join(f"(?:{p.pattern})" for p in _patterns(data["tells_how"], "tells_how")),
+                re.I,
+            ),
             purpose_word=str(data["purpose_word"]),
             list_words=_words(data["list_words"], "list_words"),
             back_references=_words(data["back_references"], "back_references"),
