@@ -158,7 +158,12 @@ class Engine:
             # The section that tells how they differ ("Differences"): the comparison the
             # source itself sums up, rather than a line from each of its sections.
             name = " vs ".join(self.kb.subject(s).name for s in named)
-            passages = list(self.index.by_section[told])
+            # With the sections under it ("Key Differences: Personas", "...: Features").
+            passages = [
+                p
+                for p in self.kb.passages
+                if p.section == told or p.section.startswith(f"{told}: ")
+            ]
             return compose.contrast_sections(passages, self.index, name=name, question=question)
         if aspect:
             wanted = set(self.tokenizer.tokenize(aspect))

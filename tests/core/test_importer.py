@@ -1842,3 +1842,20 @@ def test_text_set_straight_after_a_heading_in_an_old_page_is_a_passage() -> None
     assert last.title == "inflate (token) returned -5" and "block size" in last.text
     # "This error means ..." says what the error is, not what Copier is.
     assert last.facet != "definition"
+
+
+def test_the_sections_under_the_one_that_tells_the_differences_are_the_comparison() -> None:
+    text = (
+        "# Migrating from Ingress\n\nThis guide helps you move from Ingress to Gateway API."
+        " Ingress and Gateway API differ; Gateway API is the successor of Ingress, unlike"
+        " which it has roles.\n\n## Key differences between Ingress and Gateway API\n\n"
+        "There are three major differences between Ingress and Gateway API.\n\n### Personas\n\n"
+        "Ingress has no personas, whereas Gateway API has four explicit personas.\n\n"
+        "### Extensibility\n\nIngress is extended with annotations, while Gateway API has"
+        " policies.\n\n## Example\n\nAn Ingress for the shop becomes a Gateway and an HTTPRoute"
+        " in Gateway API, and the Ingress is then deleted.\n"
+    )
+    engine = _markdown_engine(text, "migrating.md")
+    reply = engine.ask("what are all the differences between ingress and gateway api?")
+    assert reply.kind == "compare" and "four explicit personas" in reply.text
+    assert "annotations" in reply.text
