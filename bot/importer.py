@@ -1159,6 +1159,8 @@ def _one_subject(title: str, site: str, text: str) -> str:
             while " " in name and name.rsplit(" ", 1)[1].lower() in stopwords:
                 name = name.rsplit(" ", 1)[0]  # never "Security and"
         if name and name.lower() not in stopwords and lowered.count(name.lower()) >= 2:
+            if _plain_words(name) and (rare := _far_more_named(name, text)):
+                return rare  # "FAQ - App Developers" of a page that names F-Droid 39 times
             return name  # "Web Design", which the text writes "web design" too
     found: list[str] = re.findall(r"(?<=[a-z,;] )([A-Z][a-z]{2,})\b", text)
     capitals = Counter(w for w in found if w.lower() not in stopwords)
@@ -1175,6 +1177,25 @@ def _one_subject(title: str, site: str, text: str) -> str:
         if 2 * count >= _count(word, text):
             return name
     return word
+
+
+def _plain_words(name: str) -> bool:
+    """Whether a name is everyday English words only ("App Developers")."""
+    frequency = english().frequency
+    return all(frequency.get(w, 0.0) >= RARE_ZIPF for w in words(name))
+
+
+def _far_more_named(name: str, text: str) -> str:
+    """A name the text uses far more often than ``name`` (ten times and more): what a
+    page titled after its audience ("App Developers") is about."""
+    counts = _counts(_names_in(text), text)
+    if not counts:
+        return ""
+    best, count = counts.most_common(1)[0]
+    return best if count >= _FAR_MORE * max(1, _count(name, text)) else ""
+
+
+_FAR_MORE = 10
 
 
 def _title_name(title: str, text: str) -> str:

@@ -1859,3 +1859,15 @@ def test_the_sections_under_the_one_that_tells_the_differences_are_the_compariso
     reply = engine.ask("what are all the differences between ingress and gateway api?")
     assert reply.kind == "compare" and "four explicit personas" in reply.text
     assert "annotations" in reply.text
+
+
+def test_a_faq_titled_after_its_audience_is_about_the_name_its_text_uses_most() -> None:
+    body = "\n\n".join(
+        f"## Question {n}?\n\nF-Droid builds package {n} from source, and F-Droid signs it;"
+        f" the author can ask F-Droid to use their key for package {n}."
+        for n in range(8)
+    )
+    intro = "This page is for app developers. Other app developers can help too."
+    text = f"---\ntitle: FAQ - App Developers\n---\n\n{intro}\n\n{body}\n"
+    kb = importer.build([importer.read_markdown(text, "faq.md")]).kb
+    assert [s.name for s in kb.subjects] == ["F-Droid"]
