@@ -75,6 +75,8 @@ def _query(engine: Engine, text: str) -> analysis.Query:
         ("good morning! can you answer node questions?", "help"),
         ("Hi, I'm new here. How does this thing work, do I just type a question?", "help"),
         ("how does the event loop work", "question"),
+        ("what's the online store example near the end?", "question"),
+        ("is the bot online?", "help"),
     ],
 )
 def test_dialogue_acts(text: str, kind: str) -> None:
