@@ -818,6 +818,7 @@ def _subject(label: str, text: str, known: dict[str, str]) -> Subject:
         short.lower(),
         name.lower().replace(" ", ""),
         name.lower().replace(" ", "-"),
+        re.sub(r"[\W_]+", "", name.lower()),  # "fdroid", "letsencrypt": as people type it
     }
     shorts = {short} | {abbr for long, abbr in known.items() if long.lower() == name.lower()}
     aliases |= {a.lower() for a in shorts}

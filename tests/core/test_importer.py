@@ -1871,3 +1871,6 @@ def test_a_faq_titled_after_its_audience_is_about_the_name_its_text_uses_most() 
     text = f"---\ntitle: FAQ - App Developers\n---\n\n{intro}\n\n{body}\n"
     kb = importer.build([importer.read_markdown(text, "faq.md")]).kb
     assert [s.name for s in kb.subjects] == ["F-Droid"]
+    # As people type it, run together, the name is still the subject.
+    assert "fdroid" in kb.subjects[0].aliases
+    assert analysis.analyse("does fdroid sign package 3?", Engine(kb).index).subjects == ["f-droid"]
