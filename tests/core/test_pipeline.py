@@ -478,6 +478,13 @@ def test_framing_phrases_are_no_topic(shipped_engine: Engine) -> None:
     assert q.content == ["output"] and q.unknown == []
 
 
+def test_asides_before_a_question_are_no_topic(shipped_engine: Engine) -> None:
+    q = _query(shipped_engine, "let me guess, what does machine learning predict?")
+    assert "guess" not in q.unknown and "guess" not in q.content
+    q = _query(shipped_engine, "sorry, one more question: what is generative ai?")
+    assert q.unknown == []
+
+
 def test_chat_intensifiers_are_filler(shipped_engine: Engine) -> None:
     q = _query(shipped_engine, "what the heck is genai, freaking everyone talks about it")
     assert "heck" not in q.unknown and "freaking" not in q.unknown
