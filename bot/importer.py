@@ -191,7 +191,7 @@ _PAGE = re.compile(r"<(?:html|body)\b", re.I)
 _MACRO_ALONE = re.compile(r"^\s*\{\{[^{}]*\}\}\s*$")  # "{{AddonSidebar}}"
 _MACRO = re.compile(r"""\{\{\s*\w+\s*(?:\(\s*["']([^"']*)["'][^{}]*\))?\s*\}\}""")
 _BLOCK_TAGS = frozenset(
-    {
+    [
         "p",
         "ul",
         "ol",
@@ -204,15 +204,15 @@ _BLOCK_TAGS = frozenset(
         "blockquote",
         "details",
         "figure",
+        "aside",
+        "main",
         "h1",
         "h2",
         "h3",
         "h4",
         "h5",
         "h6",
-        "aside",
-        "main",
-    }
+    ]
 )
 
 
@@ -409,26 +409,7 @@ def _bare_text_as_paragraphs(html: str) -> str:
     return str(lxml.html.tostring(root, encoding="unicode")) if changed else html
 
 
-_BLOCKS_AFTER = frozenset(
-    {
-        "hr",
-        "p",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "div",
-        "table",
-        "ul",
-        "ol",
-        "pre",
-        "dl",
-        "blockquote",
-        "section",
-    }
-)
+_BLOCKS_AFTER = _BLOCK_TAGS | {"hr"}  # what may follow text set straight in the page
 
 
 def _without_layout_tables(html: str) -> str:
