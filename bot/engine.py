@@ -161,8 +161,9 @@ class Engine:
             # With the sections under it ("Key Differences: Personas", "...: Features").
             passages = [
                 p
-                for p in self.kb.passages
-                if p.section == told or p.section.startswith(f"{told}: ")
+                for section, parts in self.index.by_section.items()
+                if section == told or section.startswith(f"{told}: ")
+                for p in parts
             ]
             return compose.contrast_sections(passages, self.index, name=name, question=question)
         if aspect:
@@ -207,9 +208,8 @@ class Engine:
         if sides is None:
             return reply
         named = {t for side in sides.terms for t in side}
-        shown = " ".join(s.passage_id for s in reply.sources)
-        passage = self.index.passages.get(reply.sources[0].passage_id) if shown else None
-        if passage is not None and named <= set(self.tokenizer.tokenize(reply.text)):
+        first = reply.sources[0].passage_id if reply.sources else ""
+        if first in self.index.passages and named <= set(self.tokenizer.tokenize(reply.text)):
             # The answer names both: it sets them against each other itself.
             return replace(reply, kind="compare", rows=())
         return self._contrast_sides(query, sides) or reply
