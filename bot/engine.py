@@ -492,7 +492,9 @@ class Engine:
             )
         ):  # "... guess what a house is worth. How would ML do that?": the story's house
             # "What is generative AI?", "explain ML": the subject's definition.
-            definition = self._facet_passage(subjects[0], "definition")
+            definition = self._facet_passage(subjects[0], "definition") or self.index.defining(
+                subjects[0]
+            )
             if definition is not None:
                 return compose.passages_reply(
                     [definition],

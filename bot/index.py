@@ -59,6 +59,7 @@ def _named_facet(p: Passage) -> bool:
 
 K = TypeVar("K")
 DOMAIN_SHARE = 0.4  # of the documents: a word that many of them use names no table row
+DEFINING_CANDIDATES = 50  # passages read for the one that says what a subject is
 HOME_TERMS = 30  # of a table cell's words, looked up to find the passages that hold it
 HOME_CANDIDATES = 10
 DOCS_KEPT = 4096  # passages' Docs kept once made (a few are needed per question)
@@ -516,6 +517,27 @@ class Index:
         """The sentences (or list items) of a text, each with its terms."""
         parts = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n", text) if s.strip()]
         return tuple((s, frozenset(self.tokenizer.tokenize(s))) for s in parts)
+
+    @lru_cache(maxsize=64)  # noqa: B019 - one index per engine, lives as long as it
+    def defining(self, subject: str) -> Passage | None:
+        """The passage with a sentence that says what ``subject`` is ("A Mapathon is an
+        organised gathering ..."), among those its name finds best; or None."""
+        wanted = set(self.tokenizer.tokenize(self.kb.subject(subject).name))
+        term = self.subject_term[subject]
+        for hit in self.retriever.search({term: 1.0}, k=DEFINING_CANDIDATES):
+            p = self.passages.get(hit.id)
+            if p is None:
+                continue
+            for piece in re.split(r"(?<=[.!?])\s+|\n", p.text):
+                match = _DEFINES.match(piece.strip())
+                # "rsync: error writing ..." labels a line; "X is ..." says what X is.
+                said = match is not None and not match.group(0).rstrip().endswith(":")
+                head = words(match.group("head")) if match and said else []
+                while head and head[0] in self.language.stopwords:
+                    head = head[1:]  # "A Mapathon is ..."
+                if head and set(self.tokenizer.tokenize(" ".join(head))) == wanted:
+                    return p
+        return None
 
     def _defined_terms(self, p: Passage) -> frozenset[str]:
         """Terms a passage explains: its title, the heads of its "X is ..."

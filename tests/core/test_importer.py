@@ -1874,3 +1874,17 @@ def test_a_faq_titled_after_its_audience_is_about_the_name_its_text_uses_most() 
     # As people type it, run together, the name is still the subject.
     assert "fdroid" in kb.subjects[0].aliases
     assert analysis.analyse("does fdroid sign package 3?", Engine(kb).index).subjects == ["f-droid"]
+
+
+def test_what_the_subject_is_comes_from_the_sentence_that_says_it() -> None:
+    steps = " ".join(f"Step {n} of the Mapathon is to book the venue {n}." for n in range(4))
+    text = (
+        "# Manage a Mapathon\n\n## Planning\n\nMapathon: plan the venue first. " + steps + "\n\n"
+        "## What type of event\n\nThis guide deals with indoor events for larger groups.\n\n"
+        "**A Mapathon is an organised gathering of people to add data to the OpenStreetMap,"
+        " to improve the map of your local area or to help teams after a disaster.**"
+        "\n\n## The week before the Mapathon\n\nCreate a register for every Mapathon.\n"
+    )
+    engine = _markdown_engine(text, "mapathon.md")
+    reply = engine.ask("wat is a mapathon exactly")
+    assert reply.kind == "answer" and "organised gathering" in reply.text, reply.text
