@@ -485,6 +485,11 @@ def test_asides_before_a_question_are_no_topic(shipped_engine: Engine) -> None:
     assert q.unknown == []
 
 
+def test_how_long_and_the_whole_thing_name_no_topic(shipped_engine: Engine) -> None:
+    q = _query(shipped_engine, "HOW LONG DOES THE WHOLE TRAINING OF ML TAKE??")
+    assert "long" not in q.unknown + q.content and "whole" not in q.unknown + q.content
+
+
 def test_chat_intensifiers_are_filler(shipped_engine: Engine) -> None:
     q = _query(shipped_engine, "what the heck is genai, freaking everyone talks about it")
     assert "heck" not in q.unknown and "freaking" not in q.unknown
