@@ -1396,41 +1396,41 @@ def build(docs: list[Document], name: str = "", subject: str = "", today: str = 
     passages: list[Passage] = []
     seen_ids: set[str] = set()
     table_section, table_after = "", ""
-    for doc in docs:
-        for section in sections(doc, subjects):
-            if table is not None and any(b is table for b in section.blocks):
-                table_section = section.title
-                table_after = passages[-1].id if passages else ""
-            groups = chunks(_with_table_text(section, table))
-            facets = chunk_facets(section.heading, groups, language)
-            inherited = ""
-            for i, group in enumerate(groups):
-                text = "\n".join(b.text for b in group)
-                facet = facets[i]
-                subj = subject_of(section.heading if i == 0 else "", text, subjects, inherited)
-                if i == 0:
-                    inherited = subj
-                pid = _unique(_id_base(section.title), i, seen_ids)
-                title = section.title if i == 0 else _title_from(text, section.title)
-                about = [s.name for s in subjects if s.id == subj] or names
-                passages.append(
-                    Passage(
-                        id=pid,
-                        section=section.title,
-                        title=title,
-                        text=text,
-                        subject=subj,
-                        facet=facet or pid,
-                        questions=tuple(questions_for(section.heading, text, facet, about, i == 0)),
-                        keywords=tuple(keywords_for(section.heading if i == 0 else "", text)),
-                        is_list=all(b.kind == "item" for b in group),
-                    )
+    read = [section for doc in docs for section in sections(doc, subjects)]
+    for section in read:
+        if table is not None and any(b is table for b in section.blocks):
+            table_section = section.title
+            table_after = passages[-1].id if passages else ""
+        groups = chunks(_with_table_text(section, table))
+        facets = chunk_facets(section.heading, groups, language)
+        inherited = ""
+        for i, group in enumerate(groups):
+            text = "\n".join(b.text for b in group)
+            facet = facets[i]
+            subj = subject_of(section.heading if i == 0 else "", text, subjects, inherited)
+            if i == 0:
+                inherited = subj
+            pid = _unique(_id_base(section.title), i, seen_ids)
+            title = section.title if i == 0 else _title_from(text, section.title)
+            about = [s.name for s in subjects if s.id == subj] or names
+            passages.append(
+                Passage(
+                    id=pid,
+                    section=section.title,
+                    title=title,
+                    text=text,
+                    subject=subj,
+                    facet=facet or pid,
+                    questions=tuple(questions_for(section.heading, text, facet, about, i == 0)),
+                    keywords=tuple(keywords_for(section.heading if i == 0 else "", text)),
+                    is_list=all(b.kind == "item" for b in group),
                 )
+            )
     if not passages:
         raise SourceError("the sources hold no text to import")
     rows = _rows(table, subjects, seen_ids) if table is not None else []
     if table is None and len(subjects) >= 2:
-        rows = _labelled_rows(docs, subjects, seen_ids)
+        rows = _labelled_rows(read, subjects, seen_ids)
         if rows:
             table_section, table_after = "", passages[-1].id  # the table closes the source
     first = docs[0]
@@ -1546,48 +1546,47 @@ def _rows(table: Block, subjects: list[Subject], seen: set[str]) -> list[TableRo
     return rows
 
 
-def _labelled_rows(docs: list[Document], subjects: list[Subject], seen: set[str]) -> list[TableRow]:
+def _labelled_rows(read: list[Section], subjects: list[Subject], seen: set[str]) -> list[TableRow]:
     """Comparison rows from sections that set the subjects side by side, a paragraph
     each labelled with its name ("CVS: Commands: $ cvs init ..." then "Subversion: ...",
     or "In Firefox: ..." then "In Chrome: ..."): each such set a row, its aspect the
     line that introduces it ("When the user clicks on a notification:") or else the
     heading, each paragraph the subject's cell."""
     rows = []
-    for doc in docs:
-        for section in sections(doc, subjects):
-            found: list[tuple[str, dict[str, str]]] = []
-            lead, cells = "", dict[str, str]()
-            for block in section.blocks:
-                label, sep, rest = block.text.partition(": ")
-                subject = _label_subject(label, subjects) if sep else None
-                if block.kind != "paragraph" or subject is None or not rest.strip():
-                    if cells:
-                        found.append((lead, cells))
-                        cells = {}
-                    intro = block.text.strip()
-                    lead = intro if intro.endswith(":") and len(intro) <= _LEAD_CHARS else ""
-                    continue
-                if subject.id in cells:  # the next pair, with no line of its own
+    for section in read:
+        found: list[tuple[str, dict[str, str]]] = []
+        lead, cells = "", dict[str, str]()
+        for block in section.blocks:
+            label, sep, rest = block.text.partition(": ")
+            subject = _label_subject(label, subjects) if sep else None
+            if block.kind != "paragraph" or subject is None or not rest.strip():
+                if cells:
                     found.append((lead, cells))
-                    lead, cells = "", {}
-                cells[subject.id] = rest.strip()
-            if cells:
+                    cells = {}
+                intro = block.text.strip()
+                lead = intro if intro.endswith(":") and len(intro) <= _LEAD_CHARS else ""
+                continue
+            if subject.id in cells:  # the next pair, with no line of its own
                 found.append((lead, cells))
-            by_aspect: dict[str, dict[str, list[str]]] = {}  # pairs of one aspect: one row
-            for lead, held in found:
-                if len(held) < len(subjects):
-                    continue
-                aspect = lead.rstrip(":").strip() or section.title
-                if lead and section.heading != _INTRODUCTION:
-                    aspect = f"{section.title}: {aspect}"
-                row = by_aspect.setdefault(slug(aspect), {"": [aspect]})
-                for sid, text in held.items():
-                    row.setdefault(sid, []).append(text)
-            for row in by_aspect.values():
-                aspect = row[""][0]
-                rid = _unique(f"{_id_base(aspect)}-compared", 0, seen)
-                cell_tuple = tuple(Cell(s.id, s.short, " ".join(row[s.id])) for s in subjects)
-                rows.append(TableRow(rid, aspect, cell_tuple, ()))  # its aspect names it
+                lead, cells = "", {}
+            cells[subject.id] = rest.strip()
+        if cells:
+            found.append((lead, cells))
+        by_aspect: dict[str, dict[str, list[str]]] = {}  # pairs of one aspect: one row
+        for lead, held in found:
+            if len(held) < len(subjects):
+                continue
+            aspect = lead.rstrip(":").strip() or section.title
+            if lead and section.heading != _INTRODUCTION:
+                aspect = f"{section.title}: {aspect}"
+            row = by_aspect.setdefault(slug(aspect), {"": [aspect]})
+            for sid, text in held.items():
+                row.setdefault(sid, []).append(text)
+        for row in by_aspect.values():
+            aspect = row[""][0]
+            rid = _unique(f"{_id_base(aspect)}-compared", 0, seen)
+            cell_tuple = tuple(Cell(s.id, s.short, " ".join(row[s.id])) for s in subjects)
+            rows.append(TableRow(rid, aspect, cell_tuple, ()))  # its aspect names it
     return rows if len(rows) >= 2 else []
 
 

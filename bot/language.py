@@ -175,12 +175,19 @@ def _patterns(value: Any, key: str) -> tuple[re.Pattern[str], ...]:
     return tuple(out)
 
 
+def _one(value: Any, key: str, flags: int = 0) -> re.Pattern[str]:
+    """The patterns as one alternation (one that matches nothing when there are none)."""
+    return _joined(_patterns(value, key), flags)
+
+
+def _joined(patterns: tuple[re.Pattern[str], ...], flags: int = 0) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or "(?!)", flags)
+
+
 def _union(value: Any, key: str) -> tuple[re.Pattern[str], ...]:
     """The patterns as one alternation, for lists only ever asked "does any match?"."""
     patterns = _patterns(value, key)
-    if not patterns:
-        return ()
-    return (re.compile("|".join(f"(?:{p.pattern})" for p in patterns)),)
+    return (_joined(patterns),) if patterns else ()
 
 
 def _any(value: Any, key: str) -> tuple[AnyOf, ...]:
@@ -248,11 +255,8 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
             difference_phrases=tuple(str(p) for p in data["difference_phrases"]),
             difference_counters=_words(data["difference_counters"], "difference_counters"),
             contrast_patterns=_patterns(data["contrast_patterns"], "contrast_patterns"),
-            purpose_asked=_union(data["purpose_patterns"], "purpose_patterns")[0],
-            tells_how=re.compile(
-                "|".join(f"(?:{p.pattern})" for p in _patterns(data["tells_how"], "tells_how")),
-                re.I,
-            ),
+            purpose_asked=_one(data["purpose_patterns"], "purpose_patterns"),
+            tells_how=_one(data["tells_how"], "tells_how", re.I),
             purpose_word=str(data["purpose_word"]),
             list_words=_words(data["list_words"], "list_words"),
             back_references=_words(data["back_references"], "back_references"),
