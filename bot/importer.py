@@ -233,32 +233,26 @@ def _fragment(source: str, name: str, url: str) -> Document | None:
         root = lxml.html.fragment_fromstring(body, create_parent="div")
     except (ValueError, lxml.etree.ParserError):
         return None
+    for bad in root.xpath("//script|//style"):
+        bad.drop_tree()
     total = len(" ".join(root.itertext()).split())
     kept = trafilatura.extract(_without_layout_tables(body), include_tables=True) or ""
     if len(kept.split()) >= KEPT_SHARE * total:
         return None
-    text = html_fragment_markdown(body)
+    text = html_fragment_markdown(root)
     if not text.strip():
         return None
     head = f"---\n{front}\n---\n" if front else ""
     return read_markdown(head + text, name=name, url=url)
 
 
-def html_fragment_markdown(html: str) -> str:
+def html_fragment_markdown(root: Any) -> str:
     """An HTML fragment with no page around it (a static site's source: front matter,
-    then ``<p>``, ``<h2>``, ``<dl>`` ...) as Markdown, element by element: nothing in it
-    is page chrome for an extractor to drop, and its definition lists ("In Chrome" /
-    "In Firefox") stay labelled paragraphs. Template macros ("{{AddonSidebar}}") are
-    dropped, those that name something (``{{WebExtAPIRef("tabs.query")}}``) keep it."""
-    import lxml.etree
-    import lxml.html
-
-    try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (ValueError, lxml.etree.ParserError):
-        return ""
-    for bad in root.xpath("//script|//style"):
-        bad.drop_tree()
+    then ``<p>``, ``<h2>``, ``<dl>`` ...), parsed as ``root``, as Markdown, element by
+    element: nothing in it is page chrome for an extractor to drop, and its definition
+    lists ("In Chrome" / "In Firefox") stay labelled paragraphs. Template macros
+    ("{{AddonSidebar}}") are dropped, those that name something
+    (``{{WebExtAPIRef("tabs.query")}}``) keep it."""
     out: list[str] = []
 
     def inline(el: Any) -> str:
