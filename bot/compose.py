@@ -144,7 +144,8 @@ def passages_reply(
     """An answer from one or more passages (labelled by subject when several).
 
     A list passage shows the items about ``terms``, or all of them when
-    ``whole`` (a list was asked for, or several passages are shown).
+    ``whole`` (a list was asked for) or when no item is about them; beside
+    another passage too ("What is Midjourney used for?" shows its item).
     """
     kb = index.kb
     parts = []
@@ -155,7 +156,7 @@ def passages_reply(
     by_subject = len(kb.subjects) > 1
     by_section = not by_subject and len({p.section for p in passages}) > 1
     for p in passages:
-        text = list_items(p, terms, index, whole or len(passages) > 1) if p.is_list else p.text
+        text = list_items(p, terms, index, whole) if p.is_list else p.text
         if len(passages) > 1 and not p.is_list:
             if by_subject and p.subject:
                 text = f"{kb.subject(p.subject).name}: {text}"

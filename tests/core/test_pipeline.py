@@ -513,3 +513,11 @@ def test_a_name_the_source_writes_with_a_digit_is_found_without_it() -> None:
     assert analysis._numbered_form("pip", numbered) == "pip3"
     assert analysis._numbered_form("python", numbered) is None  # python2 or python3: either
     assert analysis._numbered_form("gc", numbered) is None  # too short to say
+
+
+def test_a_list_shown_beside_another_passage_shows_the_items_asked_about(
+    shipped_engine: Engine,
+) -> None:
+    reply = shipped_engine.ask("What is Midjourney used for?")
+    assert len(reply.sources) == 2  # the examples list, and the definition beside it
+    assert "Midjourney" in reply.text and "ChatGPT" not in reply.text
