@@ -1659,6 +1659,18 @@ def test_a_personal_how_to_is_answered_where_the_passage_tells_how_and_only_ther
     assert engine.ask("how do i make syncer refresh my company mirror faster").kind == "refusal"
 
 
+def test_a_checklist_of_instructions_tells_how() -> None:
+    text = (
+        "# Party guide\n\n## The week before\n\n- Check that the hall is booked for the"
+        " evening.\n- Notify your helpers that you need them at the hall an hour before the"
+        " start.\n- Send the guests a reminder.\n\n## History\n\nThe first party took place"
+        " in a small hall with twenty guests.\n"
+    )
+    engine = _markdown_engine(text, "guide.md")
+    reply = engine.ask("When should my helpers show up on the day?")
+    assert reply.kind == "answer" and "an hour before" in reply.text
+
+
 def test_a_page_titled_a_and_b_that_sets_them_apart_compares_them_by_its_differences() -> None:
     rows = "".join(f"| {n}. Feature {n} | Y | |\n" for n in range(1, 6))
     text = (
