@@ -1,5 +1,5 @@
-"""``kb import``: turn documents (Markdown, HTML, plain text, a folder, a URL) into a
-knowledge base in the authored format, with no hand editing.
+"""``kb import``: turn documents (Markdown, HTML, reStructuredText, plain text, a folder,
+a URL) into a knowledge base in the authored format, with no hand editing.
 
 The steps each return data: a source is read into a :class:`Document` (its
 title, date and blocks: headings, paragraphs, list items, tables); the
@@ -43,7 +43,7 @@ from bot.models import Cell, Passage, SourceInfo, Subject, TableRow
 from bot.text import words
 
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
-SUFFIXES |= {".txt": "text", ".text": "text"}
+SUFFIXES |= {".txt": "text", ".text": "text", ".rst": "rst", ".rest": "rst"}
 MAX_FETCH = 5_000_000
 MAX_PASSAGE_CHARS = 700  # a longer section is cut at paragraphs (answers show 800)
 MAX_ANSWER_PASSAGE_CHARS = 790  # a FAQ's answer: whole while an answer can show it
@@ -74,7 +74,7 @@ def read_sources(sources: list[str]) -> list[Document]:
         if path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
             if not files:
-                raise SourceError(f"{path}: no .md, .html or .txt files in this folder")
+                raise SourceError(f"{path}: no .md, .html, .rst or .txt files in this folder")
             docs.extend(read_file(p) for p in files)
         elif path.is_file():
             docs.append(read_file(path))
@@ -84,10 +84,10 @@ def read_sources(sources: list[str]) -> list[Document]:
 
 
 def read_file(path: Path) -> Document:
-    """A Markdown, HTML or plain-text file, by its extension."""
+    """A Markdown, HTML, reStructuredText or plain-text file, by its extension."""
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
-        raise SourceError(f"{path}: not a .md, .html or .txt file")
+        raise SourceError(f"{path}: not a .md, .html, .rst or .txt file")
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
@@ -96,6 +96,8 @@ def read_file(path: Path) -> Document:
         return read_markdown(text, name=str(path))
     if kind == "html":
         return read_html(text, name=str(path))
+    if kind == "rst":
+        return read_rst(text, name=str(path))
     return textsource.read_text(text, name=str(path))
 
 
@@ -300,9 +302,9 @@ def html_fragment_markdown(root: Any) -> str:
             if rows:
                 width = max(len(r) for r in rows)
                 cells = [[c.replace("|", "\\|") for c in r + [""] * (width - len(r))] for r in rows]
-                out.append("| " + " | ".join(cells[0]) + " |")
-                out.append("|" + " --- |" * width)
-                out.extend("| " + " | ".join(r) + " |" for r in cells[1:])
+                lines = ["| " + " | ".join(cells[0]) + " |", "|" + " --- |" * width]
+                lines += ["| " + " | ".join(r) + " |" for r in cells[1:]]
+                out.append("\n".join(lines))  # one block: rows apart are no table
         elif child.tag in ("p", "li"):
             para(inline(child))
         elif child.tag != "br":
@@ -315,6 +317,30 @@ def html_fragment_markdown(root: Any) -> str:
 def _unmacro(text: str) -> str:
     """Inline text, whitespace collapsed and template macros resolved."""
     return _MACRO.sub(lambda m: m.group(1) or "", " ".join(text.split())).strip()
+
+
+def read_rst(text: str, name: str = "", url: str = "") -> Document:
+    """A reStructuredText document (a Sphinx page), parsed by docutils and read as an
+    HTML fragment, element by element."""
+    import lxml.etree
+    import lxml.html
+
+    from bot import rstsource
+
+    try:
+        title, body = rstsource.to_html(text.replace("\r\n", "\n"))
+    except ImportError:
+        raise SourceError(
+            f"{name}: reading .rst needs docutils: pip install 'mlgenai-bot[import]'"
+        ) from None
+    except Exception as exc:  # docutils raises many kinds on broken markup
+        raise SourceError(f"{name}: cannot read the reStructuredText ({exc})") from None
+    try:
+        root = lxml.html.fragment_fromstring(body or "<p></p>", create_parent="div")
+    except (ValueError, lxml.etree.ParserError):
+        raise SourceError(f"{name}: nothing to import") from None
+    head = f"# {title}\n\n" if title else ""
+    return read_markdown(head + html_fragment_markdown(root), name=name, url=url)
 
 
 def read_html(html: str, name: str = "", url: str = "") -> Document:
@@ -922,9 +948,9 @@ _PAIR = re.compile(
     rf"(?P<b>{_PAIR_NAME})\s*[?.!:]?$",
     re.I,
 )
-# A guide for those coming from one thing: what it is compared with.
+# A guide for those coming from one thing ("From Unity to Godot"): what it is compared with.
 _MOVED_FROM = re.compile(
-    r"^(?:coming|migrating|moving|switching|porting|transitioning)\s+from\s+"
+    r"^(?:(?:coming|migrating|moving|switching|porting|transitioning)\s+)?from\s+"
     r"(?P<name>[\w.+#-]+(?:\s[\w.+#-]+){0,2}?)(?=\s*$|\s*[:|–—-]\s|\s+to\s)",
     re.I,
 )
@@ -1265,6 +1291,8 @@ def chunk_facets(heading: str, groups: list[list[Block]], language: Language) ->
     """Each passage's facet: the heading's goes to the passage whose first sentence says it
     (the first, by default); another passage may take the facet its first sentence names,
     once per section."""
+    if not groups:
+        return []  # a section of nothing but the comparison table
     if heading == _INTRODUCTION:
         return ["overview"] + [""] * (len(groups) - 1)
     # A first sentence about what came before ("This error means ...") names no facet.

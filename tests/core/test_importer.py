@@ -1,4 +1,4 @@
-"""``kb import``: Markdown, HTML, plain text, folders; the result checks and answers."""
+"""``kb import``: Markdown, HTML, reStructuredText, text, folders; the result checks, answers."""
 
 from __future__ import annotations
 
@@ -226,7 +226,7 @@ def test_bad_sources_are_one_line_errors(tmp_path: Path) -> None:
     assert code == 2 and "no such file or folder" in err and "Traceback" not in err
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")
     code, _, err = run("kb", "import", str(tmp_path / "notes.pdf"), "--out", str(tmp_path / "o"))
-    assert code == 2 and "not a .md, .html or .txt file" in err
+    assert code == 2 and "not a .md, .html, .rst or .txt file" in err
     (tmp_path / "empty.md").write_text("", encoding="utf-8")
     code, _, err = run("kb", "import", str(tmp_path / "empty.md"), "--out", str(tmp_path / "o"))
     assert code == 2 and "no text to import" in err
@@ -1900,3 +1900,97 @@ def test_what_the_subject_is_comes_from_the_sentence_that_says_it() -> None:
     engine = _markdown_engine(text, "mapathon.md")
     reply = engine.ask("wat is a mapathon exactly")
     assert reply.kind == "answer" and "organised gathering" in reply.text, reply.text
+
+
+SPHINX_FAQ = """\
+Widget FAQ
+==========
+
+.. contents::
+
+.. _install:
+
+How do I install it?
+--------------------
+
+Run ``pip install widget``, then read :ref:`the tagging guide <tagging>` and :doc:`/guides/usage`.
+Press :kbd:`Ctrl+C` to stop a run.
+
+.. code-block:: console
+
+   $ widget --fast
+
+.. note::
+
+   Widgets need Python 3.
+
+.. toctree::
+   :maxdepth: 2
+
+   intro
+
+Why is it slow?
+---------------
+
+Because of :class:`widget.Slow`, which checks every file twice.
+
+.. include:: /etc/passwd
+
+Cache
+   A folder of results the widget keeps between runs.
+"""
+
+
+def test_a_sphinx_page_reads_its_roles_and_directives_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "faq.rst"
+    path.write_text(SPHINX_FAQ, encoding="utf-8")
+    doc = importer.read_file(path)
+    assert doc.title == "Widget FAQ"
+    headings = [b.text for b in doc.blocks if b.kind == "heading"]
+    assert headings == ["How do I install it?", "Why is it slow?"]  # no "Contents"
+    text = "\n".join(b.text for b in doc.blocks)
+    assert "the tagging guide and usage" in text and "Ctrl+C" in text
+    assert "$ widget --fast" in text and "Widgets need Python 3." in text
+    assert "widget.Slow" in text and "Cache: A folder of results" in text
+    assert ":ref:" not in text and "toctree" not in text and "intro" not in text
+    assert "root:" not in text  # include reads nothing from disk
+    engine = Engine(importer.build([doc]).kb)
+    assert "twice" in engine.ask("why's widget so slow").text
+
+
+def test_a_guide_from_one_thing_to_another_compares_them_by_its_table() -> None:
+    text = """\
+From Alpha to Beta
+==================
+
+This guide helps users of Alpha move to Beta. Alpha and Beta are both editors.
+
+Differences
+-----------
+
++-----------+-------------------+-----------------------+
+|           | Alpha             | Beta                  |
++===========+===================+=======================+
+| License   | Proprietary, free | MIT license, free     |
+|           | for small teams   | and fully open source |
++-----------+-------------------+-----------------------+
+| Platforms | Windows, macOS    | Windows, macOS, Linux |
++-----------+-------------------+-----------------------+
+
+The editor
+----------
+
+Alpha has one window. Beta has docks that can be moved.
+"""
+    kb = importer.build([importer.read_rst(text, "guide.rst")]).kb
+    assert [s.name for s in kb.subjects] == ["Alpha", "Beta"]
+    assert [row.aspect for row in kb.table] == ["License", "Platforms"]
+    reply = Engine(kb).ask("alpha vs beta licensing?")
+    assert "MIT license" in reply.text and "Proprietary" in reply.text
+
+
+def test_broken_restructuredtext_is_read_as_far_as_it_goes() -> None:
+    doc = importer.read_rst("Title\n=====\n\n.. code-block::\n\n:bad:`x\n\n* a\n  * b", "x.rst")
+    assert doc.title == "Title"
+    with pytest.raises(importer.SourceError, match="no text to import"):
+        importer.build([importer.read_rst("", "empty.rst")])
