@@ -490,6 +490,11 @@ def test_how_long_and_the_whole_thing_name_no_topic(shipped_engine: Engine) -> N
     assert "long" not in q.unknown + q.content and "whole" not in q.unknown + q.content
 
 
+def test_now_and_anything_name_no_topic(shipped_engine: Engine) -> None:
+    q = _query(shipped_engine, "now genai. does it do anything so nothing is decided by hand?")
+    assert not {"now", "anything", "nothing"} & set(q.unknown + q.content)
+
+
 def test_chat_intensifiers_are_filler(shipped_engine: Engine) -> None:
     q = _query(shipped_engine, "what the heck is genai, freaking everyone talks about it")
     assert "heck" not in q.unknown and "freaking" not in q.unknown
