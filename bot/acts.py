@@ -66,7 +66,11 @@ def classify(text: str, lang: Language) -> Act:
     joined = " ".join(ws)
     if any(p.search(joined) for p in lang.identity_patterns):
         return Act("identity")
-    if len(ws) <= _MAX_HELP_WORDS and any(p.search(joined) for p in lang.help_patterns):
+    # "What exactly can you help me with?" asks what "what can you help me with?" asks.
+    unfilled = " ".join(w for w in ws if w not in lang.filler)
+    if len(ws) <= _MAX_HELP_WORDS and any(
+        p.search(joined) or p.search(unfilled) for p in lang.help_patterns
+    ):
         return Act("help")
     # Only greetings and chat filler ("yo bro", "hey hey"): a greeting.
     greeting_words = lang.greeting_words

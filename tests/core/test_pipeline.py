@@ -33,6 +33,7 @@ def _query(engine: Engine, text: str) -> analysis.Query:
         ("🙏", "thanks"),
         ("lol ok bye", "bye"),
         ("so what can you actually do", "help"),
+        ("What exactly can you help me with?", "help"),
         ("who made you?", "identity"),
         ("/compare goal", "command"),
         ("what is ml", "question"),
