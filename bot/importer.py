@@ -989,15 +989,22 @@ def _lower_case_name(text: str) -> str:
     more: a word, or words joined by hyphens or dots, rare in English."""
     lang = english()
     counts: Counter[str] = Counter(_NAME_TOKEN.findall(text))
-    for token, count in counts.most_common():
-        if count < 10:
-            break
-        parts = re.split(r"[-.]", token)
-        if token in lang.stopwords or token.isdigit() or len(token) < 2:
-            continue
-        if all(lang.frequency.get(p, 0.0) < RARE_ZIPF for p in parts):
-            return token
-    return ""
+    named = [
+        (token, re.split(r"[-.]", token))
+        for token, count in counts.most_common()
+        if count >= 10 and token not in lang.stopwords and not token.isdigit() and len(token) > 1
+    ]
+    rare = [
+        (token, counts[token])
+        for token, parts in named
+        if all(lang.frequency.get(p, 0.0) < RARE_ZIPF for p in parts)
+    ]
+    if not rare:
+        return ""
+    # A word no English list holds ("darktable", "yt-dlp") before a rare English one
+    # ("module").
+    unlisted = [t for t, _ in rare if any(p not in lang.frequency for p in re.split(r"[-.]", t))]
+    return unlisted[0] if unlisted else rare[0][0]
 
 
 def _compared_pair(headings: list[str], text: str) -> tuple[str, str] | None:
@@ -1167,8 +1174,11 @@ def _one_subject(title: str, site: str, text: str) -> str:
     found: list[str] = re.findall(r"(?<=[a-z,;] )([A-Z][a-z]{2,})\b", text)
     capitals = Counter(w for w in found if w.lower() not in stopwords)
     written = _lower_case_name(text)  # "yt-dlp", named far more than any capitalised word
-    if written and (not capitals or _count(written, text) > 2 * capitals.most_common(1)[0][1]):
-        return written
+    if written:
+        top, most = capitals.most_common(1)[0] if capitals else ("", 0)
+        # ... or as often as an everyday word that starts a heading or a label ("Image").
+        if _count(written, text) > (most if _plain_words(top) else 2 * most):
+            return written
     if not capitals:
         return title
     word = capitals.most_common(1)[0][0]
@@ -1191,10 +1201,15 @@ def _far_more_named(name: str, text: str) -> str:
     """A name the text uses far more often than ``name`` (ten times and more): what a
     page titled after its audience ("App Developers") is about."""
     counts = _counts(_names_in(text), text)
-    if not counts:
-        return ""
-    best, count = counts.most_common(1)[0]
-    return best if count >= _FAR_MORE * max(1, _count(name, text)) else ""
+    written = _lower_case_name(text)  # "darktable", which no capitalised name search finds
+    if written:
+        counts[written] = _count(written, text)
+    least = _FAR_MORE * max(1, _count(name, text))
+    # A name of everyday words ("Image", at the start of many sentences) only where no
+    # other name is used as often as that.
+    found = [(n, c) for n, c in counts.most_common() if c >= least]
+    own = [(n, c) for n, c in found if not _plain_words(n)]
+    return (own or found or [("", 0)])[0][0]
 
 
 _FAR_MORE = 10

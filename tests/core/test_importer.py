@@ -1994,3 +1994,15 @@ def test_broken_restructuredtext_is_read_as_far_as_it_goes() -> None:
     assert doc.title == "Title"
     with pytest.raises(importer.SourceError, match="no text to import"):
         importer.build([importer.read_rst("", "empty.rst")])
+
+
+def test_a_guide_titled_in_everyday_words_is_about_the_name_it_writes_in_lower_case() -> None:
+    steps = "".join(
+        f"## step {n}\n\nOpen the Image tab. The Image tab shows module {n}.\n\nEach module"
+        f" is listed by photolab, and photolab applies module {n} after the others.\n\n"
+        for n in range(1, 9)
+    )
+    for intro in ("how photolab works", "how photolab works when processing raw files"):
+        text = f"---\ntitle: process\n---\n\nThis section shows {intro}.\n\n{steps}"
+        kb = importer.build([importer.read_markdown(text, "process.md")]).kb
+        assert [s.name for s in kb.subjects] == ["photolab"]
