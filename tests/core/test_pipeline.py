@@ -206,6 +206,8 @@ def _verdict(engine: Engine, text: str) -> answerability.Verdict:
         ("Should I learn python before machine learning?", "no_opinion"),
         ("Is ChatGPT better than Claude?", "no_opinion"),
         ("Is Midjourney faster than DALL-E?", "no_opinion"),
+        ("best way to make generative AI content?", "ok"),  # asks how, not which is best
+        ("Which is best, ML or GenAI?", "no_opinion"),
         ("What's the weather tomorrow?", "live"),
         ("Tell me about the Roman Empire", "not_mentioned"),
         ("How does machine learning work?", "ok"),
