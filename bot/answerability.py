@@ -108,7 +108,8 @@ def intent(query: Query, index: Index, doc: Doc | None = None) -> Verdict:
         if not pattern.search(joined):
             continue
         said = pattern.find(joined) or ""
-        if said == said.strip() and text and re.search(rf"\b{re.escape(said)}\b", text, re.I):
+        written = (said, *lang.live_synonyms.get(said.lower(), ()))
+        if said == said.strip() and text and any(_written(w, text) for w in written):
             continue  # "a list of currently known issues": the passage found says so itself
         return Verdict("live")
     opinions = (
@@ -138,6 +139,10 @@ def intent(query: Query, index: Index, doc: Doc | None = None) -> Verdict:
 
 
 _ADVISED = "advised"  # the template of an intent the passage found states itself
+
+
+def _written(word: str, text: str) -> bool:
+    return re.search(rf"\b{re.escape(word)}\b", text, re.I) is not None
 
 
 def _stated(judgement: str, text: str, lang: Language) -> bool:

@@ -77,6 +77,7 @@ class Language:
     opinion_any: AnyOf
     judgement_words: frozenset[str]
     judgement_synonyms: dict[str, tuple[str, ...]]  # "better" stated as "superior"
+    live_synonyms: dict[str, tuple[str, ...]]  # "newest" written "latest"
     posed_judgement: re.Pattern[str]  # a heading that asks a judgement itself
     greeting_words: frozenset[str]  # one-word greetings ("hi", "gm")
     pleasantries: frozenset[tuple[str, ...]]  # greetings and thanks
@@ -272,6 +273,9 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
             judgement_words=_words(data["judgement_words"], "judgement_words"),
             judgement_synonyms={
                 str(k): tuple(str(v) for v in vs) for k, vs in data["judgement_synonyms"].items()
+            },
+            live_synonyms={
+                str(k): tuple(str(v) for v in vs) for k, vs in data["live_synonyms"].items()
             },
             posed_judgement=re.compile(str(data["posed_judgement"]), re.I),
             howto_patterns=_any(data["howto_patterns"], "howto_patterns"),

@@ -2006,3 +2006,15 @@ def test_a_guide_titled_in_everyday_words_is_about_the_name_it_writes_in_lower_c
         text = f"---\ntitle: process\n---\n\nThis section shows {intro}.\n\n{steps}"
         kb = importer.build([importer.read_markdown(text, "process.md")]).kb
         assert [s.name for s in kb.subjects] == ["photolab"]
+
+
+def test_the_newest_version_is_what_a_passage_calls_the_latest() -> None:
+    text = (
+        "# Tagger FAQ\n\n## How do I upgrade?\n\nRun pip install -U tagger. The -U flag tells"
+        " pip to upgrade tagger to the latest version.\n\n## Why is it slow?\n\nTagger reads"
+        " every file of the library once.\n"
+    )
+    engine = _markdown_engine(text, "faq.md")
+    reply = engine.ask("how do I upgrade tagger to the newest version")
+    assert reply.kind == "answer" and "pip install -U" in reply.text
+    assert engine.ask("what's the newest tagger news?").kind == "refusal"
