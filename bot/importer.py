@@ -137,7 +137,7 @@ def read_markdown(text: str, name: str = "", url: str = "") -> Document:
             meta = loaded if isinstance(loaded, dict) else {}
         except yaml.YAMLError:
             meta = {}
-    blocks = _without_contents(_unnumbered(markdown.blocks(body, bold_headings=True)))
+    blocks = _continued(_without_contents(_unnumbered(markdown.blocks(body, bold_headings=True))))
     title = str(meta.get("title") or "")
     ones = [b for b in blocks if b.kind == "heading" and b.level == 1]
     if len(ones) > 1 and ones[0].text.endswith("?"):
@@ -168,6 +168,26 @@ def _unnumbered(blocks: list[Block]) -> list[Block]:
         replace(b, text=_QUESTION_NUMBER.sub("", b.text)) if b.kind == "heading" else b
         for b in blocks
     ]
+
+
+_TRAILING = re.compile(r"\s*(?:…|\.{3})\s*$")
+_LEADING = re.compile(r"^\s*(?:…|\.{3})\s*")
+
+
+def _continued(blocks: list[Block]) -> list[Block]:
+    """Headings that go on from the heading above them whole: "…rename my files?" under
+    "How do I…" is "How do I rename my files?"."""
+    above: dict[int, str] = {}  # the last heading of each level
+    out: list[Block] = []
+    for b in blocks:
+        if b.kind == "heading":
+            parent = next((above[lv] for lv in sorted(above, reverse=True) if lv < b.level), "")
+            if _LEADING.match(b.text) and _TRAILING.search(parent):
+                b = replace(b, text=f"{_TRAILING.sub('', parent)} {_LEADING.sub('', b.text)}")
+            above = {lv: t for lv, t in above.items() if lv < b.level}
+            above[b.level] = b.text
+        out.append(b)
+    return out
 
 
 def _without_contents(blocks: list[Block]) -> list[Block]:

@@ -2018,3 +2018,17 @@ def test_the_newest_version_is_what_a_passage_calls_the_latest() -> None:
     reply = engine.ask("how do I upgrade tagger to the newest version")
     assert reply.kind == "answer" and "pip install -U" in reply.text
     assert engine.ask("what's the newest tagger news?").kind == "refusal"
+
+
+def test_a_heading_that_goes_on_from_the_one_above_is_read_whole() -> None:
+    text = (
+        "# Tagger FAQ\n\n## How do I…\n\n### …rename my files?\n\nRun tagger move.\n\n"
+        "### ...point tagger at a new folder?\n\nEdit the directory option.\n\n"
+        "## Why does tagger…\n\n### …hang?\n\nIt is writing the database.\n"
+    )
+    doc = importer.read_markdown(text, "faq.md")
+    assert [b.text for b in doc.blocks if b.kind == "heading" and b.level == 3] == [
+        "How do I rename my files?",
+        "How do I point tagger at a new folder?",
+        "Why does tagger hang?",
+    ]
