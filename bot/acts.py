@@ -69,7 +69,7 @@ def classify(text: str, lang: Language) -> Act:
     # "What exactly can you help me with?" asks what "what can you help me with?" asks.
     unfilled = " ".join(w for w in ws if w not in lang.filler)
     if len(ws) <= _MAX_HELP_WORDS and any(
-        p.search(joined) or p.search(unfilled) for p in lang.help_patterns
+        p.search(joined) or (unfilled != joined and p.search(unfilled)) for p in lang.help_patterns
     ):
         return Act("help")
     # Only greetings and chat filler ("yo bro", "hey hey"): a greeting.
