@@ -69,6 +69,7 @@ def named_rows(query: Query, index: Index, *, distinct: bool = False) -> list[st
 
 
 _IN_IT = re.compile(r"\b(?:in|from|of) (?:it|that|this|there)\b|\bthere\b")
+_BOTH = frozenset({"them", "both", "they", "two"})  # the subjects, in a first message
 _COMPARED_TO = re.compile(r"\b(?:compared|comparing|relative) (?:to|with)\b")
 
 
@@ -237,6 +238,18 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
     result = Plan("ask", list(query.subjects), weights, last=last)
     joined = query.joined
     all_subjects = [s.id for s in index.subjects]
+    ws = set(query.words)
+    if (
+        last is None
+        and not query.subjects
+        and len(all_subjects) > 1
+        and ws & _BOTH
+        and set(query.terms) & {index.tokenizer.stem(w) for w in lang.difference_words}
+    ):
+        # "whats the simplest way to tell them apart", first thing in a conversation:
+        # "them" are the subjects the knowledge base sets apart.
+        result.subjects = list(all_subjects)
+        result.carried = True
 
     entity = _entity(query, index)
     if entity is None and query.context and set(query.words) & lang.back_references:

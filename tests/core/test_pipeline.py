@@ -529,3 +529,8 @@ def test_a_list_shown_beside_another_passage_shows_the_items_asked_about(
     reply = shipped_engine.ask("What is Midjourney used for?")
     assert len(reply.sources) == 2  # the examples list, and the definition beside it
     assert "Midjourney" in reply.text and "ChatGPT" not in reply.text
+
+
+def test_them_in_a_first_message_about_a_difference_are_the_subjects(engine: Engine) -> None:
+    reply = engine.ask("whats the simplest way to tell them apart", "apart")
+    assert reply.kind == "answer" and reply.sources[0].passage_id == "goals"
