@@ -20,6 +20,7 @@ MAX_ANSWER_CHARS = 800
 MAX_COMPARE_CHARS = 2000  # a whole comparison, table or prose
 MAX_CELL_CHARS = 160  # a cell of a table too long to show whole
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_SENTENCE_GAP = re.compile(r"(?<=[.!?])(\s+)")
 
 
 class Wording:
@@ -87,12 +88,14 @@ def fit(parts: list[str], budget: int = MAX_ANSWER_CHARS, sep: str = "\n\n") -> 
     share = (budget - len(sep) * (len(parts) - 1)) // len(parts)
     trimmed = []
     for part in parts:
-        sentences = _SENTENCE_END.split(part)
-        kept = sentences[0]
-        for s in sentences[1:]:
-            if len(kept) + 1 + len(s) > share:
+        # Sentences and the space after each, kept as written: a list's items stay a
+        # line each.
+        pieces = _SENTENCE_GAP.split(part)
+        kept = pieces[0]
+        for gap, s in zip(pieces[1::2], pieces[2::2], strict=True):
+            if len(kept) + len(gap) + len(s) > share:
                 break
-            kept += " " + s
+            kept += gap + s
         trimmed.append(kept[:share])
     return sep.join(trimmed)
 

@@ -39,6 +39,8 @@ MAX_QUESTION_CHARS = 2000
 BIG = 5000  # passages: a knowledge base whose indexing is worth a log line
 MAX_ANSWER_CHARS = compose.MAX_ANSWER_CHARS
 SUGGESTIONS = 3
+RUNNER_UP = 0.75  # of the best score: a passage ranked next that is shown beside it
+MAX_BOTH = 1000  # characters of the best passage and the next: beyond, one is shown
 SURE = 0.8  # coverage that answers one question of a message whose other is declined
 TOPIC_COVERAGE = 0.6  # a comparison asked about a topic: the section must cover this much
 SHARED_WEIGHT = 0.3  # "sync vs copy into the same folder": what both sides are asked about
@@ -561,6 +563,8 @@ class Engine:
         wants_list = bool(set(query.words) & index.language.list_words)
         if len(chosen) == 1 and not wants_list:
             rest = self._rest_of_section(doc.passage, set(query.content) - top.hit.matched)
+            if rest is None:
+                rest = self._runner_up(doc.passage, ranked, set(query.content))
             if rest is None and not doc.passage.is_list:
                 rest = self._next_part(doc.passage)
             if rest is not None:
@@ -580,6 +584,22 @@ class Engine:
             whole=wants_list,
             question=query.text,
         )
+
+    def _runner_up(
+        self, passage: Passage, ranked: list[Ranked], content: set[str]
+    ) -> Passage | None:
+        """The passage ranked next where it ranks about as well as the best and holds a
+        word of the question the best lacks: the two are shown, not a guess of one."""
+        if len(ranked) < 2:
+            return None
+        top, runner = ranked[0], ranked[1]
+        doc = self.index.docs[runner.hit.id]
+        adds = (runner.hit.matched - top.hit.matched) & content
+        if runner.score < RUNNER_UP * top.score or not adds or doc.passage is None:
+            return None
+        if doc.passage == passage or len(passage.text) + len(doc.passage.text) > MAX_BOTH:
+            return None  # the two cut to fit would lose what either says
+        return doc.passage
 
     def _rest_of_section(self, passage: Passage, missing: set[str]) -> Passage | None:
         """The sentences of ``passage``'s section, outside it, that hold the question's

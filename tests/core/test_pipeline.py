@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot import acts, analysis, answerability, compose, language, rank, resolve
+from bot import acts, analysis, answerability, compose, importer, language, rank, resolve
 from bot.conversation import Turn
 from bot.engine import Engine
 from bot.knowledge import KnowledgeError
@@ -260,6 +260,8 @@ def test_coverage_weighs_unknown_words_by_rarity(shipped_engine: Engine) -> None
 def test_fit_keeps_whole_sentences() -> None:
     text = compose.fit(["One. Two. " + "Three is long. " * 80, "Four."], budget=120)
     assert len(text) <= 120 and text.startswith("One. Two.") and text.endswith("Four.")
+    items = compose.fit(["List:\n• One.\n• Two.\n• " + "Three is long. " * 80, "Four."], 120)
+    assert items.startswith("List:\n• One.\n• Two.\n")  # a list's items stay a line each
 
 
 def test_wording_comes_from_the_knowledge_base(shipped_engine: Engine) -> None:
@@ -534,3 +536,15 @@ def test_a_list_shown_beside_another_passage_shows_the_items_asked_about(
 def test_them_in_a_first_message_about_a_difference_are_the_subjects(engine: Engine) -> None:
     reply = engine.ask("whats the simplest way to tell them apart", "apart")
     assert reply.kind == "answer" and reply.sources[0].passage_id == "goals"
+
+
+def test_a_passage_ranked_about_as_well_is_shown_beside_the_best() -> None:
+    text = (
+        "# Kettle guide\n\n## Filling\n\nFill the kettle with cold water.\n\n## Limescale\n\n"
+        "Hard water leaves limescale inside the kettle; vinegar removes it.\n\n## Cord\n\n"
+        "The cord is short so the kettle stays near the wall.\n"
+    )
+    engine = Engine(importer.build([importer.read_markdown(text, "kettle.md")]).kb)
+    reply = engine.ask("does cold water or vinegar matter for the kettle?")
+    assert {s.passage_id for s in reply.sources} == {"filling", "limescale"}
+    assert "cold water" in reply.text and "vinegar" in reply.text
