@@ -2032,3 +2032,20 @@ def test_a_heading_that_goes_on_from_the_one_above_is_read_whole() -> None:
         "How do I point tagger at a new folder?",
         "Why does tagger hang?",
     ]
+
+
+def test_a_difference_between_two_long_named_things_sets_them_side_by_side() -> None:
+    text = (
+        "# Tagger FAQ\n\n## How do I upgrade?\n\nRun pip install -U tagger to get the latest"
+        " release.\n\n## How do I run the source version?\n\nClone the repository and install"
+        " it in editable mode, then every change to the source takes effect at once.\n\n"
+        "## Why is it slow?\n\nTagger reads every file of the library once.\n"
+    )
+    engine = _markdown_engine(text, "faq.md")
+    reply = engine.ask(
+        "What is the difference between upgrading tagger with pip -U and running the source"
+        " version?"
+    )
+    assert reply.kind == "compare" and "pip install -U" in reply.text and "Clone" in reply.text
+    other = engine.ask("how do the pip upgrade and the repository clone differ?")
+    assert other.kind == "compare" and "Clone" in other.text
