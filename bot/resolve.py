@@ -69,6 +69,7 @@ def named_rows(query: Query, index: Index, *, distinct: bool = False) -> list[st
 
 
 _IN_IT = re.compile(r"\b(?:in|from|of) (?:it|that|this|there)\b|\bthere\b")
+_GOES_ON = frozenset({"and", "then", "so"})  # a follow-up's first word that goes on
 _BOTH = frozenset({"them", "both", "they", "two"})  # the subjects, in a first message
 _COMPARED_TO = re.compile(r"\b(?:compared|comparing|relative) (?:to|with)\b")
 
@@ -196,6 +197,18 @@ def _entity(query: Query, index: Index) -> str | None:
         if term in index.term_subject and term in index.names:
             return term
     return None
+
+
+def _of_both_shown(query: Query, last: Turn, index: Index) -> bool:
+    """Whether "and which part does GenAI handle?" asks of the passage just shown: it
+    goes on ("and ..."), names a subject, and that passage, of no one subject, names it."""
+    if not query.subjects or not query.words or query.words[0] not in _GOES_ON:
+        return False
+    shown = index.docs.get(last.passage_ids[0]) if last.passage_ids else None
+    if shown is None or shown.passage is None or shown.subject:
+        return False
+    held = set(index.tokenizer.tokenize(shown.passage.text))
+    return all(index.subject_term[s] in held for s in query.subjects)
 
 
 def _implied_subject(query: Query, index: Index) -> str | None:
@@ -406,7 +419,11 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
             result.entity = last.entity
             weights[last.entity] = weights.get(last.entity, 0.0) + CARRIED_WEIGHT
             result.carried = True
-    if last is not None and last.kind == "answer" and _IN_IT.search(joined):
+    if (
+        last is not None
+        and last.kind == "answer"
+        and (_IN_IT.search(joined) or _of_both_shown(query, last, index))
+    ):
         result.follows = last.passage_ids  # "what does GenAI do in it?"
         parts = [t for t in query.content if query.surface.get(t, t) in lang.part_words]
         wording = [

@@ -548,3 +548,12 @@ def test_a_passage_ranked_about_as_well_is_shown_beside_the_best() -> None:
     reply = engine.ask("does cold water or vinegar matter for the kettle?")
     assert {s.passage_id for s in reply.sources} == {"filling", "limescale"}
     assert "cold water" in reply.text and "vinegar" in reply.text
+
+
+def test_and_a_subject_asks_of_the_passage_shown_that_names_both(engine: Engine) -> None:
+    engine.ask("in the ecommerce example, what does ML do", "shop")
+    reply = engine.ask("and which part does genAI handle?", "shop")
+    assert reply.sources[0].passage_id == "ecommerce-example"
+    engine.ask("In the e-commerce example, what is machine learning doing?", "then")
+    reply = engine.ask("and then what does the generative part do?", "then")
+    assert reply.sources[0].passage_id == "ecommerce-example"  # a question, not "more"
