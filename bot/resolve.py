@@ -199,6 +199,18 @@ def _entity(query: Query, index: Index) -> str | None:
     return None
 
 
+def _or_subject(query: Query, index: Index) -> bool:
+    """Whether "or" sets subjects as choices ("is Netflix ML or GenAI?"), not other
+    things ("can i import .unitypackage files or FBX models into godot?")."""
+    ws = query.words
+    subject_terms = set(index.subject_term.values())
+    tok = index.tokenizer
+    return any(
+        w == "or" and set(tok.tokenize(" ".join(ws[i + 1 : i + 3]))) & subject_terms
+        for i, w in enumerate(ws)
+    )
+
+
 def _of_both_shown(query: Query, last: Turn, index: Index) -> bool:
     """Whether "and which part does GenAI handle?" asks of the passage just shown: it
     goes on ("and ..."), names a subject, and that passage, of no one subject, names it."""
@@ -274,7 +286,7 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
         entity is not None
         and entity in index.names
         and bool(query.subjects)
-        and " or " in f" {joined} "
+        and _or_subject(query, index)
     )
     others = [t for t in query.content if t != entity and t in index.retriever.vocabulary]
     if wants_which and len(all_subjects) > 1 and len(others) <= 2:

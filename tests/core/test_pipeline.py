@@ -557,3 +557,10 @@ def test_and_a_subject_asks_of_the_passage_shown_that_names_both(engine: Engine)
     engine.ask("In the e-commerce example, what is machine learning doing?", "then")
     reply = engine.ask("and then what does the generative part do?", "then")
     assert reply.sources[0].passage_id == "ecommerce-example"  # a question, not "more"
+
+
+def test_a_thing_named_with_a_word_the_source_lacks_is_not_classified(engine: Engine) -> None:
+    assert engine.ask("is netflix ml or genai?").kind == "answer"
+    # "or" between other things than the subjects asks no choice of subject.
+    reply = engine.ask("can netflix stream xyzzyvision files or vhs tapes with genai?")
+    assert reply.kind == "refusal" and "xyzzyvision" in reply.text
