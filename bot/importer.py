@@ -238,6 +238,7 @@ _BLOCK_TAGS = frozenset(
 )
 
 
+_LABEL_CHARS = 40  # a first cell this short labels its row of a table with no header
 KEPT_SHARE = 0.75  # of a fragment's words: an extractor that keeps fewer mangled it
 
 
@@ -319,7 +320,15 @@ def html_fragment_markdown(root: Any) -> str:
         elif child.tag == "table":
             rows = [[inline(c) for c in tr.xpath("./th|./td")] for tr in child.iter("tr")]
             rows = [r for r in rows if any(r)]
-            if rows:
+            if rows and not child.xpath(".//th"):
+                # No header: its first row is no column names. Each row is a paragraph
+                # ("MATLAB numbers indices from 1 ... NumPy numbers indices from 0"), a
+                # short first cell its label.
+                for r in rows:
+                    first, rest = r[0], [c for c in r[1:] if c]
+                    short = rest and len(first) <= _LABEL_CHARS and not first.endswith(".")
+                    para(f"{first.rstrip(':')}: {' '.join(rest)}" if short else " ".join(r))
+            elif rows:
                 width = max(len(r) for r in rows)
                 cells = [[c.replace("|", "\\|") for c in r + [""] * (width - len(r))] for r in rows]
                 lines = ["| " + " | ".join(cells[0]) + " |", "|" + " --- |" * width]
@@ -359,6 +368,10 @@ def read_rst(text: str, name: str = "", url: str = "") -> Document:
         root = lxml.html.fragment_fromstring(body or "<p></p>", create_parent="div")
     except (ValueError, lxml.etree.ParserError):
         raise SourceError(f"{name}: nothing to import") from None
+    if not title:
+        # Every section at one level, the first its title (as Sphinx names the page).
+        first = root.find(".//h2")
+        title = " ".join(first.text_content().split()) if first is not None else ""
     head = f"# {title}\n\n" if title else ""
     return read_markdown(head + html_fragment_markdown(root), name=name, url=url)
 
@@ -889,6 +902,10 @@ def find_subjects(docs: list[Document], table: Block | None, subject: str = "") 
             long = _spelled_out(short, text)
             out.append(_subject(f"{long} ({short})" if long else short, text, known))
         return out
+    for_users = _FOR_USERS.match(title)
+    if for_users and min(_counts(for_users.group("a", "b"), text).values()) >= _NAMED_TIMES:
+        # "NumPy for MATLAB users": NumPy, set against what its readers know.
+        return [_subject(n, text, known) for n in for_users.group("a", "b")]
     headings = [b.text for d in docs for b in d.blocks if b.kind == "heading"]
     pair = _compared_pair([title, *headings], text)
     if pair:
@@ -939,6 +956,12 @@ def _peers(headings: list[str]) -> set[str]:
     return {name for names in slots.values() if len(names) >= 2 for name in names}
 
 
+# "NumPy for MATLAB users", "Git for Subversion users": one thing for those who know another.
+_FOR_USERS = re.compile(
+    r"^(?P<a>[\w.+#-]+(?:\s[\w.+#-]+)?)\s+for\s+(?P<b>[\w.+#-]+(?:\s[\w.+#-]+)?)\s+"
+    r"(?:users|developers|programmers|people|folks)\b",
+    re.I,
+)
 # "CVS to SVN Crossover Guide", "Vue 2 to Vue 3 migration guide": from one to the other.
 _CROSSING_KIND = r"(?:crossover|migration|transition|conversion|porting|switching|upgrade)"
 _CROSSING = re.compile(

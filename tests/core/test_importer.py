@@ -2049,3 +2049,40 @@ def test_a_difference_between_two_long_named_things_sets_them_side_by_side() -> 
     assert reply.kind == "compare" and "pip install -U" in reply.text and "Clone" in reply.text
     other = engine.ask("how do the pip upgrade and the repository clone differ?")
     assert other.kind == "compare" and "Clone" in other.text
+
+
+def test_a_guide_for_the_users_of_another_thing_compares_the_two_row_by_row() -> None:
+    text = """\
+Tallyo for Ledgero users
+========================
+
+This page helps Ledgero users start with Tallyo, which keeps accounts like Ledgero.
+
+Some key differences
+====================
+
+.. list-table::
+
+   * - In Ledgero, amounts are stored as floating point numbers.
+     - In Tallyo, amounts are stored as exact decimals.
+   * - Ledgero numbers accounts from 1.
+     - Tallyo numbers accounts from 0.
+
+Glossary
+========
+
+.. list-table::
+
+   * - posting
+     - one line of a transaction
+"""
+    doc = importer.read_rst(text, "guide.rst")
+    assert doc.title == "Tallyo for Ledgero users"  # every section one level: the first
+    paragraphs = [b.text for b in doc.blocks if b.kind == "paragraph"]
+    # A table with no header row: each row a paragraph, a short first cell its label.
+    assert "Ledgero numbers accounts from 1. Tallyo numbers accounts from 0." in paragraphs
+    assert "posting: one line of a transaction" in paragraphs
+    kb = importer.build([doc]).kb
+    assert {s.name for s in kb.subjects} == {"Tallyo", "Ledgero"}
+    reply = Engine(kb).ask("tallyo vs ledgero, how do they differ?")
+    assert reply.kind == "compare" and "exact decimals" in reply.text
