@@ -765,9 +765,28 @@ def chunks(section: Section) -> list[list[Block]]:
         )
         if joins:
             groups[-1].append(block)
+        elif groups and block.kind == "paragraph" and block.text[:1].islower():
+            # "will log you into ..." goes on from the sentence before a code block
+            # ("For example,"): the passage starts with that sentence.
+            groups.append([*_lead_in(groups[-1]), block])
         else:
             groups.append([block])
-    return groups
+    return [g for g in groups if g]
+
+
+_LEAD_IN_BLOCKS = 3  # the blocks before a continuation looked back over for its lead-in
+
+
+def _lead_in(group: list[Block]) -> list[Block]:
+    """The blocks at the end of ``group`` from the last sentence that leads into what
+    follows (it ends with ":" or ","), taken out of it; none if there is none, or if it
+    would leave the group empty."""
+    for back in range(1, min(_LEAD_IN_BLOCKS, len(group) - 1) + 1):
+        if group[-back].text.rstrip().endswith((":", ",")):
+            taken = group[-back:]
+            del group[-back:]
+            return taken
+    return []
 
 
 def _size(blocks: list[Block]) -> int:

@@ -2086,3 +2086,15 @@ Glossary
     assert {s.name for s in kb.subjects} == {"Tallyo", "Ledgero"}
     reply = Engine(kb).ask("tallyo vs ledgero, how do they differ?")
     assert reply.kind == "compare" and "exact decimals" in reply.text
+
+
+def test_a_passage_does_not_start_in_the_middle_of_a_sentence_after_a_code_block() -> None:
+    filler = " ".join(f"The gateway keeps setting {n} in its own file." for n in range(12))
+    text = (
+        f"# Gateway guide\n\n## Remote access\n\n{filler}\n\nYou can also use an ssh port"
+        " forward to reach it. For example,\n\n```\n$ ssh -L 9090:127.0.0.1:8384 me@host\n```\n\n"
+        "will log you into host, and show its page on port 9090 of your own computer.\n"
+    )
+    kb = importer.build([importer.read_markdown(text, "guide.md")]).kb
+    forward = next(p for p in kb.passages if "will log you into" in p.text)
+    assert forward.text.startswith("You can also use an ssh port forward")

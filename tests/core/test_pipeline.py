@@ -34,6 +34,7 @@ def _query(engine: Engine, text: str) -> analysis.Query:
         ("lol ok bye", "bye"),
         ("so what can you actually do", "help"),
         ("What exactly can you help me with?", "help"),
+        ("Good morning. Could you explain how I should use this assistant?", "help"),
         ("who made you?", "identity"),
         ("/compare goal", "command"),
         ("what is ml", "question"),
