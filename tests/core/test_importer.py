@@ -2049,6 +2049,8 @@ def test_a_difference_between_two_long_named_things_sets_them_side_by_side() -> 
     assert reply.kind == "compare" and "pip install -U" in reply.text and "Clone" in reply.text
     other = engine.ask("how do the pip upgrade and the repository clone differ?")
     assert other.kind == "compare" and "Clone" in other.text
+    third = engine.ask("how does the pip upgrade differ from the repository clone?")
+    assert third.kind == "compare" and "Clone" in third.text
 
 
 def test_a_guide_for_the_users_of_another_thing_compares_the_two_row_by_row() -> None:
