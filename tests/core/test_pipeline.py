@@ -35,6 +35,8 @@ def _query(engine: Engine, text: str) -> analysis.Query:
         ("so what can you actually do", "help"),
         ("What exactly can you help me with?", "help"),
         ("Good morning. Could you explain how I should use this assistant?", "help"),
+        ("what sort of questions can it answer?", "help"),
+        ("and what sort of stuff does generative AI spit out?", "question"),
         ("who made you?", "identity"),
         ("/compare goal", "command"),
         ("what is ml", "question"),
@@ -565,3 +567,12 @@ def test_a_thing_named_with_a_word_the_source_lacks_is_not_classified(engine: En
     # "or" between other things than the subjects asks no choice of subject.
     reply = engine.ask("can netflix stream xyzzyvision files or vhs tapes with genai?")
     assert reply.kind == "refusal" and "xyzzyvision" in reply.text
+
+
+def test_rn_is_filler_and_bring_to_the_table_is_provide(shipped_engine: Engine) -> None:
+    q = _query(shipped_engine, "GENAI VS MACHINE LEARNING WHAT IS THE DIFFERENCE. SO CONFUSED RN")
+    assert "rn" not in q.unknown
+    reply = shipped_engine.ask(
+        "What does generative AI bring to the table when the two are combined?"
+    )
+    assert reply.kind == "answer" and "provides" in reply.text
