@@ -2100,3 +2100,14 @@ def test_a_passage_does_not_start_in_the_middle_of_a_sentence_after_a_code_block
     kb = importer.build([importer.read_markdown(text, "guide.md")]).kb
     forward = next(p for p in kb.passages if "will log you into" in p.text)
     assert forward.text.startswith("You can also use an ssh port forward")
+
+
+def test_an_instruction_that_starts_a_sentence_tells_how() -> None:
+    text = (
+        "# Loop guide\n\n## Counting\n\nA manual counter is easy to get wrong. Use enumerate"
+        " to keep a count of your place in the list.\n\n## History\n\nLoops came from older"
+        " languages with twenty keywords.\n"
+    )
+    engine = _markdown_engine(text, "guide.md")
+    reply = engine.ask("how do i get the place in a list instead of a manual counter at work?")
+    assert reply.kind == "answer" and "enumerate" in reply.text
