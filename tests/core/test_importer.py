@@ -2111,3 +2111,31 @@ def test_an_instruction_that_starts_a_sentence_tells_how() -> None:
     engine = _markdown_engine(text, "guide.md")
     reply = engine.ask("how do i get the place in a list instead of a manual counter at work?")
     assert reply.kind == "answer" and "enumerate" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("said", "question", "kind"),
+    [
+        (
+            "The daemon listens for connections from clients.",
+            "what port does the daemon use?",
+            "refusal",
+        ),
+        ("The daemon listens on port 873 for clients.", "what port does the daemon use?", "answer"),
+        (
+            "The daemon tags albums as one unit.",
+            "since which version does the daemon tag albums?",
+            "refusal",
+        ),
+        (
+            "As of 1.0b11, the daemon tags albums as one unit.",
+            "since which version does the daemon tag albums?",
+            "answer",
+        ),
+    ],
+)
+def test_a_port_or_a_version_asked_needs_one_said(said: str, question: str, kind: str) -> None:
+    text = (
+        f"# Tagger FAQ\n\n## Daemon\n\n{said}\n\n## Logs\n\nThe log is kept in the home folder.\n"
+    )
+    assert _markdown_engine(text, "faq.md").ask(question).kind == kind
