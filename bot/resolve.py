@@ -265,14 +265,15 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
     all_subjects = [s.id for s in index.subjects]
     ws = set(query.words)
     if (
-        last is None
+        (last is None or last.subjects)
         and not query.subjects
         and len(all_subjects) > 1
         and ws & _BOTH
         and set(query.terms) & {index.tokenizer.stem(w) for w in lang.difference_words}
     ):
-        # "whats the simplest way to tell them apart", first thing in a conversation:
-        # "them" are the subjects the knowledge base sets apart.
+        # "whats the simplest way to tell them apart", first thing in a conversation or
+        # after a turn about a subject: "them" are the subjects the knowledge base sets
+        # apart.
         result.subjects = list(all_subjects)
         result.carried = True
 

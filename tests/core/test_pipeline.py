@@ -539,6 +539,11 @@ def test_a_list_shown_beside_another_passage_shows_the_items_asked_about(
 def test_them_in_a_first_message_about_a_difference_are_the_subjects(engine: Engine) -> None:
     reply = engine.ask("whats the simplest way to tell them apart", "apart")
     assert reply.kind == "answer" and reply.sources[0].passage_id == "goals"
+    engine.ask("what is generative ai?", "two")
+    engine.ask("and machine learning?", "two")
+    # After turns about each, "the two" are both: "the difference" between them.
+    reply = engine.ask("ok so whats the diff between the two", "two")
+    assert reply.kind == "compare" and reply.sources[0].passage_id == "goals"
 
 
 def test_a_passage_ranked_about_as_well_is_shown_beside_the_best() -> None:
