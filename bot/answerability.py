@@ -142,6 +142,7 @@ _ADVISED = "advised"  # the template of an intent the passage found states itsel
 
 
 def _written(word: str, text: str) -> bool:
+    """Whether ``text`` writes ``word`` as a word (any case)."""
     return re.search(rf"\b{re.escape(word)}\b", text, re.I) is not None
 
 
@@ -149,7 +150,7 @@ def _stated(judgement: str, text: str, lang: Language) -> bool:
     """Whether ``text`` states a judgement ("dangerous") in its words or its synonyms'
     ("take care not to let this file fall into the wrong hands")."""
     stating = (judgement, *lang.judgement_synonyms.get(judgement, ()))
-    return bool(text) and any(re.search(rf"\b{re.escape(w)}\b", text, re.I) for w in stating)
+    return bool(text) and any(_written(w, text) for w in stating)
 
 
 def _judged_topic(

@@ -502,6 +502,11 @@ class Index:
         self._contrasts[ids] = tuple(found)  # two threads at once find the same points
         return self._contrasts[ids]
 
+    @cached_property
+    def difference_terms(self) -> frozenset[str]:
+        """The terms of the language's words for a difference ("differ", "distinct")."""
+        return frozenset(self.tokenizer.stem(w) for w in self.language.difference_words)
+
     def pieces(self, doc: Doc) -> tuple[tuple[str, frozenset[str]], ...]:
         """The sentences (or list items) of a passage, each with its terms (none for a
         table row); made when first asked for, as only the best passage's are read."""

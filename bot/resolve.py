@@ -219,7 +219,7 @@ def _of_both_shown(query: Query, last: Turn, index: Index) -> bool:
     shown = index.docs.get(last.passage_ids[0]) if last.passage_ids else None
     if shown is None or shown.passage is None or shown.subject:
         return False
-    held = set(index.tokenizer.tokenize(shown.passage.text))
+    held = {t for _, terms in index.pieces(shown) for t in terms}
     return all(index.subject_term[s] in held for s in query.subjects)
 
 
@@ -269,7 +269,7 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
         and not query.subjects
         and len(all_subjects) > 1
         and ws & _BOTH
-        and set(query.terms) & {index.tokenizer.stem(w) for w in lang.difference_words}
+        and set(query.terms) & index.difference_terms
     ):
         # "whats the simplest way to tell them apart", first thing in a conversation or
         # after a turn about a subject: "them" are the subjects the knowledge base sets
