@@ -1057,16 +1057,14 @@ def _lower_case_name(text: str) -> str:
         if count >= 10 and token not in lang.stopwords and not token.isdigit() and len(token) > 1
     ]
     rare = [
-        (token, counts[token])
-        for token, parts in named
+        (t, parts)
+        for t, parts in named
         if all(lang.frequency.get(p, 0.0) < RARE_ZIPF for p in parts)
     ]
-    if not rare:
-        return ""
     # A word no English list holds ("darktable", "yt-dlp") before a rare English one
     # ("module").
-    unlisted = [t for t, _ in rare if any(p not in lang.frequency for p in re.split(r"[-.]", t))]
-    return unlisted[0] if unlisted else rare[0][0]
+    unlisted = [t for t, parts in rare if any(p not in lang.frequency for p in parts)]
+    return unlisted[0] if unlisted else rare[0][0] if rare else ""
 
 
 def _compared_pair(headings: list[str], text: str) -> tuple[str, str] | None:
