@@ -70,6 +70,7 @@ def named_rows(query: Query, index: Index, *, distinct: bool = False) -> list[st
 
 _IN_IT = re.compile(r"\b(?:in|from|of) (?:it|that|this|there)\b|\bthere\b")
 _GOES_ON = frozenset({"and", "then", "so"})  # a follow-up's first word that goes on
+_IT = frozenset({"it", "its", "that", "this"})  # the subject just asked about
 _BOTH = frozenset({"them", "both", "they", "two"})  # the subjects, in a first message
 _COMPARED_TO = re.compile(r"\b(?:compared|comparing|relative) (?:to|with)\b")
 
@@ -264,13 +265,14 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
     joined = query.joined
     all_subjects = [s.id for s in index.subjects]
     ws = set(query.words)
-    if (
+    both = (
         (last is None or last.subjects)
         and not query.subjects
         and len(all_subjects) > 1
         and ws & _BOTH
-        and set(query.terms) & index.difference_terms
-    ):
+        and bool(set(query.terms) & index.difference_terms)
+    )
+    if both:
         # "whats the simplest way to tell them apart", first thing in a conversation or
         # after a turn about a subject: "them" are the subjects the knowledge base sets
         # apart.
@@ -302,7 +304,20 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
             result.carried = entity is None
             return result
 
-    if (index.kb.table or index.compares_in_prose) and is_comparison(query, index):
+    # "tell me about elixir" then "how is it different from erlang?": the two compared.
+    other_of_it = (
+        last is not None
+        and len(last.subjects) == 1
+        and len(query.subjects) == 1
+        and last.subjects[0] != query.subjects[0]
+        and bool(ws & _IT)
+        and bool(set(query.terms) & index.difference_terms)
+        and not [t for t in query.content if t not in index.comparison_terms]
+    )
+    if other_of_it and last is not None:
+        result.subjects = [*last.subjects, *query.subjects]
+        result.carried = True
+    if (index.kb.table or index.compares_in_prose) and (is_comparison(query, index) or other_of_it):
         result.action = "compare"
         every = set(query.words) & lang.exhaustive_words
         named = named_rows(query, index)
@@ -421,7 +436,7 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
         unknown = any(lang.salience(w) >= RARE_WORD for w in query.unknown)
         short = len(query.words) <= 7
         if (back or (short and not unknown)) and entity is None:
-            result.subjects = list(last.subjects)
+            result.subjects = list(all_subjects) if both else list(last.subjects)
             result.carried = True
             result.follows = last.passage_ids if last.kind == "answer" else ()
             _carry_terms(result, last)

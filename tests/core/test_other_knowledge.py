@@ -66,6 +66,13 @@ def test_tea_follow_up_switches_subject() -> None:
     assert other.sources[0].passage_id == "tea-definition"
 
 
+def test_how_is_it_different_from_the_other_compares_the_two() -> None:
+    engine = Engine.load(DATA / "kb_tea")
+    engine.ask("tell me about tea", "c")
+    reply = engine.ask("how is it different from coffee?", "c")
+    assert reply.kind == "compare" and "• Tea:" in reply.text and "• Coffee:" in reply.text
+
+
 def test_tea_row_is_labelled_with_its_subjects() -> None:
     engine = Engine.load(DATA / "kb_tea")
     reply = engine.compare("caffeine")

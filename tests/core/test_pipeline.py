@@ -544,6 +544,10 @@ def test_them_in_a_first_message_about_a_difference_are_the_subjects(engine: Eng
     # After turns about each, "the two" are both: "the difference" between them.
     reply = engine.ask("ok so whats the diff between the two", "two")
     assert reply.kind == "compare" and reply.sources[0].passage_id == "goals"
+    engine.ask("what is machine learning?", "they")
+    engine.ask("and generative ai?", "they")
+    reply = engine.ask("so how are they different?", "they")  # both, not the last one
+    assert reply.kind == "compare" and reply.sources[0].passage_id == "goals"
 
 
 def test_a_passage_ranked_about_as_well_is_shown_beside_the_best() -> None:
