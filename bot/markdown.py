@@ -91,6 +91,47 @@ class _TableRows(HTMLParser):
             self._cell.append(data)
 
 
+class _Definitions(HTMLParser):
+    """The terms and definitions of a definition list (``<dt>``, ``<dd>``) in some HTML."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.pairs: list[list[str]] = []  # [term, definition]
+        self._into: int | None = None  # 0: reading a term, 1: its definition
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "dt":
+            self.pairs.append(["", ""])
+            self._into = 0
+        elif tag == "dd":
+            if not self.pairs:
+                self.pairs.append(["", ""])
+            self._into = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"dt", "dd"}:
+            self._into = None
+
+    def handle_data(self, data: str) -> None:
+        if self._into is not None:
+            self.pairs[-1][self._into] += data
+
+
+def _html_blocks(html: str, line: int) -> list[Block]:
+    """A raw HTML block of a Markdown text: a definition list as a paragraph per term
+    ("Malted Grains: Germinated grains ..."), else as :func:`_html_block` reads it."""
+    if re.search(r"<dt\b", html, re.I):
+        reader = _Definitions()
+        reader.feed(_HTML_COMMENT.sub(" ", html))
+        reader.close()
+        pairs = [[" ".join(t.split()) for t in pair] for pair in reader.pairs]
+        paragraphs = [f"{t}: {d}" if t and d else t or d for t, d in pairs if t or d]
+        if paragraphs:
+            return [Block("paragraph", text, line) for text in paragraphs]
+    block = _html_block(html, line)
+    return [block] if block is not None else []
+
+
 def _html_block(html: str, line: int) -> Block | None:
     """A raw HTML block of a Markdown text: a table as a table, else its words as a
     paragraph (``None`` if it has none, like an image or a comment)."""
@@ -210,9 +251,7 @@ def blocks(text: str, *, bold_headings: bool = False) -> list[Block]:
                 kind = "item" if in_item else "paragraph"
                 out.append(Block(kind, words, line, links=tuple(links)))
         elif token.type == "html_block":
-            block = _html_block(token.content, line)
-            if block is not None:
-                out.append(block)
+            out.extend(_html_blocks(token.content, line))
         elif token.type in {"fence", "code_block"} and token.content.strip():
             out.append(Block("paragraph", " ".join(token.content.split()), line))
     return out

@@ -2139,3 +2139,15 @@ def test_a_port_or_a_version_asked_needs_one_said(said: str, question: str, kind
         f"# Tagger FAQ\n\n## Daemon\n\n{said}\n\n## Logs\n\nThe log is kept in the home folder.\n"
     )
     assert _markdown_engine(text, "faq.md").ask(question).kind == kind
+
+
+def test_a_raw_html_definition_list_in_markdown_is_a_paragraph_per_term() -> None:
+    text = (
+        "# Brewing guide\n\n## Definitions\n\n<dl><dt><i>Malted Grains</i></dt><dd>Germinated"
+        " grains that have been dried with hot air.</dd><dt>Hops</dt><dd>Flowers that add"
+        " bitterness and aroma.</dd></dl>\n\n## Cooling\n\nCool the pot in a sink of ice.\n"
+    )
+    doc = importer.read_markdown(text, "guide.md")
+    paragraphs = [b.text for b in doc.blocks if b.kind == "paragraph"]
+    assert "Malted Grains: Germinated grains that have been dried with hot air." in paragraphs
+    assert "Hops: Flowers that add bitterness and aroma." in paragraphs
