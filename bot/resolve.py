@@ -71,7 +71,7 @@ def named_rows(query: Query, index: Index, *, distinct: bool = False) -> list[st
 _IN_IT = re.compile(r"\b(?:in|from|of) (?:it|that|this|there)\b|\bthere\b")
 _GOES_ON = frozenset({"and", "then", "so"})  # a follow-up's first word that goes on
 _IT = frozenset({"it", "its", "that", "this"})  # the subject just asked about
-_BOTH = frozenset({"them", "both", "they", "two"})  # the subjects, in a first message
+_BOTH = frozenset({"them", "both", "they", "two"})  # the subjects set apart, not named
 _COMPARED_TO = re.compile(r"\b(?:compared|comparing|relative) (?:to|with)\b")
 
 
@@ -265,12 +265,13 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
     joined = query.joined
     all_subjects = [s.id for s in index.subjects]
     ws = set(query.words)
+    differs = bool(set(query.terms) & index.difference_terms)
     both = (
-        (last is None or last.subjects)
+        (last is None or bool(last.subjects))
         and not query.subjects
         and len(all_subjects) > 1
-        and ws & _BOTH
-        and bool(set(query.terms) & index.difference_terms)
+        and bool(ws & _BOTH)
+        and differs
     )
     if both:
         # "whats the simplest way to tell them apart", first thing in a conversation or
@@ -311,7 +312,7 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
         and len(query.subjects) == 1
         and last.subjects[0] != query.subjects[0]
         and bool(ws & _IT)
-        and bool(set(query.terms) & index.difference_terms)
+        and differs
         and not [t for t in query.content if t not in index.comparison_terms]
     )
     if other_of_it and last is not None:
