@@ -19,8 +19,7 @@ from bot.models import Kind, Passage, Reply, Source, TableRow
 MAX_ANSWER_CHARS = 800
 MAX_COMPARE_CHARS = 2000  # a whole comparison, table or prose
 MAX_CELL_CHARS = 160  # a cell of a table too long to show whole
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_SENTENCE_GAP = re.compile(r"(?<=[.!?])(\s+)")
+_SENTENCE_GAP = re.compile(r"(?<=[.!?])(\s+)")  # the space after a sentence, kept by split
 
 
 class Wording:
@@ -206,7 +205,7 @@ def row_reply(
 
 def _first_sentence(text: str, limit: int = MAX_CELL_CHARS) -> str:
     """A cell's first sentence, cut at a word to ``limit`` characters."""
-    first = _SENTENCE_END.split(text, maxsplit=1)[0]
+    first = _SENTENCE_GAP.split(text, maxsplit=1)[0]
     if len(first) <= limit:
         return first
     return first[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
