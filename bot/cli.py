@@ -294,7 +294,7 @@ def add_kb_subcommands(kb_sub: Any, common: argparse.ArgumentParser) -> None:
 
     importer = kb_sub.add_parser(
         "import",
-        help="make a knowledge base from Markdown, HTML, reStructuredText or text files, "
+        help="make a knowledge base from Markdown, HTML, reStructuredText, AsciiDoc or text files, "
         "folders or URLs",
         description="Turn documents into a knowledge base in --out: headings become "
         "passages, a comparison table the table (its columns the subjects), and each "

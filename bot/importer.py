@@ -1,4 +1,4 @@
-"""``kb import``: turn documents (Markdown, HTML, reStructuredText, plain text, a folder,
+"""``kb import``: turn documents (Markdown, HTML, reStructuredText, AsciiDoc, plain text, a folder,
 a URL) into a knowledge base in the authored format, with no hand editing.
 
 The steps each return data: a source is read into a :class:`Document` (its
@@ -44,6 +44,7 @@ from bot.text import words
 
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 SUFFIXES |= {".txt": "text", ".text": "text", ".rst": "rst", ".rest": "rst"}
+SUFFIXES |= {".adoc": "asciidoc", ".asciidoc": "asciidoc"}
 MAX_FETCH = 5_000_000
 MAX_PASSAGE_CHARS = 700  # a longer section is cut at paragraphs (answers show 800)
 MAX_ANSWER_PASSAGE_CHARS = 790  # a FAQ's answer: whole while an answer can show it
@@ -74,7 +75,9 @@ def read_sources(sources: list[str]) -> list[Document]:
         if path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
             if not files:
-                raise SourceError(f"{path}: no .md, .html, .rst or .txt files in this folder")
+                raise SourceError(
+                    f"{path}: no .md, .html, .rst, .adoc or .txt files in this folder"
+                )
             docs.extend(read_file(p) for p in files)
         elif path.is_file():
             docs.append(read_file(path))
@@ -84,10 +87,10 @@ def read_sources(sources: list[str]) -> list[Document]:
 
 
 def read_file(path: Path) -> Document:
-    """A Markdown, HTML, reStructuredText or plain-text file, by its extension."""
+    """A Markdown, HTML, reStructuredText, AsciiDoc or plain-text file, by its extension."""
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
-        raise SourceError(f"{path}: not a .md, .html, .rst or .txt file")
+        raise SourceError(f"{path}: not a .md, .html, .rst, .adoc or .txt file")
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
@@ -98,6 +101,8 @@ def read_file(path: Path) -> Document:
         return read_html(text, name=str(path))
     if kind == "rst":
         return read_rst(text, name=str(path))
+    if kind == "asciidoc":
+        return read_asciidoc(text, name=str(path))
     return textsource.read_text(text, name=str(path))
 
 
@@ -374,6 +379,14 @@ def read_rst(text: str, name: str = "", url: str = "") -> Document:
         title = " ".join(first.text_content().split()) if first is not None else ""
     head = f"# {title}\n\n" if title else ""
     return read_markdown(head + html_fragment_markdown(root), name=name, url=url)
+
+
+def read_asciidoc(text: str, name: str = "", url: str = "") -> Document:
+    """An AsciiDoc document (a handbook chapter, a project guide), read as the
+    Markdown it is written like (see :mod:`bot.adocsource`)."""
+    from bot import adocsource
+
+    return read_markdown(adocsource.to_markdown(text), name=name, url=url)
 
 
 def read_html(html: str, name: str = "", url: str = "") -> Document:

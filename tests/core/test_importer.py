@@ -226,7 +226,7 @@ def test_bad_sources_are_one_line_errors(tmp_path: Path) -> None:
     assert code == 2 and "no such file or folder" in err and "Traceback" not in err
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")
     code, _, err = run("kb", "import", str(tmp_path / "notes.pdf"), "--out", str(tmp_path / "o"))
-    assert code == 2 and "not a .md, .html, .rst or .txt file" in err
+    assert code == 2 and "not a .md, .html, .rst, .adoc or .txt file" in err
     (tmp_path / "empty.md").write_text("", encoding="utf-8")
     code, _, err = run("kb", "import", str(tmp_path / "empty.md"), "--out", str(tmp_path / "o"))
     assert code == 2 and "no text to import" in err
@@ -2151,3 +2151,99 @@ def test_a_raw_html_definition_list_in_markdown_is_a_paragraph_per_term() -> Non
     paragraphs = [b.text for b in doc.blocks if b.kind == "paragraph"]
     assert "Malted Grains: Germinated grains that have been dried with hot air." in paragraphs
     assert "Hops: Flowers that add bitterness and aroma." in paragraphs
+
+
+ASCIIDOC_GUIDE = """\
+---
+title: Widget for Gadget Users
+---
+
+= Widget for Gadget Users
+:toc: macro
+:product: Widget
+:url-home: https://widget.example.org/
+// a comment the reader never sees
+
+toc::[]
+
+This guide helps users of Gadget move to {product}. See link:{url-home}[the home page]
+and <<tables,the table below>>. Gadget and Widget both keep a cache; Gadget keeps it
+in memory.
+
+[[tables]]
+== Key differences
+
+[cols="1,1,1"]
+|===
+|Aspect |Gadget |Widget
+
+|License
+|Proprietary
+|MIT license
+
+|Packages
+|`gpkg add`
+|`wpkg install`
+|===
+
+== Installing
+
+NOTE: {product} needs Python 3.
+
+Run the installer:
+
+[source,shell]
+----
+% wpkg install widget
+----
+
+cache:: A folder of results the widget keeps between runs.
+
+include::secret.txt[]
+
+sys::[cat secret.txt]
+
+////
+A comment block.
+////
+"""
+
+
+def test_an_asciidoc_guide_reads_its_markup_as_text_and_its_table_as_rows(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "secret.txt").write_text("root:x:0:0 token", encoding="utf-8")
+    path = tmp_path / "guide.adoc"
+    path.write_text(ASCIIDOC_GUIDE, encoding="utf-8")
+    doc = importer.read_file(path)
+    headings = [b.text for b in doc.blocks if b.kind == "heading"]
+    assert headings[-2:] == ["Key differences", "Installing"]
+    text = "\n".join(b.text for b in doc.blocks)
+    assert "move to Widget. See the home page and the table below." in text
+    assert "Note: Widget needs Python 3." in text and "% wpkg install widget" in text
+    assert "cache: A folder of results" in text
+    for markup in ("{product}", "link:", "<<", "toc::", "sys::", "comment", "[[", "----"):
+        assert markup not in text
+    assert "root:" not in text and "token" not in text  # include reads nothing from disk
+    kb = importer.build([doc]).kb
+    assert {s.name for s in kb.subjects} == {"Gadget", "Widget"}
+    assert [row.aspect for row in kb.table] == ["License", "Packages"]
+    reply = Engine(kb).ask("gadget vs widget licensing?")
+    assert "MIT license" in reply.text and "Proprietary" in reply.text
+    folder = importer.read_sources([str(tmp_path)])  # a folder's .adoc files are read
+    assert doc.title in [d.title for d in folder]
+
+
+def test_asciidoc_tables_without_a_header_row_and_two_line_titles() -> None:
+    text = (
+        "Widget Notes\n============\n\nSetup\n-----\n\n|===\n|Ports |Widgets listen on 8080.\n"
+        "|Logs |Widgets write to /var/log/widget.\n|===\n\n* one\n** nested `*.txt` item\n"
+        ". first step\n"
+    )
+    doc = importer.read_asciidoc(text, "notes.adoc")
+    assert doc.title == "Widget Notes"
+    assert [b.text for b in doc.blocks if b.kind == "heading"] == ["Setup"]
+    paragraphs = [b.text for b in doc.blocks if b.kind != "heading"]
+    assert "Ports: Widgets listen on 8080." in paragraphs
+    assert "Logs: Widgets write to /var/log/widget." in paragraphs
+    assert "nested *.txt item" in " ".join(paragraphs)
