@@ -903,7 +903,7 @@ def find_subjects(docs: list[Document], table: Block | None, subject: str = "") 
     known = abbreviations("\n".join(lines + [" ".join(r) for r in (table.rows if table else ())]))
     if subject:
         return [_subject(subject, text, known)]
-    title = docs[0].title
+    title = _MARKS.sub("", docs[0].title)  # "Linux® Users": the name is "Linux"
     columns = _compared_columns(table) if table is not None else []
     labels = [table.rows[0][i] for i in columns] if table is not None else []
     if 2 <= len(labels) <= 4 and all(
@@ -989,11 +989,19 @@ def _peers(headings: list[str]) -> set[str]:
 
 
 # "NumPy for MATLAB users", "Git for Subversion users": one thing for those who know another.
+# What kind of page a title names before "for" ("FreeBSD Quickstart Guide for Linux
+# Users"): not part of the name.
+_KIND_WORD = (
+    r"(?:quick\s?start|getting started|guide|primer|introduction|tutorial|handbook"
+    r"|cheat\s?sheet|crash course|reference|overview|notes)\b"
+)
 _FOR_USERS = re.compile(
-    r"^(?P<a>[\w.+#-]+(?:\s[\w.+#-]+)?)\s+for\s+(?P<b>[\w.+#-]+(?:\s[\w.+#-]+)?)\s+"
-    r"(?:users|developers|programmers|people|folks)\b",
+    rf"^(?!(?:a|an|the)\s)(?P<a>[\w.+#-]+(?:\s(?!{_KIND_WORD})[\w.+#-]+)?)"
+    rf"(?:\s+{_KIND_WORD})*\s+for\s+(?P<b>[\w.+#-]+(?:\s[\w.+#-]+)?)"
+    r"\s+(?:users|developers|programmers|people|folks)\b",
     re.I,
 )
+_MARKS = re.compile(r"[®™©]")  # trademark signs written after a name
 # "CVS to SVN Crossover Guide", "Vue 2 to Vue 3 migration guide": from one to the other.
 _CROSSING_KIND = r"(?:crossover|migration|transition|conversion|porting|switching|upgrade)"
 _CROSSING = re.compile(

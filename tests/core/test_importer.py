@@ -2247,3 +2247,13 @@ def test_asciidoc_tables_without_a_header_row_and_two_line_titles() -> None:
     assert "Ports: Widgets listen on 8080." in paragraphs
     assert "Logs: Widgets write to /var/log/widget." in paragraphs
     assert "nested *.txt item" in " ".join(paragraphs)
+
+
+def test_a_quickstart_guide_for_the_users_of_another_thing_names_both() -> None:
+    text = (
+        "# Widget Quickstart Guide for Gadget® Users\n\nThis guide shows Gadget users how"
+        " Widget works. Widget and Gadget both keep a cache.\n\n## Shell\n\nGadget starts"
+        " bash; Widget starts tcsh.\n\n## Packages\n\nGadget uses gpkg. Widget uses wpkg.\n"
+    )
+    kb = importer.build([importer.read_markdown(text, "guide.md")]).kb
+    assert [s.name for s in kb.subjects] == ["Widget", "Gadget"]
