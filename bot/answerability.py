@@ -46,6 +46,7 @@ _MEASURED = re.compile(
     r"\b(?:how (?:much|many)|a lot of|lots of) ([a-z]+(?: [a-z]+)?)"
 )  # "showcase posts"
 _WHY = re.compile(r"(?:^|\b)why\b")
+_WHY_AFTER = re.compile(r"\bwhy\W*$")  # "..., why?": asked after what it is about
 _WHICH_OF = re.compile(r"\b(?:which|who)\b")  # of the subjects compared
 POINTED_RARE = 0.6  # the salience under which a word of a follow-up is its wording
 NEIGHBOUR = 0.5  # a runner-up this close to the best adds its terms to the coverage
@@ -218,7 +219,8 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
         if (not t.cues or typed & t.cues or has_year)
         and (m := t.pattern.search(joined))
         and not _WHY.search(joined, 0, m.start())
-    ]  # "why does cargo use so much disk?" asks for a reason, not a figure
+        and not _WHY_AFTER.search(joined)
+    ]  # "why does cargo use so much disk?", "it uses a lot of memory, why?": a reason
     for qtype in asked_types:
         if doc.row is not None:
             text = doc.text

@@ -69,13 +69,42 @@ def _is_table(lines: list[str]) -> list[list[str]] | None:
     return None
 
 
-def _is_heading(line: str, following: str) -> bool:
+def _is_heading(line: str, following: str, lower: bool = False) -> bool:
+    """Whether ``line``, alone in its paragraph, is a heading (``lower``: even one that
+    starts in lower case, as a text's first line, "tmux frequently asked questions")."""
     text = line.strip()
     if not text or BULLET.match(line) or not following:
         return False
     if len(text) > 90 or len(text.split()) > 14 or text[-1] in '.,;:!"”)':
         return False
-    return text[0].isupper() or text[0].isdigit()
+    return text[0].isupper() or text[0].isdigit() or (lower and text[0].isalpha())
+
+
+FAQ_QUESTIONS = 3  # bulleted questions that make a text a FAQ of them
+_BOX = re.compile(r"^\s*([*#=+|])(?:.*\1)?\s*$")  # "* PLEASE NOTE: ... *", "*****"
+
+
+def _unboxed(para: list[str]) -> list[str]:
+    """A paragraph drawn in a box of one character ("*****" above and below, "* ... *"
+    on each line) as its text; any other paragraph as it is."""
+    if len(para) < 3 or not all(_BOX.match(line) for line in para):
+        return para
+    mark = para[0].strip()[0]
+    if not all(line.strip()[0] == mark for line in para):
+        return para
+    inner = [line.strip().strip(mark).strip() for line in para]
+    return [line for line in inner if line]
+
+
+def _asked(para: list[str]) -> bool:
+    """Whether a paragraph is one bulleted question ("* How do I ...?"), maybe wrapped."""
+    if not BULLET.match(para[0]) or any(BULLET.match(line) for line in para[1:]):
+        return False
+    joined = " ".join(" ".join(line.split()) for line in para)
+    return joined.endswith("?") and len(joined) <= MAX_QUESTION_HEADING
+
+
+MAX_QUESTION_HEADING = 200  # characters: a longer bulleted question is an item
 
 
 def read_text(text: str, name: str = "") -> Document:
@@ -122,11 +151,22 @@ def read_text(text: str, name: str = "") -> Document:
             break
         if cleaned:
             kept.append(cleaned)
+    kept = [_unboxed(para) for para in kept]
+    kept = [para for para in kept if para]
+    # A text FAQ marks its questions as bullets ("* How do I ...?", alone above the
+    # answer): where three or more paragraphs are such a question, each is a heading.
+    asked = [i for i, para in enumerate(kept) if _asked(para)]
+    questions = set(asked) if len(asked) >= FAQ_QUESTIONS else set()
     title = ""
     blocks: list[Block] = []
     for i, para in enumerate(kept):
+        if i in questions:
+            joined = " ".join(" ".join(line.split()) for line in para)
+            blocks.append(Block("heading", BULLET.sub("", joined), level=2))
+            continue
         following = kept[i + 1][0] if i + 1 < len(kept) else ""
-        if not title and len(para) == 1 and _is_heading(para[0], following or "x"):
+        first = i == 0 and len(para) == 1  # a text's first line, alone: its title
+        if not title and len(para) == 1 and _is_heading(para[0], following or "x", first):
             title = para[0].strip()
             continue
         table = _is_table([line.strip() for line in para])
@@ -137,14 +177,21 @@ def read_text(text: str, name: str = "") -> Document:
             blocks.append(Block("heading", para[0].strip(), level=2))
             continue
         text_lines: list[str] = []
+        item: list[str] = []  # the lines of the item being read
         for line in [*para, "\0"]:
+            if item and line != "\0" and line[:1].isspace() and not BULLET.match(line):
+                item.append(line)  # an item's text wrapped onto an indented line
+                continue
+            if item:
+                blocks.append(Block("item", " ".join(" ".join(item).split())))
+                item = []
             if (line == "\0" or BULLET.match(line)) and text_lines:
                 blocks.append(Block("paragraph", " ".join(text_lines)))
                 text_lines = []
             if line == "\0":
                 break
             if BULLET.match(line):
-                blocks.append(Block("item", " ".join(BULLET.sub("", line).split())))
+                item = [BULLET.sub("", line)]
             else:
                 text_lines.append(" ".join(line.split()))
     return Document(

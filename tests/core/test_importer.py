@@ -309,6 +309,7 @@ def test_kinds_of_question_an_imported_faq_answers(imported: dict[str, Path]) ->
     assert engine.ask("my target folder is like 20GB, why does cargo use so much disk").kind == (
         "answer"
     )
+    assert engine.ask("cargo uses so much disk space, why?").kind == "answer"  # asked after
     assert engine.ask("how many GB does the target folder use?").kind == "refusal"
     # A question that asks nothing by itself reads its preamble.
     reply = engine.ask(
@@ -2257,3 +2258,52 @@ def test_a_quickstart_guide_for_the_users_of_another_thing_names_both() -> None:
     )
     kb = importer.build([importer.read_markdown(text, "guide.md")]).kb
     assert [s.name for s in kb.subjects] == ["Widget", "Gadget"]
+
+
+def test_a_text_faq_s_bulleted_questions_are_its_headings() -> None:
+    text = """\
+widgetd frequently asked questions
+
+**************************************************
+* NOTE: most problems are due to a wrong PATH!   *
+* Check PATH before reporting.                   *
+**************************************************
+
+* How is widgetd different from gadgetd?
+
+Some of the main differences are:
+
+- widgetd uses one process per user. Each process keeps its own socket in
+  /tmp and serves every window of that user.
+
+- Different command files.
+
+* Why is the default port 8080? How do I
+change it?
+
+Set the "port" option in the configuration file.
+
+* Why does widgetd use so much memory?
+
+It keeps every window's history; lower "history-limit".
+
+- Does it work? - a list item that asks, not a heading
+"""
+    doc = read_text(text, "faq.txt")
+    assert doc.title == "widgetd frequently asked questions"
+    headings = [b.text for b in doc.blocks if b.kind == "heading"]
+    assert headings == [
+        "How is widgetd different from gadgetd?",
+        "Why is the default port 8080? How do I change it?",
+        "Why does widgetd use so much memory?",
+    ]
+    blocks = [(b.kind, b.text) for b in doc.blocks]
+    note = "NOTE: most problems are due to a wrong PATH! Check PATH before reporting."
+    assert ("paragraph", note) in blocks  # the box around it is not text
+    assert (
+        "item",
+        "widgetd uses one process per user. Each process keeps its own socket in /tmp and"
+        " serves every window of that user.",
+    ) in blocks  # an item wrapped onto indented lines is one item
+    engine = Engine(importer.build([doc]).kb)
+    assert "history-limit" in engine.ask("widgetd uses a lot of memory, why?").text
