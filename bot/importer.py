@@ -953,7 +953,7 @@ def find_subjects(docs: list[Document], table: Block | None, subject: str = "") 
     moved = _MOVED_FROM.match(title)
     rest = re.sub(r"^\s*(?:to\s+)?", "", _MOVED_FROM.sub("", title)) if moved else title
     first = _one_subject(rest, docs[0].site, text)  # "Migrating from Vue 2 to Vue 3": Vue 3
-    other = _compared_with(first, text)
+    other = _compared_with(first, text, title)
     if moved and not other and moved.group("name").lower() != first.lower():
         other = moved.group("name")  # "Coming from Pandas": pandas is what it is compared with
     if other and other.lower() in _peers(headings) and first.lower() not in _peers(headings):
@@ -1179,19 +1179,25 @@ def _names_in(text: str) -> set[str]:
     return out
 
 
-def _compared_with(first: str, text: str) -> str:
+def _compared_with(first: str, text: str, title: str = "") -> str:
     """What a text about ``first`` compares it with, if anything: a name of the same
     kind ("Options API" beside "Composition API"), or, in a guide titled after one
     thing ("Requests Compatibility Guide"), the name the text uses most ("HTTPX").
 
-    Either must be named often and in sentences that also name ``first``."""
+    Either must be named often and in sentences that also name ``first``; the name
+    used most, in one that sets them against each other ("different", "than") or in
+    the ``title`` ("Don't Block the Event Loop (or the Worker Pool)"): a guide that
+    names its community often ("Write the Docs") compares nothing."""
     sentences = re.split(r"(?<=[.!?])\s+|\n+", text)
     together: Counter[str] = Counter()
+    contrasted: Counter[str] = Counter()  # sentences that set the name against ``first``
     for sentence in sentences:
         if _count(first, sentence):
+            compares = bool(_SET_AGAINST.search(sentence))
             for name in _names_in(sentence):
                 if len(name) > 2 and not _nested(name, first):
                     together[name] += 1  # not "Zsh" beside "Oh My Zsh": the same name
+                    contrasted[name] += compares
     head = first.split()[-1].lower()
     siblings = [
         n
@@ -1202,7 +1208,7 @@ def _compared_with(first: str, text: str) -> str:
         return siblings[0]
     names = _counts((n for n in _names_in(text) if len(n) > 2), text)
     top = [(n, c) for n, c in names.most_common() if not _nested(n, first)][:1]
-    if top and together[top[0][0]] >= 2:
+    if top and together[top[0][0]] >= 2 and (contrasted[top[0][0]] or _count(top[0][0], title)):
         name, count = top[0]
         if count >= 5 and count >= _count(first, text) // 2:
             # "Worker" is mostly "Worker Pool": the longer name, if it makes half.
@@ -1326,6 +1332,16 @@ _BOTH_NAMED = re.compile(rf"^\s*(?P<a>{_PAIR_NAME}) (?:and|&) (?P<b>{_PAIR_NAME}
 
 _COMPARING = re.compile(
     r"\b(?:compared (?:to|with)|differences?|differs?|unlike|whereas|vs\.?)\b", re.I
+)
+
+
+# Words of a sentence that sets one thing against another ("Gem is a different
+# language", "faster than Ruby", "the Linux equivalent").
+_SET_AGAINST = re.compile(
+    _COMPARING.pattern[:-3]
+    + r"|different|than|similar(?:ly)?|(?:looks|just|much) like|instead of|equivalents?"
+    r"|counterparts?)\b",
+    re.I,
 )
 
 

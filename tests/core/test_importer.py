@@ -2307,3 +2307,14 @@ It keeps every window's history; lower "history-limit".
     ) in blocks  # an item wrapped onto indented lines is one item
     engine = Engine(importer.build([doc]).kb)
     assert "history-limit" in engine.ask("widgetd uses a lot of memory, why?").text
+
+
+def test_a_guide_that_names_its_community_often_compares_nothing() -> None:
+    steps = "".join(
+        f"## Step {n}\n\nPlan the Meetup with the Write the Docs team. Every Write the Docs"
+        f" Meetup shares its slides on the Meetup page after step {n}.\n\n"
+        for n in range(1, 6)
+    )
+    text = f"# Starting a Meetup\n\nThis guide helps you start a Meetup.\n\n{steps}"
+    kb = importer.build([importer.read_markdown(text, "starting.md")]).kb
+    assert [s.name for s in kb.subjects] == ["Meetup"]  # not "Meetup vs Docs"
