@@ -23,6 +23,7 @@ _COMMAND = re.compile(r"^/(\w+)\s*(.*)$", re.S)
 _LOOK_AT = 400
 _MAX_ACT_WORDS = 40
 _MAX_HELP_WORDS = 16  # a longer message that holds "what can you do" asks something else
+_SENTENCE_END = re.compile(r"[?!.]+\s*")
 _MAX_CLOSING_WORDS = 10  # "ok cool, thats all for now, bye!": a goodbye ends a short message
 _STRIP = frozenset({"bot", "please", "pls", "plz", "again", "there", "everyone", "all", "guys"})
 
@@ -72,6 +73,12 @@ def classify(text: str, lang: Language) -> Act:
         p.search(joined) or (unfilled != joined and p.search(unfilled)) for p in lang.help_patterns
     ):
         return Act("help")
+    if len(ws) > _MAX_HELP_WORDS:
+        # "how do I use this thing, do I just type a question? what kind of stuff can you
+        # answer": sentences that each ask for help.
+        parts = [p for p in _SENTENCE_END.split(text) if words(p)]
+        if len(parts) > 1 and all(classify(p, lang).kind == "help" for p in parts):
+            return Act("help")
     # Only greetings and chat filler ("yo bro", "hey hey"): a greeting.
     greeting_words = lang.greeting_words
     if all(w in lang.filler or w in greeting_words for w in core):

@@ -125,6 +125,11 @@ def test_subject_named_but_not_in_the_article(shipped_engine: Engine, question: 
         ("ok thanks", "smalltalk"),
         ("much appreciated", "smalltalk"),
         ("what's your name?", "smalltalk"),
+        # Two sentences, each asking how to use the bot: help, however long.
+        (
+            "how do I use this thing, do I just type a question? what kind of stuff can you answer",
+            "help",
+        ),
     ],
 )
 def test_help_and_smalltalk(shipped_engine: Engine, question: str, kind: str) -> None:
