@@ -94,6 +94,8 @@ _MACROS = [
     (re.compile(r"\bfootnote(?:ref)?:[\w-]*\[([^\]]*)\]"), lambda m: f" ({m[1]})" if m[1] else ""),
     (re.compile(r"\bimage::?[^\s\[]*\[([^\],]*)[^\]]*\]"), lambda m: m[1]),
     (re.compile(r"\b(?:kbd|btn|pass|stem|latexmath|asciimath):\[([^\]]*)\]"), lambda m: m[1]),
+    # man:chsh[1] (a manual page, FreeBSD's and others' own macro): "chsh(1)"
+    (re.compile(r"\bman:([\w.+-]+)\[(\w*)\]"), lambda m: f"{m[1]}({m[2]})" if m[2] else m[1]),
     (re.compile(r"\bmenu:([^\[]+)\[([^\]]*)\]"), lambda m: " > ".join([m[1], *m[2].split(">")])),
     (re.compile(r"\b(?:anchor:[\w-]+|indexterm2?:)\[[^\]]*\]"), lambda m: ""),
     (re.compile(r"\(\(\((?:[^()]|\([^()]*\))*\)\)\)"), lambda m: ""),

@@ -2200,6 +2200,8 @@ Run the installer:
 
 cache:: A folder of results the widget keeps between runs.
 
+Use man:wsh[1] to change the shell.
+
 include::secret.txt[]
 
 sys::[cat secret.txt]
@@ -2222,7 +2224,7 @@ def test_an_asciidoc_guide_reads_its_markup_as_text_and_its_table_as_rows(
     text = "\n".join(b.text for b in doc.blocks)
     assert "move to Widget. See the home page and the table below." in text
     assert "Note: Widget needs Python 3." in text and "% wpkg install widget" in text
-    assert "cache: A folder of results" in text
+    assert "cache: A folder of results" in text and "Use wsh(1) to change" in text
     for markup in ("{product}", "link:", "<<", "toc::", "sys::", "comment", "[[", "----"):
         assert markup not in text
     assert "root:" not in text and "token" not in text  # include reads nothing from disk
@@ -2318,3 +2320,20 @@ def test_a_guide_that_names_its_community_often_compares_nothing() -> None:
     text = f"# Starting a Meetup\n\nThis guide helps you start a Meetup.\n\n{steps}"
     kb = importer.build([importer.read_markdown(text, "starting.md")]).kb
     assert [s.name for s in kb.subjects] == ["Meetup"]  # not "Meetup vs Docs"
+
+
+def test_a_how_to_is_answered_where_the_passage_instructs_in_the_passive_or_at_a_prompt() -> None:
+    text = (
+        "# Widget OS notes\n\n## Startup\n\nServices are enabled by adding an entry for the"
+        " service in /etc/rc.conf. The defaults live in /etc/defaults/rc.conf.\n\n"
+        "## Packages\n\nThe package tree can be installed to /usr/tree using treesnap"
+        " when the network is up.\n\n## Services\n\nA service starts without a reboot:\n\n"
+        "```\n# service widgetd start\n```\n"
+    )
+    engine = _markdown_engine(text, "notes.md")
+    for question, said in (
+        ("how do i get the package tree onto my box", "treesnap"),
+        ("how can I start widgetd right now without rebooting my box", "service widgetd start"),
+    ):
+        reply = engine.ask(question)
+        assert reply.kind == "answer" and said in reply.text, question
