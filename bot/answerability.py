@@ -425,6 +425,8 @@ def _definition_target(query: Query, index: Index) -> list[str]:
         terms = terms[1:]
     if terms and query.surface.get(terms[0], terms[0]) in index.language.relational_nouns:
         return []  # "what is the purpose of Cargo.lock?" asks what is said of it
+    if set(rest) & index.language.ranking_words:
+        return []  # "what's the overall top-level category?" asks which one it is
     if not terms or terms[0] in index.subject_of_term:
         return []  # "what is generative AI (used for)?": the subject is defined elsewhere
     salient = {

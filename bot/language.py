@@ -87,6 +87,7 @@ class Language:
     question_starts: frozenset[str]
     auxiliaries: frozenset[str]
     relational_nouns: frozenset[str]  # "purpose" in "what is the purpose of X?"
+    ranking_words: frozenset[str]  # "top" in "what is the top category?": which one
     people_words: frozenset[str]  # "nephew" in "my nephew says ...": a story's people
     possessives: frozenset[str]  # "my" of "my friend keeps talking about it"
     ordinals: dict[str, int]  # "second" -> 2, "last" -> -1: an item of the list just shown
@@ -284,6 +285,7 @@ def parse(data: dict[str, Any], frequency: dict[str, float] | None = None) -> La
             question_starts=_words(data["question_starts"], "question_starts"),
             auxiliaries=_words(data["auxiliaries"], "auxiliaries"),
             relational_nouns=_words(data["relational_nouns"], "relational_nouns"),
+            ranking_words=_words(data["ranking_words"], "ranking_words"),
             people_words=_words(data["people_words"], "people_words"),
             possessives=_words(data["possessives"], "possessives"),
             ordinals={str(k): int(v) for k, v in data["ordinals"].items()},

@@ -125,6 +125,7 @@ def test_subject_named_but_not_in_the_article(shipped_engine: Engine, question: 
         ("ok thanks", "smalltalk"),
         ("much appreciated", "smalltalk"),
         ("what's your name?", "smalltalk"),
+        ("help!! my boss wants to know what machine learning is", "answer"),  # not help
         # Two sentences, each asking how to use the bot: help, however long.
         (
             "how do I use this thing, do I just type a question? what kind of stuff can you answer",
@@ -325,3 +326,20 @@ def test_a_word_the_rows_share_names_none_unless_others_name_their_own(
 def test_what_a_subject_is_for_asks_its_purpose(shipped_engine: Engine) -> None:
     reply = shipped_engine.ask("WHAT IS MACHINE LEARNING ACTUALLY FOR")
     assert "analyze data and predict" in reply.text
+
+
+def test_a_question_that_ranks_what_it_names_asks_which_one_not_a_definition(
+    shipped_engine: Engine,
+) -> None:
+    shipped_engine.ask("so ML is inside AI?", "rank")
+    reply = shipped_engine.ask("what's the overall top-level category then", "rank")
+    assert reply.kind == "answer" and "Artificial Intelligence" in reply.text
+
+
+def test_an_either_or_about_amounts_is_answered_by_what_the_passage_says(
+    shipped_engine: Engine,
+) -> None:
+    shipped_engine.ask("quick q about machine learning", "either")
+    reply = shipped_engine.ask("does it need lots of data or just a few examples?", "either")
+    assert reply.kind == "answer"
+    assert shipped_engine.ask("how much data does machine learning need?").kind == "refusal"
