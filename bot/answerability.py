@@ -51,7 +51,7 @@ _WHICH_OF = re.compile(r"\b(?:which|who)\b")  # of the subjects compared
 POINTED_RARE = 0.6  # the salience under which a word of a follow-up is its wording
 NEIGHBOUR = 0.5  # a runner-up this close to the best adds its terms to the coverage
 STRICT_COVERAGE = 0.8  # for personal how-to questions
-TITLE_HELD = 3  # terms of the question a passage's heading holds that make it what is asked
+TITLE_HELD = 2  # terms of the question a passage's heading holds that make it what is asked
 MANY_HELD = 4  # terms of the question a passage holds that make it what is asked about
 HELD_COVERAGE = 0.3  # the coverage such a passage still needs (a plateau from 0.25 to 0.35)
 

@@ -343,3 +343,16 @@ def test_an_either_or_about_amounts_is_answered_by_what_the_passage_says(
     reply = shipped_engine.ask("does it need lots of data or just a few examples?", "either")
     assert reply.kind == "answer"
     assert shipped_engine.ask("how much data does machine learning need?").kind == "refusal"
+
+
+def test_a_heading_that_holds_two_terms_of_the_question_answers_its_story(
+    shipped_engine: Engine,
+) -> None:
+    # "pick either ML or GenAI ...": the heading "Machine Learning and Generative AI
+    # work together" holds both subjects the question names; the CTO and the project
+    # are its story.
+    reply = shipped_engine.ask(
+        "My CTO says we must pick either ML or GenAI for the next project. Is that really"
+        " an either/or choice?"
+    )
+    assert reply.kind == "answer" and "work together" in reply.text
