@@ -271,11 +271,8 @@ def _inline(text: str, attributes: dict[str, str]) -> str:
         text = _DASH.sub("—", text)
     for pattern, replace in _MACROS:
         text = pattern.sub(replace, text)
-    if "`" not in text:
-        return _MARKS.sub(r"\2", text)
-    # Inline code keeps what it holds ("`*.txt`"); the marks around other words go.
-    parts = re.split(r"(`[^`]+`)", text)
-    return "".join(p if p.startswith("`") else _MARKS.sub(r"\2", p) for p in parts)
+    # As in AsciiDoc, marks inside inline code format too ("`pkg install _package_`").
+    return _MARKS.sub(r"\2", text)
 
 
 def _table(body: list[str], style: str, attributes: dict[str, str]) -> list[str]:

@@ -70,7 +70,10 @@ def to_html(text: str) -> tuple[str, str]:
         shown = _TARGET.match(text)
         label = shown.group(1) if shown else text
         if not shown and name.split(":")[-1] in ("doc", "ref", "mod", "class", "func", "meth"):
-            label = label.lstrip("~!").rsplit("/", 1)[-1]
+            # "/guide/faq-meetups/" names the page "faq meetups" (Sphinx shows its title)
+            label = label.lstrip("~!").rstrip("/").rsplit("/", 1)[-1]
+            if name.split(":")[-1] == "doc":
+                label = label.replace("-", " ").replace("_", " ")
         return [
             nodes.literal(rawtext, label)
             if name.endswith(

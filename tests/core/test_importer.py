@@ -1954,6 +1954,8 @@ def test_a_sphinx_page_reads_its_roles_and_directives_as_text(tmp_path: Path) ->
     assert "$ widget --fast" in text and "Widgets need Python 3." in text
     assert "widget.Slow" in text and "Cache: A folder of results" in text
     assert ":ref:" not in text and "toctree" not in text and "intro" not in text
+    doc_role = importer.read_rst("Title\n=====\n\nSee :doc:`/guide/faq-meetups/`.\n", "x.rst")
+    assert "See faq meetups." in [b.text for b in doc_role.blocks]  # a page by its name
     assert "root:" not in text  # include reads nothing from disk
     engine = Engine(importer.build([doc]).kb)
     assert "twice" in engine.ask("why's widget so slow").text
@@ -2241,6 +2243,7 @@ def test_asciidoc_tables_without_a_header_row_and_two_line_titles() -> None:
     text = (
         "Widget Notes\n============\n\nSetup\n-----\n\n|===\n|Ports |Widgets listen on 8080.\n"
         "|Logs |Widgets write to /var/log/widget.\n|===\n\n* one\n** nested `*.txt` item\n"
+        "* run `wpkg install _name_`\n"
         ". first step\n"
     )
     doc = importer.read_asciidoc(text, "notes.adoc")
@@ -2250,6 +2253,7 @@ def test_asciidoc_tables_without_a_header_row_and_two_line_titles() -> None:
     assert "Ports: Widgets listen on 8080." in paragraphs
     assert "Logs: Widgets write to /var/log/widget." in paragraphs
     assert "nested *.txt item" in " ".join(paragraphs)
+    assert "run wpkg install name" in " ".join(paragraphs)  # marks in code format too
 
 
 def test_a_quickstart_guide_for_the_users_of_another_thing_names_both() -> None:
@@ -2337,3 +2341,13 @@ def test_a_how_to_is_answered_where_the_passage_instructs_in_the_passive_or_at_a
     ):
         reply = engine.ask(question)
         assert reply.kind == "answer" and said in reply.text, question
+
+
+def test_where_a_thing_comes_from_is_answered_by_a_name_written_in_camel_case() -> None:
+    text = (
+        "# Firewall notes\n\n## PF\n\nPF is a firewall ported from OpenBSD. It reads pf.conf.\n\n"
+        "## IPFW\n\nIPFW is the older firewall. It reads rules from rc.conf.\n"
+    )
+    engine = _markdown_engine(text, "fw.md")
+    reply = engine.ask("Where does the PF firewall come from originally?")
+    assert reply.kind == "answer" and "OpenBSD" in reply.text
