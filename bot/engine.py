@@ -443,6 +443,9 @@ class Engine:
                 query, the_plan, ranked, _ = best
                 reply = self._confident(self._answer(query, the_plan, ranked), ranked)
                 reply = self._sides(query, reply)
+                if self._the_difference(whole, reply, the_plan.subjects):
+                    # "ml and gen ai, what is the difference? explain me please"
+                    reply = replace(reply, kind="compare", rows=())
                 return reply, self._turn(query, reply, the_plan)
         if not declined:
             return self.help(), None

@@ -305,13 +305,14 @@ def plan(query: Query, history: Sequence[Turn], index: Index) -> Plan:
             result.carried = entity is None
             return result
 
-    # "tell me about elixir" then "how is it different from erlang?": the two compared.
+    # "tell me about elixir" then "how is it different from erlang?" (or "now erlang.
+    # how do they differ?"): the two compared.
     other_of_it = (
         last is not None
         and len(last.subjects) == 1
         and len(query.subjects) == 1
         and last.subjects[0] != query.subjects[0]
-        and bool(ws & _IT)
+        and bool(ws & (_IT | _BOTH))
         and differs
         and not [t for t in query.content if t not in index.comparison_terms]
     )

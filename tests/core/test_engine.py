@@ -356,3 +356,13 @@ def test_a_heading_that_holds_two_terms_of_the_question_answers_its_story(
         " an either/or choice?"
     )
     assert reply.kind == "answer" and "work together" in reply.text
+
+
+def test_the_difference_asked_beside_another_request_or_after_a_turn_compares(
+    shipped_engine: Engine,
+) -> None:
+    reply = shipped_engine.ask("machine learning and gen ai, what is the difference? explain me")
+    assert reply.kind == "compare"  # two requests in one message, the difference one of them
+    shipped_engine.ask("I keep hearing about machine learning at work.", "they")
+    reply = shipped_engine.ask("and generative AI too. how do they differ", "they")
+    assert reply.kind == "compare" and "Machine Learning" in reply.text
