@@ -101,6 +101,8 @@ def test_refusals_including_near_misses(shipped_engine: Engine, question: str) -
         "Will AI replace doctors someday?",
         "Is AI conscious or sentient?",
         "How much electricity does ChatGPT consume?",
+        "Is generative AI going to take my job?",
+        "Will generative AI replace graphic designers within the next five years?",
     ],
 )
 def test_subject_named_but_not_in_the_article(shipped_engine: Engine, question: str) -> None:
@@ -366,3 +368,9 @@ def test_the_difference_asked_beside_another_request_or_after_a_turn_compares(
     shipped_engine.ask("I keep hearing about machine learning at work.", "they")
     reply = shipped_engine.ask("and generative AI too. how do they differ", "they")
     assert reply.kind == "compare" and "Machine Learning" in reply.text
+
+
+def test_the_shop_example_is_the_e_commerce_one(shipped_engine: Engine) -> None:
+    shipped_engine.ask("how do ML and genAI work together", "shop")
+    reply = shipped_engine.ask("and the genai part in that shop example?", "shop")
+    assert "product descriptions" in reply.text
