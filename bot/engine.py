@@ -185,8 +185,14 @@ class Engine:
     def _contrast_on(self, query: Query, the_plan: Plan) -> Reply | None:
         """A prose comparison asked about one topic ("how do the DNS resolvers of musl
         and glibc differ?"): the section that answers it, if one does well."""
-        if not query.content or not self.index.compares_in_prose:
+        if not self.index.compares_in_prose:
             return None
+        vocabulary = self.index.retriever.vocabulary
+        topic = [
+            t for t in query.content if t in vocabulary and t not in self.index.comparison_terms
+        ]
+        if not topic:
+            return None  # "what will feel different on FreeBSD compared to Linux?": all of it
         ranked = rank(query, the_plan, self.index)
         if not ranked or ranked[0].coverage < TOPIC_COVERAGE:
             return None

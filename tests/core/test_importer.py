@@ -2351,3 +2351,17 @@ def test_where_a_thing_comes_from_is_answered_by_a_name_written_in_camel_case() 
     engine = _markdown_engine(text, "fw.md")
     reply = engine.ask("Where does the PF firewall come from originally?")
     assert reply.kind == "answer" and "OpenBSD" in reply.text
+
+
+def test_a_prose_comparison_asked_in_everyday_words_gives_every_point() -> None:
+    text = (
+        "# Widget for Gadget users\n\nThis guide shows the differences between Widget and"
+        " Gadget so that Gadget users find their way.\n\n## Shell\n\nGadget users are surprised"
+        " that Widget starts tcsh, not bash.\n\n## Packages\n\nWidget installs packages with"
+        " wpkg, whereas Gadget uses gpkg.\n\n## Firewall\n\nWidget does not use the Gadget"
+        " firewall; it ships its own.\n"
+    )
+    engine = _markdown_engine(text, "guide.md")
+    reply = engine.ask("what will feel different on Widget compared to Gadget?")
+    assert reply.kind == "compare"
+    assert "tcsh" in reply.text and "wpkg" in reply.text and "ships its own" in reply.text
