@@ -119,6 +119,14 @@ def intent(query: Query, index: Index, doc: Doc | None = None) -> Verdict:
         else []
     )  # "why is it worth knowing?" asks for the source's reason, not an opinion
     judged = {w for o in opinions for w in o.split() if w in lang.judgement_words}
+    if judged and doc is not None:
+        # Said of what is asked about: "is rust faster than go?" is not answered by
+        # "pushing to the stack is faster than allocating on the heap".
+        judging = {t for w in judged for t in index.tokenizer.tokenize(w)}
+        asked = {t for t in query.content if t not in judging}
+        asked |= {index.subject_term[s] for s in query.subjects}
+        if asked:
+            text = _relevant_text(index, doc, asked, fallback=False)
     stated = any(_stated(w, text, lang) for w in judged)
     if opinions and stated:
         return Verdict("ok", template=_ADVISED)  # the passage states that judgement itself

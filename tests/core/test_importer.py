@@ -2365,3 +2365,16 @@ def test_a_prose_comparison_asked_in_everyday_words_gives_every_point() -> None:
     reply = engine.ask("what will feel different on Widget compared to Gadget?")
     assert reply.kind == "compare"
     assert "tcsh" in reply.text and "wpkg" in reply.text and "ships its own" in reply.text
+
+
+def test_a_judgement_is_answered_only_where_it_is_said_of_what_is_asked() -> None:
+    text = (
+        "# Widgetlang memory\n\n## The stack\n\nWidgetlang keeps small values on the stack."
+        " Pushing to the stack is faster than allocating on the heap.\n\n## The heap\n\n"
+        "Widgetlang puts values of unknown size on the heap.\n"
+    )
+    engine = _markdown_engine(text, "memory.md")
+    # "faster" is said of the stack, not of Widgetlang against other languages.
+    assert engine.ask("is widgetlang faster than other languages?").kind == "refusal"
+    reply = engine.ask("is pushing to the stack faster than allocating on the heap?")
+    assert reply.kind == "answer" and "faster than allocating" in reply.text
