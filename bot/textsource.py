@@ -77,6 +77,8 @@ def _is_heading(line: str, following: str, lower: bool = False) -> bool:
         return False
     if len(text) > 90 or len(text.split()) > 14 or text[-1] in '.,;:!"”)':
         return False
+    if _SENTENCES.search(text):
+        return False  # "See config; you can copy your vimrc. nvim-from-vim": a sentence
     return text[0].isupper() or text[0].isdigit() or (lower and text[0].isalpha())
 
 
@@ -107,9 +109,37 @@ def _asked(para: list[str]) -> bool:
 MAX_QUESTION_HEADING = 200  # characters: a longer bulleted question is an item
 
 
+_SENTENCES = re.compile(r"\w; \w|\w\. [a-z]")  # a clause or sentence goes on
+_SEPARATOR = re.compile(r"^\s*([-=_~])\1{9,}\s*$")  # a rule of one character across the page
+# Vim's help format (Vim's and Neovim's manuals and FAQs): "*faq.txt*" on the first
+# line, "*tag*" anchors after headings, "|link|" references, ">vim" ... "<" around code.
+_VIM_HELP = re.compile(r"^\*[\w.-]+\.txt\*")
+_VIM_TAGS = re.compile(r"(?:\s+\*[^*\s]+\*)+\s*$|^\*[^*\s]+\*\s*")
+_VIM_LINK = re.compile(r"\|([^|\s]+)\|")
+_VIM_CODE = re.compile(r"^\s*(?:>[a-z]*|<)\s*$")
+_VIM_MODELINE = re.compile(r"^\s*vim?:.*:\s*$")
+
+
+def _vim_help(lines: list[str]) -> list[str]:
+    """A Vim help file's lines as plain text: no tags, links by their names, no code
+    markers or modeline."""
+    out = []
+    for line in lines:
+        if _VIM_CODE.match(line) or _VIM_MODELINE.match(line):
+            out.append("")
+            continue
+        out.append(_VIM_LINK.sub(r"\1", _VIM_TAGS.sub("", line)).rstrip())
+    return out
+
+
 def read_text(text: str, name: str = "") -> Document:
     """A :class:`~bot.markdown.Document` from plain text (see the module's rules)."""
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    if lines and _VIM_HELP.match(lines[0]):
+        lines = _vim_help(lines)
+    # A rule across the page ends what stands above it: the line below starts anew
+    # (a heading, in FAQs that draw one above each question).
+    lines = ["" if _SEPARATOR.match(line) else line for line in lines]
     paragraphs: list[list[str]] = []
     current: list[str] = []
     for line in [*lines, ""]:

@@ -2378,3 +2378,42 @@ def test_a_judgement_is_answered_only_where_it_is_said_of_what_is_asked() -> Non
     assert engine.ask("is widgetlang faster than other languages?").kind == "refusal"
     reply = engine.ask("is pushing to the stack faster than allocating on the heap?")
     assert reply.kind == "answer" and "faster than allocating" in reply.text
+
+
+def test_a_vim_help_faq_reads_its_questions_between_rules_without_tags() -> None:
+    text = """\
+*wfaq.txt*\t\t Widgetvim
+
+Frequently asked Questions                                        *wfaq*
+
+==============================================================================
+General Questions                                                 *wfaq-general*
+
+
+------------------------------------------------------------------------------
+WHERE SHOULD I PUT MY CONFIG (WIDGETRC)?
+
+See |config|; you can copy your existing widgetrc. |wfaq-from-vim|
+
+
+------------------------------------------------------------------------------
+HOW CAN I USE TRUE COLOR IN THE TERMINAL?
+
+Add this to your |init.vim|:
+>vim
+    set termguicolors
+<
+
+ vim:tw=78:ts=8:et:ft=help:norl:
+"""
+    doc = read_text(text, "wfaq.txt")
+    headings = [b.text for b in doc.blocks if b.kind == "heading"]
+    assert headings[-2:] == [
+        "WHERE SHOULD I PUT MY CONFIG (WIDGETRC)?",
+        "HOW CAN I USE TRUE COLOR IN THE TERMINAL?",
+    ]
+    body = " ".join(b.text for b in doc.blocks if b.kind != "heading")
+    assert "See config; you can copy your existing widgetrc." in body  # not a heading
+    assert "Add this to your init.vim:" in body and "set termguicolors" in body
+    for markup in ("*wfaq", "|config|", ">vim", "vim:tw", "-----", "====="):
+        assert markup not in body
