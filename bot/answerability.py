@@ -239,7 +239,13 @@ def judge(query: Query, plan: Plan, ranked: list[Ranked], index: Index) -> Verdi
     wanted = plan_terms(query, plan, index)
     if plan.carried:
         wanted -= {index.subject_term[s] for s in query.subjects}
-        wanted |= set(plan.carried_terms)  # "which one is at the top?" asks about the hierarchy
+        carried = set(plan.carried_terms)  # "which one is at the top?" asks about the hierarchy
+        own = {t for t in query.content if t in index.retriever.vocabulary}
+        if own and own <= best.hit.matched:
+            # "what replaces lsmod?" then "and modprobe?": the passage holds all the
+            # follow-up names; what it took from the turn before ("lsmod") it need not.
+            carried &= best.hit.matched
+        wanted |= carried
     if wanted or query.unknown:
         matched = best.hit.matched
         runner = ranked[1] if len(ranked) > 1 else None

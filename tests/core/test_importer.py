@@ -2417,3 +2417,16 @@ Add this to your |init.vim|:
     assert "Add this to your init.vim:" in body and "set termguicolors" in body
     for markup in ("*wfaq", "|config|", ">vim", "vim:tw", "-----", "====="):
         assert markup not in body
+
+
+def test_a_follow_up_that_names_another_thing_need_not_find_the_first_one_again() -> None:
+    text = (
+        "# Widget OS for Linux users\n\n## Listing modules\n\nOn Widget OS, kldstat replaces"
+        " lsmod: it lists the loaded kernel modules.\n\n## Loading modules\n\nThe kldload"
+        " command does what modprobe does on Linux.\n\n## Shells\n\nWidget OS starts tcsh"
+        " for root, and the firewall replaces iptables.\n"
+    )
+    engine = _markdown_engine(text, "guide.md")
+    assert "kldstat" in engine.ask("what replaces lsmod on widget os", "m").text
+    reply = engine.ask("and modprobe?", "m")
+    assert reply.kind == "answer" and "kldload" in reply.text
