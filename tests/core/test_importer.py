@@ -2430,3 +2430,17 @@ def test_a_follow_up_that_names_another_thing_need_not_find_the_first_one_again(
     assert "kldstat" in engine.ask("what replaces lsmod on widget os", "m").text
     reply = engine.ask("and modprobe?", "m")
     assert reply.kind == "answer" and "kldload" in reply.text
+
+
+def test_when_to_do_a_step_and_where_to_find_things_are_no_dates_or_places() -> None:
+    text = (
+        "# Brewing guide\n\n## Hops\n\nAdd the aroma hops in the last five minutes of the"
+        " boil.\n\n## Plugins\n\nPlugins and themes are listed on the awesome-brew page at"
+        " https://example.org/awesome.\n\n## Yeast\n\nPitch the yeast once the wort is cool.\n"
+    )
+    engine = _markdown_engine(text, "guide.md")
+    reply = engine.ask("when do i throw in the aroma hops?")
+    assert reply.kind == "answer" and "last five minutes" in reply.text
+    reply = engine.ask("where can I find plugins and themes?")
+    assert reply.kind == "answer" and "awesome-brew" in reply.text
+    assert engine.ask("when was the brewing guide written?").kind == "refusal"
