@@ -135,9 +135,12 @@ def intent(query: Query, index: Index, doc: Doc | None = None) -> Verdict:
         others = [t for t in query.content if t not in subject_terms and t in index.term_subject]
         foreign = [t for t in query.content if t not in subject_terms]
         posed = doc is not None and _poses_judgement(doc, lang)
-        if posed:
-            # The words of the judgement itself ("soon", "coming soon") are no topic.
+        if posed and doc is not None:
+            # The words of the judgement itself ("soon", "coming soon") are no topic, and
+            # what the passage that asks it holds is what it is about ("Ok, so what
+            # should I use?" weighs snapshots against logs in its text).
             judged = judged | {w for o in opinions for w in o.split()}
+            about = about | frozenset(index.tokenizer.tokenize(doc.text))
         which = _WHICH_OF.search(joined) is not None  # "which one handles them better?"
         weighed = query.subjects or posed or (len(index.subject_term) > 1 and not others and which)
         if weighed and _judged_topic(query, index, judged, foreign, about, posed=posed):
@@ -350,6 +353,12 @@ def _poses_howto(doc: Doc) -> bool:
     if p is None:
         return False
     return any(_HOWTO_HEADING.match(q) for q in (p.title, p.section, *p.questions))
+
+
+def poses(ranked: Ranked, index: Index) -> bool:
+    """Whether a passage ranked is the source's own answer to a judgement (see
+    :func:`_poses_judgement`)."""
+    return _poses_judgement(index.docs[ranked.hit.id], index.language)
 
 
 def _poses_judgement(doc: Doc, lang: Language) -> bool:

@@ -21,7 +21,7 @@ from pathlib import Path
 from bot import compose, saved_index
 from bot.acts import Act, classify
 from bot.analysis import Query, analyse, clean, facets_asked, question_parts
-from bot.answerability import Verdict, intent, judge
+from bot.answerability import Verdict, intent, judge, poses
 from bot.compose import quoted
 from bot.conversation import ConversationStore, Turn
 from bot.index import Index, is_code
@@ -46,6 +46,7 @@ TOPIC_COVERAGE = 0.6  # a comparison asked about a topic: the section must cover
 SHARED_WEIGHT = 0.3  # "sync vs copy into the same folder": what both sides are asked about
 CANDIDATES = 8  # passages read for each side of "A vs B"
 SHORT_PART = 400  # characters: a part of a section this short is shown with the next
+POSED_COVERAGE = 0.8  # a passage that asks the judgement asked must cover this much of it
 
 
 class Engine:
@@ -402,6 +403,16 @@ class Engine:
             return self._several(parts, history, query)
         ranked = rank(query, the_plan, self.index)
         verdict = judge(query, the_plan, ranked, self.index)
+        if verdict.reason == "no_opinion":
+            # "which one should i use, rdb or aof?": a passage ranked lower that asks that
+            # judgement itself ("Ok, so what should I use?") is the source's answer.
+            posed = next(
+                (r for r in ranked[1:] if r.coverage >= POSED_COVERAGE and poses(r, self.index)),
+                None,
+            )
+            if posed is not None:
+                ranked = [posed, *(r for r in ranked if r is not posed)]
+                verdict = judge(query, the_plan, ranked, self.index)
         if not verdict.ok:
             reply = self._refusal(verdict, ranked)
             return reply, Turn(query.text, "refusal", tuple(the_plan.subjects))

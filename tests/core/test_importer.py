@@ -2444,3 +2444,19 @@ def test_when_to_do_a_step_and_where_to_find_things_are_no_dates_or_places() -> 
     reply = engine.ask("where can I find plugins and themes?")
     assert reply.kind == "answer" and "awesome-brew" in reply.text
     assert engine.ask("when was the brewing guide written?").kind == "refusal"
+
+
+def test_an_opinion_is_answered_by_a_lower_ranked_passage_that_asks_it_itself() -> None:
+    parts = "".join(
+        f"## Mode {n} details\n\nMode {n} writes data with mode {n} rules. Snapshots and logs"
+        f" are kept for mode {n}.\n\n"
+        for n in ("one", "two", "three")
+    )
+    text = (
+        f"# Storage notes\n\n{parts}## Snapshots\n\nSnapshots keep the data in one file; logs"
+        " keep every write, so logs use more disk than snapshots.\n\n## Ok, so what should I"
+        " use?\n\nUse both snapshots and logs if you want strong safety.\n"
+    )
+    engine = _markdown_engine(text, "storage.md")
+    reply = engine.ask("honestly which one should i use, snapshots or logs")
+    assert reply.kind == "answer" and "Use both" in reply.text
