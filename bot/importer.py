@@ -15,6 +15,7 @@ a URL that was given, and no model.
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 import shutil
 import urllib.request
@@ -263,7 +264,9 @@ def _fragment(source: str, name: str, url: str) -> Document | None:
         return None
     for bad in root.xpath("//script|//style"):
         bad.drop_tree()
+    _unwrap_layout(root)  # a page laid out in a table: its cell holds the headings
     total = len(" ".join(root.itertext()).split())
+    _quiet(trafilatura)
     kept = trafilatura.extract(_without_layout_tables(body), include_tables=True) or ""
     if len(kept.split()) >= KEPT_SHARE * total:
         return None
@@ -272,6 +275,12 @@ def _fragment(source: str, name: str, url: str) -> Document | None:
         return None
     head = f"---\n{front}\n---\n" if front else ""
     return read_markdown(head + text, name=name, url=url)
+
+
+def _quiet(module: Any) -> None:
+    """The extractor's own log lines off: it logs 'ERROR ... empty HTML tree' for a
+    fragment it cannot read, which the import then reads another way."""
+    logging.getLogger(module.__name__).setLevel(logging.CRITICAL)
 
 
 def html_fragment_markdown(root: Any) -> str:
@@ -409,6 +418,7 @@ def read_html(html: str, name: str = "", url: str = "") -> Document:
         ) from None
     # What the extractor reads (and the text its headings are put back in).
     page = _without_layout_tables(_bare_text_as_paragraphs(html))
+    _quiet(trafilatura)
     extracted = trafilatura.extract(
         page,
         output_format="markdown",
@@ -491,10 +501,16 @@ def _without_layout_tables(html: str) -> str:
         root = lxml.html.fromstring(html.encode("utf-8"))
     except (ValueError, lxml.etree.ParserError):
         return html
+    if not _unwrap_layout(root):
+        return html
+    return str(lxml.html.tostring(root, encoding="unicode"))
+
+
+def _unwrap_layout(root: Any) -> bool:
+    """Turn, in place, the tables that lay out ``root`` into plain blocks (see
+    :func:`_without_layout_tables`); whether there were any."""
     laid_out = [t for t in root.iter("table") if t.xpath(_LAYOUT)]
     side_by_side = [t for t in root.iter("table") if t not in laid_out and _blocks_in_cells(t)]
-    if not laid_out and not side_by_side:
-        return html
     for table in laid_out:
         own = [table, *table.xpath("./tr|./*/tr|./tr/td|./tr/th|./*/tr/td|./*/tr/th|./*")]
         for element in own:
@@ -502,7 +518,7 @@ def _without_layout_tables(html: str) -> str:
                 element.tag = "div"
     for table in side_by_side:
         _cells_as_paragraphs(table)
-    return str(lxml.html.tostring(root, encoding="unicode"))
+    return bool(laid_out or side_by_side)
 
 
 def _blocks_in_cells(table: Any) -> bool:

@@ -2460,3 +2460,23 @@ def test_an_opinion_is_answered_by_a_lower_ranked_passage_that_asks_it_itself() 
     engine = _markdown_engine(text, "storage.md")
     reply = engine.ask("honestly which one should i use, snapshots or logs")
     assert reply.kind == "answer" and "Use both" in reply.text
+
+
+def test_a_page_laid_out_in_a_table_reads_the_headings_in_its_cell(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    paragraph = "Widgets draw letters on the screen with the text function, in pixels. " * 3
+    html = (
+        '<table width="650"><tr><td>\n<p class="license">This tutorial is a chapter of the'
+        " Widget Handbook.</p>\n<h1>Typography</h1>\n"
+        f"<p>{paragraph}</p>\n<h3>Draw text</h3>\n<p>The text() function draws words at a"
+        " position. The textSize() function sets their size.</p>\n<h3>Pixel fonts</h3>\n"
+        "<p>The VLW format stores each character as a grid of pixels.</p>\n</td></tr></table>\n"
+    )
+    caplog.set_level("DEBUG")
+    doc = importer.read_html(html, "typography.html")
+    headings = [b.text for b in doc.blocks if b.kind == "heading"]
+    assert headings[-2:] == ["Draw text", "Pixel fonts"]
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]  # nothing to alarm
+    engine = Engine(importer.build([doc]).kb)
+    assert "grid of pixels" in engine.ask("how are vlw pixel fonts stored?").text
