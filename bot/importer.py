@@ -889,6 +889,24 @@ def _initials(name: str) -> list[str]:
     return [initials]
 
 
+_CAMEL = re.compile(
+    r"^(?:[A-Z]\w* )*(?P<word>[A-Z][a-z]+(?:[A-Z][a-z]+)+)(?: (?P<version>\d+(?:\.\d+)*))?$"
+)  # "PowerShell 7", "Windows PowerShell 5.1"
+
+
+def _camel_initials(name: str) -> list[str]:
+    """A version of a name written in CamelCase as its capitals and number, as people
+    shorten it: "ps7" and "ps 7" for "PowerShell 7", "ps 5.1" for "Windows PowerShell
+    5.1"; else nothing. (The capitals alone,
+    "np" for NumPy, are what the source itself writes for other things: "np.copy".)"""
+    match = _CAMEL.match(name)
+    if match is None or not match.group("version"):
+        return []
+    initials = "".join(c for c in match.group("word") if c.isupper()).lower()
+    version = match.group("version")
+    return [f"{initials}{version}", f"{initials} {version}"]
+
+
 def _subject(label: str, text: str, known: dict[str, str]) -> Subject:
     """A subject from a column or title label such as ``"Machine Learning (ML)"``."""
     match = re.match(r"^(.*?)\s*\(([^)]{1,20})\)\s*$", label)
@@ -905,7 +923,7 @@ def _subject(label: str, text: str, known: dict[str, str]) -> Subject:
     shorts = {short} | {abbr for long, abbr in known.items() if long.lower() == name.lower()}
     aliases |= {a.lower() for a in shorts}
     aliases |= {re.sub(r"(?<=[a-z])(?=[A-Z])", " ", a).lower() for a in shorts}  # "Gen AI"
-    aliases |= set(_initials(name))
+    aliases |= set(_initials(name)) | set(_camel_initials(name))
     sid = slug(short) if short != name and len(short) <= 12 else slug(name)
     return Subject(sid or "subject", name, short, tuple(sorted(aliases)))
 
@@ -972,6 +990,11 @@ def find_subjects(docs: list[Document], table: Block | None, subject: str = "") 
     other = _compared_with(first, text, title)
     if moved and not other and moved.group("name").lower() != first.lower():
         other = moved.group("name")  # "Coming from Pandas": pandas is what it is compared with
+    whole = " ".join(rest.split()).strip(" :-")
+    if other and _nested(first, other) and whole != first and _count(whole, text) >= 2:
+        # "Migrating from Windows PowerShell 5.1 to PowerShell 7": "PowerShell" names
+        # both; the title's "PowerShell 7" names the one moved to.
+        first = whole
     if other and other.lower() in _peers(headings) and first.lower() not in _peers(headings):
         # "Redis persistence" with "RDB advantages", "AOF advantages": AOF is one of the
         # options the text weighs for its subject, not a second subject.

@@ -2480,3 +2480,20 @@ def test_a_page_laid_out_in_a_table_reads_the_headings_in_its_cell(
     assert not [r for r in caplog.records if r.levelname == "ERROR"]  # nothing to alarm
     engine = Engine(importer.build([doc]).kb)
     assert "grid of pixels" in engine.ask("how are vlw pixel fonts stored?").text
+
+
+def test_a_migration_between_versions_of_one_name_keeps_each_version_and_its_short_form() -> None:
+    text = (
+        "# Migrating from Windows WidgetShell 5.1 to WidgetShell 7\n\nWidgetShell 7 runs"
+        " beside Windows WidgetShell 5.1. WidgetShell 7 is built on .NET 8, and Windows"
+        " WidgetShell 5.1 on .NET Framework.\n\n## Event logs\n\nWidgetShell 7 writes to its"
+        " own event log; Windows WidgetShell 5.1 keeps the old one.\n\n## Profiles\n\n"
+        "WidgetShell 7 reads its profile from Documents/WidgetShell.\n"
+    )
+    kb = importer.build([importer.read_markdown(text, "migrate.md")]).kb
+    names = {s.name: s for s in kb.subjects}
+    assert set(names) == {"WidgetShell 7", "Windows WidgetShell 5.1"}
+    assert {"ws7", "ws 7"} <= set(names["WidgetShell 7"].aliases)
+    assert "ws 5.1" in names["Windows WidgetShell 5.1"].aliases
+    reply = Engine(kb).ask("does ws7 write to the same event log?")
+    assert reply.kind == "answer" and "own event log" in reply.text
