@@ -330,14 +330,6 @@ def test_what_a_subject_is_for_asks_its_purpose(shipped_engine: Engine) -> None:
     assert "analyze data and predict" in reply.text
 
 
-def test_a_question_that_ranks_what_it_names_asks_which_one_not_a_definition(
-    shipped_engine: Engine,
-) -> None:
-    shipped_engine.ask("so ML is inside AI?", "rank")
-    reply = shipped_engine.ask("what's the overall top-level category then", "rank")
-    assert reply.kind == "answer" and "Artificial Intelligence" in reply.text
-
-
 def test_an_either_or_about_amounts_is_answered_by_what_the_passage_says(
     shipped_engine: Engine,
 ) -> None:
@@ -360,17 +352,40 @@ def test_a_heading_that_holds_two_terms_of_the_question_answers_its_story(
     assert reply.kind == "answer" and "work together" in reply.text
 
 
-def test_the_difference_asked_beside_another_request_or_after_a_turn_compares(
-    shipped_engine: Engine,
+@pytest.mark.parametrize(
+    ("first", "then", "kind", "said"),
+    [
+        # A phrase that ranks what it names asks which one it is, not for a definition.
+        (
+            "so ML is inside AI?",
+            "what's the overall top-level category then",
+            "answer",
+            "Artificial Intelligence",
+        ),
+        # "the shop example" is the e-commerce one.
+        (
+            "how do ML and genAI work together",
+            "and the genai part in that shop example?",
+            "answer",
+            "product descriptions",
+        ),
+        # "they" after a turn about the other subject are the two.
+        (
+            "I keep hearing about machine learning at work.",
+            "and generative AI too. how do they differ",
+            "compare",
+            "Machine Learning",
+        ),
+    ],
+)
+def test_a_follow_up_is_read_with_the_turn_before(
+    shipped_engine: Engine, first: str, then: str, kind: str, said: str
 ) -> None:
+    shipped_engine.ask(first, f"follow-{first}")
+    reply = shipped_engine.ask(then, f"follow-{first}")
+    assert reply.kind == kind and said in reply.text
+
+
+def test_the_difference_asked_beside_another_request_compares(shipped_engine: Engine) -> None:
     reply = shipped_engine.ask("machine learning and gen ai, what is the difference? explain me")
     assert reply.kind == "compare"  # two requests in one message, the difference one of them
-    shipped_engine.ask("I keep hearing about machine learning at work.", "they")
-    reply = shipped_engine.ask("and generative AI too. how do they differ", "they")
-    assert reply.kind == "compare" and "Machine Learning" in reply.text
-
-
-def test_the_shop_example_is_the_e_commerce_one(shipped_engine: Engine) -> None:
-    shipped_engine.ask("how do ML and genAI work together", "shop")
-    reply = shipped_engine.ask("and the genai part in that shop example?", "shop")
-    assert "product descriptions" in reply.text

@@ -2343,16 +2343,6 @@ def test_a_how_to_is_answered_where_the_passage_instructs_in_the_passive_or_at_a
         assert reply.kind == "answer" and said in reply.text, question
 
 
-def test_where_a_thing_comes_from_is_answered_by_a_name_written_in_camel_case() -> None:
-    text = (
-        "# Firewall notes\n\n## PF\n\nPF is a firewall ported from OpenBSD. It reads pf.conf.\n\n"
-        "## IPFW\n\nIPFW is the older firewall. It reads rules from rc.conf.\n"
-    )
-    engine = _markdown_engine(text, "fw.md")
-    reply = engine.ask("Where does the PF firewall come from originally?")
-    assert reply.kind == "answer" and "OpenBSD" in reply.text
-
-
 def test_a_prose_comparison_asked_in_everyday_words_gives_every_point() -> None:
     text = (
         "# Widget for Gadget users\n\nThis guide shows the differences between Widget and"
@@ -2446,22 +2436,6 @@ def test_when_to_do_a_step_and_where_to_find_things_are_no_dates_or_places() -> 
     assert engine.ask("when was the brewing guide written?").kind == "refusal"
 
 
-def test_an_opinion_is_answered_by_a_lower_ranked_passage_that_asks_it_itself() -> None:
-    parts = "".join(
-        f"## Mode {n} details\n\nMode {n} writes data with mode {n} rules. Snapshots and logs"
-        f" are kept for mode {n}.\n\n"
-        for n in ("one", "two", "three")
-    )
-    text = (
-        f"# Storage notes\n\n{parts}## Snapshots\n\nSnapshots keep the data in one file; logs"
-        " keep every write, so logs use more disk than snapshots.\n\n## Ok, so what should I"
-        " use?\n\nUse both snapshots and logs if you want strong safety.\n"
-    )
-    engine = _markdown_engine(text, "storage.md")
-    reply = engine.ask("honestly which one should i use, snapshots or logs")
-    assert reply.kind == "answer" and "Use both" in reply.text
-
-
 def test_a_page_laid_out_in_a_table_reads_the_headings_in_its_cell(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -2497,3 +2471,36 @@ def test_a_migration_between_versions_of_one_name_keeps_each_version_and_its_sho
     assert "ws 5.1" in names["Windows WidgetShell 5.1"].aliases
     reply = Engine(kb).ask("does ws7 write to the same event log?")
     assert reply.kind == "answer" and "own event log" in reply.text
+
+
+_STORAGE_PARTS = "".join(
+    f"## Mode {n} details\n\nMode {n} writes data with mode {n} rules. Snapshots and logs"
+    f" are kept for mode {n}.\n\n"
+    for n in ("one", "two", "three")
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "said"),
+    [
+        # "Where does it come from?" is answered by a name in camel case ("OpenBSD").
+        (
+            "# Firewall notes\n\n## PF\n\nPF is a firewall ported from OpenBSD. It reads"
+            " pf.conf.\n\n## IPFW\n\nIPFW is the older firewall. It reads rules from rc.conf.\n",
+            "Where does the PF firewall come from originally?",
+            "OpenBSD",
+        ),
+        # An opinion is answered by a passage ranked lower that asks it itself.
+        (
+            f"# Storage notes\n\n{_STORAGE_PARTS}## Snapshots\n\nSnapshots keep the data in"
+            " one file; logs keep every write, so logs use more disk than snapshots.\n\n"
+            "## Ok, so what should I use?\n\nUse both snapshots and logs if you want strong"
+            " safety.\n",
+            "honestly which one should i use, snapshots or logs",
+            "Use both",
+        ),
+    ],
+)
+def test_an_imported_guide_answers_where_it_says_so(text: str, question: str, said: str) -> None:
+    reply = _markdown_engine(text, "guide.md").ask(question)
+    assert reply.kind == "answer" and said in reply.text
