@@ -417,22 +417,23 @@ class Engine:
             reply = self._refusal(verdict, ranked)
             return reply, Turn(query.text, "refusal", tuple(the_plan.subjects))
         reply = self._sides(query, self._confident(self._answer(query, the_plan, ranked), ranked))
-        if self._the_difference(query, reply, the_plan.subjects):
-            # "What's the difference between ML and GenAI?": the passage that says it,
-            # which compares them (the whole comparison one button away).
-            reply = replace(reply, kind="compare", rows=())
+        reply = self._as_difference(query, reply, the_plan.subjects)
         return reply, self._turn(query, reply, the_plan)
 
-    def _the_difference(self, query: Query, reply: Reply, subjects: Sequence[str] = ()) -> bool:
-        """Whether ``reply`` answers "the difference" between the subjects named from a
-        passage about them together (no single one); ``subjects``: those the
+    def _as_difference(self, query: Query, reply: Reply, subjects: Sequence[str] = ()) -> Reply:
+        """``reply`` as a comparison where it answers "the difference" between the
+        subjects named from a passage about them together (no single one): "What's the
+        difference between ML and GenAI?" is the passage that says it, which compares
+        them (the whole comparison one button away). ``subjects``: those the
         conversation carries ("whats the actual difference between them")."""
         lang = self.index.language
         asked = set(query.words) & (lang.difference_words | lang.versus_words)
         if len(set(query.subjects) | set(subjects)) < 2 or not asked or reply.kind != "answer":
-            return False
+            return reply
         first = self.index.passages.get(reply.sources[0].passage_id) if reply.sources else None
-        return first is not None and not first.subject
+        if first is None or first.subject:
+            return reply
+        return replace(reply, kind="compare", rows=())
 
     @staticmethod
     def _confident(reply: Reply, ranked: list[Ranked]) -> Reply:
@@ -459,10 +460,8 @@ class Engine:
             if not declined or best[2][0].coverage >= SURE:
                 query, the_plan, ranked, _ = best
                 reply = self._confident(self._answer(query, the_plan, ranked), ranked)
-                reply = self._sides(query, reply)
-                if self._the_difference(whole, reply, the_plan.subjects):
-                    # "ml and gen ai, what is the difference? explain me please"
-                    reply = replace(reply, kind="compare", rows=())
+                # "ml and gen ai, what is the difference? explain me please"
+                reply = self._as_difference(whole, self._sides(query, reply), the_plan.subjects)
                 return reply, self._turn(query, reply, the_plan)
         if not declined:
             return self.help(), None
