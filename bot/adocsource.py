@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import re
 
+from bot.markdown import row_paragraph
+
 _HEADING = re.compile(r"^(={1,6}|#{1,6})\s+(\S.*?)\s*(?:\1)?$")
 _UNDERLINES = {"=": 1, "-": 2, "~": 3, "^": 4, "+": 5}  # two-line titles: level by character
 _ATTRIBUTE_ENTRY = re.compile(r"^:(!?)([\w][\w-]*)(!?):(?:\s+(.*))?$")
@@ -48,7 +50,6 @@ _TABLE_DELIMITER = re.compile(r"^[|!]={3,}$")
 _SPEC = r"(?:\d+\*|\d*(?:\.\d+)?\+)?[<^>]?(?:\.[<^>])?[adehlmsv]?"
 _CELL_START = re.compile(rf"^{_SPEC}(?<!\\)\|")
 _CELL_SPLIT = re.compile(rf"(?:(?:^|(?<=\s)){_SPEC})?(?<!\\)\|")
-_LABEL_CHARS = 40  # a first cell this short labels its row of a table with no header
 _DELIMITERS = {
     "----": "code",
     "....": "code",
@@ -308,12 +309,7 @@ def _table(body: list[str], style: str, attributes: dict[str, str]) -> list[str]
         lines = ["| " + " | ".join(r + [""] * (columns - len(r))) + " |" for r in rows]
         lines.insert(1, "|" + " --- |" * columns)
         return lines
-    out: list[str] = []
-    for r in rows:
-        first, rest = r[0], [c for c in r[1:] if c]
-        short = rest and len(first) <= _LABEL_CHARS and not first.endswith(".")
-        out += [f"{first.rstrip(':')}: {' '.join(rest)}" if short else " ".join(r), ""]
-    return out
+    return [line for r in rows for line in (row_paragraph(r), "")]
 
 
 def _columns(style: str) -> int:

@@ -244,7 +244,6 @@ _BLOCK_TAGS = frozenset(
 )
 
 
-_LABEL_CHARS = 40  # a first cell this short labels its row of a table with no header
 KEPT_SHARE = 0.75  # of a fragment's words: an extractor that keeps fewer mangled it
 
 
@@ -339,9 +338,7 @@ def html_fragment_markdown(root: Any) -> str:
                 # ("MATLAB numbers indices from 1 ... NumPy numbers indices from 0"), a
                 # short first cell its label.
                 for r in rows:
-                    first, rest = r[0], [c for c in r[1:] if c]
-                    short = rest and len(first) <= _LABEL_CHARS and not first.endswith(".")
-                    para(f"{first.rstrip(':')}: {' '.join(rest)}" if short else " ".join(r))
+                    para(markdown.row_paragraph(r))
             elif rows:
                 width = max(len(r) for r in rows)
                 cells = [[c.replace("|", "\\|") for c in r + [""] * (width - len(r))] for r in rows]

@@ -257,6 +257,19 @@ def blocks(text: str, *, bold_headings: bool = False) -> list[Block]:
     return out
 
 
+LABEL_CHARS = 40  # a first cell this short labels its row of a table with no header
+
+
+def row_paragraph(cells: list[str]) -> str:
+    """A row of a table with no header row as a paragraph: "label: the rest" where its
+    first cell is short and no sentence ("Ports: Widgets listen on 8080."), else its
+    cells run together ("MATLAB numbers indices from 1. NumPy numbers them from 0.")."""
+    first, rest = cells[0], [c for c in cells[1:] if c]
+    if rest and len(first) <= LABEL_CHARS and not first.endswith("."):
+        return f"{first.rstrip(':')}: {' '.join(rest)}"
+    return " ".join(cells)
+
+
 _ESCAPED = set("\\`*_[]<>|")
 
 
